@@ -1,0 +1,11 @@
+namespace LocalRqa;
+
+/// <summary>
+/// An error caused by the user's input (a file, a flag, a model folder), not by a bug. The CLI prints its
+/// message as one line and exits with code 2; every other exception is a bug and keeps its stack trace.
+/// </summary>
+public class RqaException : Exception
+{
+    public RqaException(string message) : base(message) { }
+    public RqaException(string message, Exception inner) : base(message, inner) { }
+}
