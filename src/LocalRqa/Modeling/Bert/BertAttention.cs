@@ -1,0 +1,23 @@
+using static TorchSharp.torch;
+
+namespace LocalRqa.Modeling.Bert;
+
+/// <summary>Self-attention followed by its output block (HF names: `attention.self`, `attention.output`).</summary>
+public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    readonly BertSelfAttention self;
+    readonly BertSelfOutput output;
+
+    public BertAttention(BertConfig config) : base(nameof(BertAttention))
+    {
+        self = new BertSelfAttention(config);
+        output = new BertSelfOutput(config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor attentionBias)
+    {
+        using var context = self.forward(hidden, attentionBias);
+        return output.forward(context, hidden);
+    }
+}

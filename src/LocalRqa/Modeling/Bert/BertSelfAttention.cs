@@ -1,0 +1,40 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LocalRqa.Modeling.Bert;
+
+/// <summary>Multi-head scaled dot-product self-attention (libtorch's fused kernel).</summary>
+public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    readonly Linear query;
+    readonly Linear key;
+    readonly Linear value;
+    readonly int heads;
+    readonly int headSize;
+    readonly double dropoutProbability;
+
+    public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
+    {
+        query = nn.Linear(config.HiddenSize, config.HiddenSize);
+        key = nn.Linear(config.HiddenSize, config.HiddenSize);
+        value = nn.Linear(config.HiddenSize, config.HiddenSize);
+        heads = config.NumAttentionHeads;
+        headSize = config.HeadSize;
+        dropoutProbability = config.AttentionProbsDropoutProb;
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">[B, T, H]</param>
+    /// <param name="attentionBias">[B, 1, 1, T]: 0 for real tokens, a large negative number for padding.</param>
+    public override Tensor forward(Tensor hidden, Tensor attentionBias)
+    {
+        using var scope = NewDisposeScope();
+        var batch = hidden.shape[0];
+        var length = hidden.shape[1];
+        Tensor Heads(Linear projection) =>
+            projection.forward(hidden).view(batch, length, heads, headSize).transpose(1, 2); // [B, h, T, d]
+        var context = nn.functional.scaled_dot_product_attention(
+            Heads(query), Heads(key), Heads(value), attentionBias, training ? dropoutProbability : 0.0); // [B, h, T, d]
+        return context.transpose(1, 2).reshape(batch, length, heads * headSize).MoveToOuterDisposeScope(); // [B, T, H]
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LocalRqa.Modeling;
+
+/// <summary>Reads a model folder's config.json into a typed config, with one-line errors naming the file.</summary>
+public static class ConfigFile
+{
+    public const string Name = "config.json";
+
+    static readonly JsonSerializerOptions Options = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString };
+
+    public static JsonObject ReadObject(string folder)
+    {
+        var path = Path.Combine(folder, Name);
+        if (!File.Exists(path)) throw new RqaException($"{folder}: not a model folder ({Name} is missing)");
+        try { return JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new RqaException($"{path}: empty"); }
+        catch (JsonException e) { throw new RqaException($"{path}: invalid JSON: {e.Message}"); }
+        catch (InvalidOperationException) { throw new RqaException($"{path}: expected a JSON object"); }
+    }
+
+    public static T Read<T>(string folder)
+    {
+        var path = Path.Combine(folder, Name);
+        var obj = ReadObject(folder);
+        try { return obj.Deserialize<T>(Options) ?? throw new RqaException($"{path}: empty"); }
+        catch (JsonException e) { throw new RqaException($"{path}: field {e.Path?.TrimStart('$', '.')} has a wrong type: {e.Message.Split('.')[0]}"); }
+    }
+
+    /// <summary>The `model_type` of a folder, for choosing an architecture.</summary>
+    public static string? ModelType(string folder) => ReadObject(folder)["model_type"]?.GetValue<string>();
+}

@@ -1,0 +1,3 @@
+namespace LocalRqa.Tokenization;
+
+public sealed record TokenizedText(int[] Ids, int[] TypeIds);
