@@ -1,1 +1,3 @@
-Console.WriteLine("rqa");
+using LocalRqa.Cli;
+
+return CommandLine.Run(args);

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using LocalRqa.Cli.Commands;
+
+namespace LocalRqa.Cli;
+
+/// <summary>
+/// The `rqa` command tree and its error policy: a user error (bad flag, bad file, bad model) prints one line
+/// on stderr and exits 2; anything else is a bug and keeps its stack trace (exit 1).
+/// </summary>
+public static class CommandLine
+{
+    public const int UserErrorExitCode = 2;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("rqa: train and evaluate dense retrievers for retrieval-augmented question answering.");
+        root.Subcommands.Add(EncodeCommand.Create());
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var parsed = Build().Parse(args);
+        if (parsed.Errors.Count > 0 && !Asks(args, "--help", "-h", "-?", "--version"))
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine($"rqa: error: {error.Message}");
+            stderr.WriteLine("Run 'rqa --help' or 'rqa <command> --help' for usage.");
+            return UserErrorExitCode;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (RqaException e)
+        {
+            stderr.WriteLine($"rqa: error: {e.Message}");
+            return UserErrorExitCode;
+        }
+    }
+
+    static bool Asks(string[] args, params string[] flags) => args.Any(a => flags.Contains(a));
+}

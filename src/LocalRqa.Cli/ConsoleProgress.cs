@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace LocalRqa.Cli;
+
+/// <summary>
+/// Progress of long work on stderr: a live line on a terminal, a line every few seconds when redirected (so
+/// logs stay readable).
+/// </summary>
+public sealed class ConsoleProgress(string label, TextWriter writer, int? total = null) : IProgress<int>, IDisposable
+{
+    readonly Stopwatch clock = Stopwatch.StartNew();
+    readonly bool live = !Console.IsErrorRedirected;
+    TimeSpan lastShown = TimeSpan.Zero;
+    int current;
+
+    public void Report(int value)
+    {
+        current = value;
+        var interval = live ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(10);
+        if (clock.Elapsed - lastShown < interval) return;
+        lastShown = clock.Elapsed;
+        Show(final: false);
+    }
+
+    public void Finish() => Show(final: true);
+
+    void Show(bool final)
+    {
+        var rate = current / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        var of = total is { } t ? $"/{t}" : "";
+        var line = $"{label} {current}{of} ({rate:F1}/s, {clock.Elapsed:mm\\:ss})";
+        if (live) writer.Write($"\r{line}{(final ? "\n" : "")}");
+        else writer.WriteLine(line);
+    }
+
+    public void Dispose() { }
+}

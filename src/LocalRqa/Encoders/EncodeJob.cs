@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LocalRqa.Checkpoints;
+
+namespace LocalRqa.Encoders;
+
+/// <summary>What `rqa encode` was asked to do.</summary>
+public sealed record EncodeRequest(
+    string ModelFolder,
+    string InputPath,
+    string OutputPath,
+    PromptKind Prompt,
+    EncoderOverrides Overrides,
+    int BatchSize);
+
+/// <summary>
+/// `rqa encode`: embeds the `text` of every JSONL line and writes `{"text", "embedding"}` lines in input
+/// order. The input is validated completely before the model runs, and the output appears only when whole.
+/// </summary>
+public static class EncodeJob
+{
+    public static int Run(EncodeRequest request, IProgress<int>? progress = null, TextWriter? log = null)
+    {
+        if (request.BatchSize < 1) throw new RqaException($"--batch_size must be at least 1, got {request.BatchSize}");
+        var texts = ReadTexts(request.InputPath);
+        using var encoder = SentenceEncoder.Load(request.ModelFolder, request.Overrides);
+        log?.WriteLine($"encoding {texts.Count} texts with {request.ModelFolder} " +
+                       $"(pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
+                       $"max length {encoder.Settings.MaxLength}, prompt {request.Prompt.ToString().ToLowerInvariant()})");
+        var embeddings = encoder.Encode(texts, request.Prompt, request.BatchSize, progress);
+        AtomicFile.Write(request.OutputPath, stream =>
+        {
+            using var writer = new Utf8JsonWriter(stream);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("text", texts[i]);
+                writer.WriteStartArray("embedding");
+                foreach (var value in embeddings[i]) writer.WriteNumberValue(value);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.Flush();
+                stream.WriteByte((byte)'\n');
+                writer.Reset();
+            }
+        });
+        return texts.Count;
+    }
+
+    /// <summary>The `text` field of each non-blank line; errors name the file and line.</summary>
+    public static List<string> ReadTexts(string path)
+    {
+        if (!File.Exists(path)) throw new RqaException($"{path}: file not found");
+        var texts = new List<string>();
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonNode? node;
+            try { node = JsonNode.Parse(line); }
+            catch (JsonException e) { throw new RqaException($"{path}:{number}: invalid JSON: {e.Message}"); }
+            if (node is not JsonObject obj || obj["text"] is not JsonValue value || !value.TryGetValue<string>(out var text))
+                throw new RqaException($"{path}:{number}: expected an object with a string field \"text\"");
+            if (string.IsNullOrWhiteSpace(text)) throw new RqaException($"{path}:{number}: \"text\" is empty");
+            texts.Add(text);
+        }
+        if (texts.Count == 0) throw new RqaException($"{path}: no texts to encode");
+        return texts;
+    }
+}

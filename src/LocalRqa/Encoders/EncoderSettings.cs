@@ -1,0 +1,36 @@
+namespace LocalRqa.Encoders;
+
+/// <summary>How an encoder turns text into a vector; read from the model folder, overridable by flags.</summary>
+public sealed record EncoderSettings
+{
+    public PoolingType Pooling { get; init; } = PoolingType.Mean;
+    public bool Normalize { get; init; }
+    public int MaxLength { get; init; } = 512;
+    /// <summary>Prepended to queries (sentence-transformers prompt "query").</summary>
+    public string QueryPrompt { get; init; } = "";
+    /// <summary>Prepended to passages (prompt "passage" or "document").</summary>
+    public string PassagePrompt { get; init; } = "";
+    /// <summary>The model's own similarity ("cosine", "dot", ...), when its folder names one.</summary>
+    public string? SimilarityFunction { get; init; }
+
+    public string Prompt(PromptKind kind) => kind switch
+    {
+        PromptKind.Query => QueryPrompt,
+        PromptKind.Passage => PassagePrompt,
+        _ => "",
+    };
+}
+
+/// <summary>Which prompt to prepend (`--prompt query|passage|none`).</summary>
+public enum PromptKind { None, Query, Passage }
+
+public static class PromptKinds
+{
+    public static PromptKind Parse(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "none" => PromptKind.None,
+        "query" => PromptKind.Query,
+        "passage" or "document" => PromptKind.Passage,
+        _ => throw new RqaException($"--prompt: unknown prompt '{value}' (expected query, passage or none)"),
+    };
+}

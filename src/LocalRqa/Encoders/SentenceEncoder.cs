@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using LocalRqa.Checkpoints;
+using LocalRqa.Modeling;
+using LocalRqa.Modeling.Bert;
+using LocalRqa.Runtime;
+using LocalRqa.Tokenization;
+using static TorchSharp.torch;
+
+namespace LocalRqa.Encoders;
+
+/// <summary>
+/// A text embedding model: tokenizer, BERT-family network, pooling and normalisation, as one unit that
+/// loads from and saves to HuggingFace + sentence-transformers folders.
+/// </summary>
+public sealed class SentenceEncoder : IDisposable
+{
+    /// <summary>Tokenizer files copied when saving, so the saved folder is complete on its own.</summary>
+    static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];
+
+    public BertModel Model { get; }
+    public ITextTokenizer Tokenizer { get; }
+    public EncoderSettings Settings { get; }
+    /// <summary>The folder it was loaded from (tokenizer files are copied from there when saving).</summary>
+    public string SourceFolder { get; }
+
+    public int Dimension => Model.Config.HiddenSize;
+
+    public SentenceEncoder(BertModel model, ITextTokenizer tokenizer, EncoderSettings settings, string sourceFolder)
+    {
+        Model = model;
+        Tokenizer = tokenizer;
+        Settings = settings;
+        SourceFolder = sourceFolder;
+    }
+
+    public static SentenceEncoder Load(string folder, EncoderOverrides? overrides = null)
+    {
+        TorchRuntime.Initialize();
+        overrides ??= new EncoderOverrides();
+        var model = BertModel.FromPretrained(folder);
+        try
+        {
+            var tokenizer = TokenizerLoader.FromFolder(folder);
+            var fallbackLength = Math.Min(tokenizer.ModelMaxLength ?? 512, model.Config.MaxPositionEmbeddings);
+            var settings = overrides.ApplyTo(SentenceTransformersFolder.ReadDefaults(folder, fallbackLength, overrides.Pooling.HasValue));
+            if (settings.MaxLength < 2 || settings.MaxLength > model.Config.MaxPositionEmbeddings)
+                throw new RqaException($"max length {settings.MaxLength} must be between 2 and the model's max_position_embeddings ({model.Config.MaxPositionEmbeddings})");
+            return new SentenceEncoder(model, tokenizer, settings, folder);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Token ids of texts with the prompt prepended, truncated to the max length.</summary>
+    public TokenizedText[] Tokenize(IReadOnlyList<string> texts, PromptKind prompt)
+    {
+        var prefix = Settings.Prompt(prompt);
+        var result = new TokenizedText[texts.Count];
+        Parallel.For(0, texts.Count, i => result[i] = Tokenizer.Encode(prefix + texts[i], Settings.MaxLength));
+        return result;
+    }
+
+    /// <summary>
+    /// Pooled (and, if configured, normalised) embeddings [B, H] of one padded batch, with a graph when
+    /// gradients are enabled: trainers call this.
+    /// </summary>
+    public Tensor Forward(TokenBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = Model.forward(batch.InputIds, batch.AttentionMask);
+        var pooled = Pooling.Pool(hidden, batch.AttentionMask, Settings.Pooling);
+        if (Settings.Normalize) pooled = Pooling.Normalize(pooled);
+        return pooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Embeddings of many texts, in input order: length-sorted batches without a graph, each in its own dispose
+    /// scope so native memory stays flat however many texts there are.
+    /// </summary>
+    public float[][] Encode(IReadOnlyList<string> texts, PromptKind prompt, int batchSize = 32, IProgress<int>? progress = null)
+    {
+        var tokens = Tokenize(texts, prompt);
+        var result = new float[texts.Count][];
+        var wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var _ = inference_mode();
+            var done = 0;
+            foreach (var indices in LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize))
+            {
+                using var scope = NewDisposeScope();
+                using var batch = TokenBatch.Create(indices.Select(i => tokens[i]).ToArray(), Tokenizer.PadTokenId);
+                var embeddings = Forward(batch).contiguous().data<float>().ToArray();
+                var dim = embeddings.Length / indices.Length;
+                for (var row = 0; row < indices.Length; row++)
+                    result[indices[row]] = embeddings.AsSpan(row * dim, dim).ToArray();
+                done += indices.Length;
+                progress?.Report(done);
+            }
+        }
+        finally
+        {
+            if (wasTraining) Model.train();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Saves a complete HuggingFace + sentence-transformers folder: config.json, model.safetensors, the
+    /// tokenizer files and the pooling/normalisation/prompt settings. Written into a temporary sibling and
+    /// renamed, so an interrupted save never leaves a half checkpoint at <paramref name="folder"/>.
+    /// </summary>
+    public void Save(string folder)
+    {
+        var target = Path.GetFullPath(folder);
+        var staging = $"{target}.saving-{Environment.ProcessId}";
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var config = ConfigFile.ReadObject(SourceFolder);
+            config["architectures"] = new JsonArray("BertModel");
+            SentenceTransformersFolder.WriteJson(Path.Combine(staging, ConfigFile.Name), config);
+            SafetensorsFile.Write(Path.Combine(staging, CheckpointFolder.Safetensors), StateDictLoader.ToHost(Model),
+                new Dictionary<string, string> { ["format"] = "pt" });
+            foreach (var file in TokenizerFiles)
+            {
+                var source = Path.Combine(SourceFolder, file);
+                if (File.Exists(source)) File.Copy(source, Path.Combine(staging, file));
+            }
+            SentenceTransformersFolder.Write(staging, Settings, Dimension);
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+            Directory.Move(staging, target);
+        }
+        catch
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            throw;
+        }
+    }
+
+    public void Dispose() => Model.Dispose();
+}
