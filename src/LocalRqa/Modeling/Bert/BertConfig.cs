@@ -53,7 +53,8 @@ public sealed record BertConfig
             throw new RqaException($"{source}: hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumAttentionHeads}");
         if (PadTokenId < 0 || PadTokenId >= VocabSize)
             throw new RqaException($"{source}: pad_token_id {PadTokenId} is outside the vocabulary of {VocabSize}");
-        Activations.Get(HiddenAct);
+        if (!Activations.Supported.Contains(HiddenAct))
+            throw new RqaException($"{source}: unsupported hidden_act '{HiddenAct}' (supported: {string.Join(", ", Activations.Supported)})");
     }
 
     static void Positive(string source, string field, int value)
