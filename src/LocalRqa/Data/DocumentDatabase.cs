@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LocalRqa.Data;
@@ -32,14 +32,15 @@ public static class DocumentDatabase
     /// <summary>Writes one JSON object per line, the format <see cref="JsonLinesDocumentReader"/> reads.</summary>
     public static void SaveJsonLines(string path, IEnumerable<Document> documents)
     {
-        using var file = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using var file = File.Create(path);
+        // Relaxed escaping keeps non-ASCII text readable, as Python's json.dumps(ensure_ascii=False) would.
+        using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         foreach (var document in documents)
         {
-            using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer, options)) DocumentJson.Write(writer, document);
-            file.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-            file.Write('\n');
+            DocumentJson.Write(writer, document);
+            writer.Flush();
+            file.WriteByte((byte)'\n');
+            writer.Reset();
         }
     }
 

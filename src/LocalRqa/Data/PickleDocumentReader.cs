@@ -22,8 +22,8 @@ public sealed class PickleDocumentReader : IDocumentReader
         var unpickler = new SafeUnpickler(path);
         foreach (var (module, name) in DocumentClasses) unpickler.Allow(module, name, PickledObject.ConstructorFor(module, name));
         // Pydantic's fields-set is a set; protocol 2 pickles sets as set([...]), protocol 4 needs no global.
-        unpickler.Allow("builtins", "set", args => args.Length == 1 && args[0] is IEnumerable items ? items.Cast<object?>().ToList() : new List<object?>());
-        unpickler.Allow("__builtin__", "set", args => args.Length == 1 && args[0] is IEnumerable items ? items.Cast<object?>().ToList() : new List<object?>());
+        static object? MakeSet(object?[] args) => args is [IEnumerable items] ? items.Cast<object?>().ToList() : new List<object?>();
+        unpickler.Allow("builtins", "set", MakeSet).Allow("__builtin__", "set", MakeSet);
 
         var loaded = unpickler.Load(File.ReadAllBytes(path));
         if (loaded is not IList list || loaded is string)
