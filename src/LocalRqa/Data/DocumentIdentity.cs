@@ -1,0 +1,12 @@
+namespace LocalRqa.Data;
+
+/// <summary>
+/// LocalRQA's notion of "the same document": equal <c>metadata.source</c> and equal <c>page_content</c>
+/// (fmt_content and the other metadata may differ, e.g. between documents.pkl and a dataset's gold_docs).
+/// </summary>
+public readonly record struct DocumentIdentity(string? Source, string PageContent)
+{
+    public static DocumentIdentity Of(Document document) =>
+        new(document.Metadata.TryGetValue("source", out var source) && source is not null ? Document.PythonStr(source) : null,
+            document.PageContent);
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace LocalRqa.Data;
+
+/// <summary>Reads one <c>{page_content, fmt_content?, metadata?}</c> object per line; blank lines are skipped.</summary>
+public sealed class JsonLinesDocumentReader : IDocumentReader
+{
+    public IReadOnlyList<Document> Read(string path)
+    {
+        var documents = new List<Document>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var where = $"{path}:{lineNumber}";
+            JsonDocument json;
+            try
+            {
+                json = JsonDocument.Parse(line);
+            }
+            catch (JsonException ex)
+            {
+                throw new RqaException($"{where}: malformed JSON ({ex.Message})", ex);
+            }
+            using (json) documents.Add(DocumentJson.Parse(json.RootElement, where));
+        }
+        return documents;
+    }
+}

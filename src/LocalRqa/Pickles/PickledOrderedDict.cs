@@ -1,0 +1,18 @@
+using System.Collections;
+
+namespace LocalRqa.Pickles;
+
+/// <summary>
+/// A <c>collections.OrderedDict</c>. It is a Hashtable because Razorvine's SETITEMS fills only Hashtables; BUILD may
+/// add instance attributes (torch's state dicts carry <c>_metadata</c> this way). Key order is not kept.
+/// </summary>
+public sealed class PickledOrderedDict : Hashtable
+{
+    public Hashtable? Attributes { get; private set; }
+
+    public void __setstate__(Hashtable state) => Attributes = state;
+
+    public static PickleConstructor Constructor { get; } = new(args => args.Length == 0
+        ? new PickledOrderedDict()
+        : throw new FormatException("collections.OrderedDict is built with arguments, which is not supported"));
+}
