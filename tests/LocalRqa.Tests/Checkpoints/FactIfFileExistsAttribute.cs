@@ -1,4 +1,3 @@
-using LocalRqa.Tests.Data;
 
 namespace LocalRqa.Tests.Checkpoints;
 
@@ -7,7 +6,7 @@ public sealed class FactIfFileExistsAttribute : FactAttribute
 {
     public FactIfFileExistsAttribute(string repoRelativePath)
     {
-        if (!File.Exists(Path.Combine(DataPaths.RepoRoot, repoRelativePath)))
+        if (!File.Exists(Path.Combine(TestPaths.RepoRoot, repoRelativePath)))
             Skip = $"fixture {repoRelativePath} is not in the repository yet";
     }
 }

@@ -1,5 +1,4 @@
 using LocalRqa.Checkpoints;
-using LocalRqa.Tests.Data;
 
 namespace LocalRqa.Tests.Checkpoints;
 
@@ -14,8 +13,9 @@ public sealed class PyTorchBinFixtureTests
     [FactIfFileExists(Fixture)]
     public void MatchesSafetensorsOfTheSameModel()
     {
-        var fromTorch = PyTorchBinReader.Read(Path.Combine(DataPaths.RepoRoot, Fixture));
-        var expected = SafetensorsTestReader.Read(Path.Combine(DataPaths.SharedRoot, "fixtures", "bert-tiny", "model.safetensors"));
+        var fromTorch = PyTorchBinReader.Read(Path.Combine(TestPaths.RepoRoot, Fixture));
+        var file = SafetensorsFile.Open(Path.Combine(TestPaths.Fixture("bert-tiny"), CheckpointFolder.Safetensors));
+        var expected = file.Names.ToDictionary(n => n, file.Read);
 
         // torch.save may keep extra buffers (position_ids); every safetensors weight must be there, bit for bit.
         foreach (var (name, tensor) in expected)

@@ -14,7 +14,7 @@ public sealed class DocumentDatabaseTests : IDisposable
 
     private static string Faire(string file)
     {
-        var path = Path.Combine(DataPaths.SharedDataRoot, "faire", file);
+        var path = Path.Combine(TestPaths.SharedDataRoot, "faire", file);
         Assert.True(File.Exists(path), $"shared data missing: {path} (set RQA_SHARED_DATA)");
         return path;
     }
