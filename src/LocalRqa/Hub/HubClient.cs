@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace LocalRqa.Hub;
@@ -139,13 +140,14 @@ public sealed class HubClient : IDisposable
     private sealed record FetchedFile(string RelativePath, string BlobPath, string? Commit);
 
     /// <summary>Outcome of one attempt: a file, a 404, or "try again now" (resume became possible).</summary>
-    private sealed record Attempt(FetchedFile? File, bool NotFound, bool Again, string? KnownEtag, string? ErrorDetail);
+    private sealed record Attempt(FetchedFile? File, bool NotFound, bool Again, string? ErrorDetail);
 
     /// <summary>Downloads one file into blobs/ with retries; returns null for a 404 of an optional file.</summary>
     private async Task<FetchedFile?> FetchAsync(HubRepoId id, string revision, string relativePath, FileRole role, CancellationToken ct)
     {
         string url = Url(id, revision, relativePath);
-        string? knownEtag = null;
+        // Survives failed attempts, so a retry after a cut transfer resumes straight away with a Range.
+        var knownEtag = new StrongBox<string?>();
         int failures = 0, freeRestarts = 0;
         while (true)
         {
@@ -169,7 +171,6 @@ public sealed class HubClient : IDisposable
             {
                 // Not a failure: we just learned the etag and can now resume a partial file (or it changed remotely).
                 if (++freeRestarts > 5) throw new RqaException($"{url} keeps changing while it is downloaded; try again later");
-                knownEtag = attempt.KnownEtag;
                 continue;
             }
             if (attempt.File is { } file) return file;
@@ -200,10 +201,10 @@ public sealed class HubClient : IDisposable
         _ => e.Message,
     };
 
-    private async Task<Attempt> AttemptAsync(HubRepoId id, string url, string relativePath, string? knownEtag, CancellationToken ct)
+    private async Task<Attempt> AttemptAsync(HubRepoId id, string url, string relativePath, StrongBox<string?> knownEtag, CancellationToken ct)
     {
         var current = new Uri(url);
-        string? commit = null, etag = knownEtag;
+        string? commit = null, etag = knownEtag.Value;
         bool etagIsLinked = false;
         long offset = 0;
         FileStream? blobLock = null;
@@ -239,12 +240,16 @@ public sealed class HubClient : IDisposable
                 {
                     etagIsLinked = true;
                     if (etag != null && etag != CleanEtag(linked) && blobLock != null)
-                        return Again(CleanEtag(linked));
-                    etag = CleanEtag(linked);
+                    {
+                        // The file changed since our partial copy was started; start over under the new etag.
+                        knownEtag.Value = CleanEtag(linked);
+                        return Again();
+                    }
+                    etag = knownEtag.Value = CleanEtag(linked);
                 }
                 else if (etag is null && Header(response, "ETag") is { } plain)
                 {
-                    etag = CleanEtag(plain);
+                    etag = knownEtag.Value = CleanEtag(plain);
                 }
 
                 int status = (int)response.StatusCode;
@@ -255,7 +260,7 @@ public sealed class HubClient : IDisposable
                     continue;
                 }
 
-                if (status == 404) return new Attempt(null, true, false, null, Header(response, "X-Error-Message"));
+                if (status == 404) return new Attempt(null, true, false, Header(response, "X-Error-Message"));
                 if (status is 401 or 403)
                     throw new RqaException(
                         $"access to {id} denied (HTTP {status} for {relativePath} at {url}); the model may be private or gated " +
@@ -278,7 +283,7 @@ public sealed class HubClient : IDisposable
                 if (blobLock is null)
                 {
                     // The etag arrived with the body (small, non-LFS file). If a partial copy exists, ask again with a Range.
-                    if (File.Exists(target + ".incomplete") && new FileInfo(target + ".incomplete").Length > 0) return Again(etag);
+                    if (File.Exists(target + ".incomplete") && new FileInfo(target + ".incomplete").Length > 0) return Again();
                     blobLock = await AcquireLockAsync(Cache.LockPath(id, etag), ct);
                     if (File.Exists(target)) return Done(target);
                 }
@@ -291,8 +296,8 @@ public sealed class HubClient : IDisposable
             blobLock?.Dispose();
         }
 
-        Attempt Done(string blob) => new(new FetchedFile(relativePath, blob, commit), false, false, null, null);
-        static Attempt Again(string etag) => new(null, false, true, etag, null);
+        Attempt Done(string blob) => new(new FetchedFile(relativePath, blob, commit), false, false, null);
+        static Attempt Again() => new(null, false, true, null);
     }
 
     /// <summary>Streams the body into blob.incomplete (appending on 206) and renames it into place when complete.</summary>

@@ -55,7 +55,9 @@ public sealed class ModelResolver
         }
 
         var id = HubRepoId.Parse(text);
-        if (Cache.TryGetSnapshot(id) is { } snapshot) return snapshot;
+        // A snapshot some other tool left without weights (AutoConfig alone, say) is completed when online;
+        // offline it is returned as is and the checkpoint loader reports what is missing.
+        if (Cache.TryGetSnapshot(id) is { } snapshot && (_settings.Offline || HasWeights(snapshot))) return snapshot;
 
         if (_settings.Offline)
             throw new RqaException(
@@ -63,8 +65,18 @@ public sealed class ModelResolver
                 "(HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE); download it once while online, or pass a local folder");
 
         using var client = new HubClient(_settings, Cache, _log);
-        return await client.DownloadModelAsync(id, cancellationToken);
+        try
+        {
+            return await client.DownloadModelAsync(id, cancellationToken);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new RqaException($"cannot write to the Hugging Face cache at {Cache.Root} ({e.Message}); set HF_HUB_CACHE to a writable folder", e);
+        }
     }
+
+    private static bool HasWeights(string folder) =>
+        HubModelFiles.Weights.Any(w => File.Exists(Path.Combine(folder, w.SingleFile)) || File.Exists(Path.Combine(folder, w.IndexFile)));
 
     /// <summary>Relative/absolute/home paths and Windows separators; a bare <c>org/name</c> stays a hub id.</summary>
     public static bool LooksLikePath(string text) =>

@@ -99,6 +99,23 @@ public sealed class ModelResolverLocalTests : IDisposable
     }
 
     [Fact]
+    public void CachedSnapshotWithoutWeights_IsCompletedOnline_AndUsedAsIsOffline()
+    {
+        var repo = _ctx.AddTinyModel();
+        string snapshot = Path.Combine(_ctx.RepoFolder("org/tiny"), "snapshots", repo.Commit);
+        Directory.CreateDirectory(snapshot);
+        File.WriteAllBytes(Path.Combine(snapshot, "config.json"), repo.Files["config.json"]);
+        Directory.CreateDirectory(Path.Combine(_ctx.RepoFolder("org/tiny"), "refs"));
+        File.WriteAllText(Path.Combine(_ctx.RepoFolder("org/tiny"), "refs", "main"), repo.Commit);
+
+        Assert.Equal(snapshot, _ctx.Resolver(offline: true).Resolve("org/tiny"));
+        Assert.Empty(_ctx.Server.Requests);
+
+        Assert.Equal(snapshot, _ctx.Resolver().Resolve("org/tiny"));
+        Assert.Equal(repo.Files["model.safetensors"], File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+    }
+
+    [Fact]
     public void SnapshotWrittenByOtherTools_IsUsed()
     {
         // Layout as huggingface_hub leaves it: refs/main plus a snapshot with config.json.
