@@ -16,7 +16,7 @@ public sealed class DownloadProgress
     private readonly bool _interactive;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly long _startOffset;
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan? _lastDraw;
 
     /// <param name="fileName">Repo-relative file name shown to the user.</param>
     /// <param name="totalBytes">Full file size when known.</param>
@@ -39,7 +39,7 @@ public sealed class DownloadProgress
 
     public void Report(long bytesDone)
     {
-        if (!_interactive || _clock.Elapsed - _lastDraw < RedrawInterval) return;
+        if (!_interactive || (_lastDraw is { } last && _clock.Elapsed - last < RedrawInterval)) return;
         _lastDraw = _clock.Elapsed;
         _output.Write("\r" + Line(bytesDone) + "   ");
         _output.Flush();

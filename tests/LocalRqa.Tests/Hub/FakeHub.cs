@@ -42,6 +42,9 @@ public sealed class FakeHub : IDisposable
     /// <summary>The next <paramref name="times"/> body transfers of <paramref name="file"/> stop after half the bytes.</summary>
     public void CutTransfers(string file, int times = 1) => _cutsLeft[file] = times;
 
+    /// <summary>When true, a "cut" transfer keeps the connection open and silent instead of closing it.</summary>
+    public bool StallInsteadOfClose { get; set; }
+
     public static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     /// <summary>Git blob sha1 as the hub's ETag for non-LFS files.</summary>
@@ -165,6 +168,10 @@ public sealed class FakeHub : IDisposable
         {
             // Announce the whole body, send half, then drop the connection.
             await SendAsync(stream, from > 0 ? 206 : 200, headers, body, body.Length / 2);
+            if (StallInsteadOfClose)
+            {
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); } catch (OperationCanceledException) { }
+            }
             return;
         }
         await SendAsync(stream, from > 0 ? 206 : 200, headers, body);

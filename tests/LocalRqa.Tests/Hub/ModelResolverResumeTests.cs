@@ -51,6 +51,33 @@ public sealed class ModelResolverResumeTests : IDisposable
     }
 
     [Fact]
+    public void StalledTransfer_TimesOutAndIsResumed()
+    {
+        var repo = _ctx.AddTinyModel();
+        byte[] weights = repo.Files["model.safetensors"];
+        _ctx.Server.CutTransfers("model.safetensors");
+        _ctx.Server.StallInsteadOfClose = true;
+        var settings = _ctx.Settings() with { ReadTimeout = TimeSpan.FromSeconds(1) };
+
+        string folder = new ModelResolver(settings, null, _ctx.Log).Resolve("org/tiny");
+
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(folder, "model.safetensors")));
+        Assert.Contains(_ctx.Server.Requests, r => r.Header("Range") == $"bytes={weights.Length / 2}-");
+    }
+
+    [Fact]
+    public async Task ConcurrentResolves_OfTheSameModel_AllSucceed()
+    {
+        var repo = _ctx.AddTinyModel(weightBytes: 2_000_000);
+
+        string[] folders = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => _ctx.Resolver().ResolveAsync("org/tiny"))));
+
+        Assert.All(folders, f => Assert.Equal(folders[0], f));
+        Assert.Equal(repo.Files["model.safetensors"], File.ReadAllBytes(Path.Combine(folders[0], "model.safetensors")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_ctx.RepoFolder("org/tiny"), "blobs"), "*.incomplete"));
+    }
+
+    [Fact]
     public void ServerIgnoringRange_RestartsFromZero()
     {
         var repo = _ctx.AddTinyModel();
