@@ -1,0 +1,33 @@
+namespace LocalRqa.Hub;
+
+/// <summary>
+/// Which repo files a model download fetches. The lists are mutable on purpose: a component that needs
+/// another file (a different tokenizer model, say) adds it at startup, before the first download.
+/// </summary>
+public static class HubModelFiles
+{
+    /// <summary>Always fetched first; a 404 means the model does not exist (or is not a transformers model).</summary>
+    public const string Config = "config.json";
+
+    /// <summary>Fetched when present; a 404 is fine.</summary>
+    public static List<string> Optional { get; } =
+    [
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "vocab.txt",
+        "special_tokens_map.json",
+        "spiece.model",
+        "modules.json",
+        "config_sentence_transformers.json",
+        "sentence_bert_config.json",
+        "1_Pooling/config.json",
+        "generation_config.json",
+    ];
+
+    /// <summary>Weight layouts in order of preference; the first whose single file or index exists wins.</summary>
+    public static List<WeightFormat> Weights { get; } =
+    [
+        new("model.safetensors", "model.safetensors.index.json"),
+        new("pytorch_model.bin", "pytorch_model.bin.index.json"),
+    ];
+}
