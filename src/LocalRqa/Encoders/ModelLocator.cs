@@ -1,10 +1,15 @@
+using LocalRqa.Hub;
+
 namespace LocalRqa.Encoders;
 
-/// <summary>Turns `--model_name_or_path` into a local folder: local path, built-in model, hub cache, download.</summary>
+/// <summary>
+/// Turns `--model_name_or_path` into a local folder: a local path, else a built-in model (offline), else the
+/// HuggingFace cache, else a download (see <see cref="ModelResolver"/>).
+/// </summary>
 public static class ModelLocator
 {
     public const string DefaultModel = "Snowflake/snowflake-arctic-embed-xs";
 
     public static string Resolve(string nameOrPath) =>
-        Directory.Exists(nameOrPath) ? nameOrPath : throw new RqaException($"model folder not found: {nameOrPath}");
+        new ModelResolver(HubSettings.FromEnvironment(), BuiltInModels.TryGetFolder).Resolve(nameOrPath);
 }
