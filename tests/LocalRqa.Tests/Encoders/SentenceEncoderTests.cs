@@ -1,0 +1,56 @@
+using LocalRqa.Encoders;
+using LocalRqa.Runtime;
+using TorchSharp;
+
+namespace LocalRqa.Tests.Encoders;
+
+public sealed class SentenceEncoderTests : IDisposable
+{
+    readonly string work = Directory.CreateTempSubdirectory("rqa-encoder-").FullName;
+
+    public SentenceEncoderTests() => TorchRuntime.Initialize();
+    public void Dispose() => Directory.Delete(work, true);
+
+    static readonly string[] Texts =
+        ["How do I reset my password?", "What is a Faire showroom", "Retailers can't ship returns!", "unable to order for my brand, you"];
+
+    [Fact]
+    public void SavedFolderReloadsToIdenticalEmbeddingsAndSettings()
+    {
+        var settings = new EncoderOverrides { Pooling = PoolingType.Cls, Normalize = true, MaxLength = 32 };
+        using var encoder = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), settings);
+        var saved = Path.Combine(work, "saved");
+        encoder.Save(saved);
+        using var reloaded = SentenceEncoder.Load(saved);
+
+        Assert.Equal(encoder.Settings with { SimilarityFunction = "cosine" }, reloaded.Settings);
+        var before = encoder.Encode(Texts, PromptKind.None);
+        var after = reloaded.Encode(Texts, PromptKind.None);
+        for (var i = 0; i < Texts.Length; i++) Assert.Equal(before[i], after[i]);
+        foreach (var file in new[] { "config.json", "model.safetensors", "modules.json", "1_Pooling/config.json", "sentence_bert_config.json", "config_sentence_transformers.json" })
+            Assert.True(File.Exists(Path.Combine(saved, file)), file);
+        Assert.Empty(Directory.GetDirectories(work, "*.saving-*"));
+    }
+
+    [Fact]
+    public void BatchingAndOrderDoNotChangeEmbeddings()
+    {
+        using var encoder = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"));
+        var one = encoder.Encode(Texts, PromptKind.None, batchSize: 1);
+        var all = encoder.Encode(Texts, PromptKind.None, batchSize: 4);
+        for (var i = 0; i < Texts.Length; i++)
+            for (var d = 0; d < one[i].Length; d++)
+                Assert.Equal(one[i][d], all[i][d], 5);
+    }
+
+    [Fact]
+    public void NoNativeTensorsSurviveEncoding()
+    {
+        using var encoder = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"));
+        var many = Enumerable.Range(0, 50).Select(i => Texts[i % Texts.Length] + new string('!', i % 7)).ToArray();
+        encoder.Encode(many, PromptKind.None, batchSize: 4);
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var round = 0; round < 3; round++) encoder.Encode(many, PromptKind.None, batchSize: 4);
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+}
