@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace LocalRqa.Onnx;
 
@@ -253,6 +252,4 @@ public static class OnnxModelReader
         OnnxDataType.Complex128 => 16,
         _ => 0,
     };
-
-    internal static string Utf8(byte[]? bytes) => bytes is null ? "" : Encoding.UTF8.GetString(bytes);
 }
