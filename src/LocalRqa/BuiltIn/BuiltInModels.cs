@@ -61,6 +61,7 @@ public static class BuiltInModels
 
         var parent = Path.GetDirectoryName(final)!;
         Directory.CreateDirectory(parent);
+        RemoveAbandonedTempFolders(parent);
         // Build beside the final folder (same file system, so the rename is atomic), then publish it.
         var temp = Path.Combine(parent, $".tmp-{model.PackageVersion}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
@@ -155,6 +156,22 @@ public static class BuiltInModels
             catch (IOException) when (attempt < 3 && Directory.Exists(final))
             {
                 // Lost the race between the check and the rename; loop to use the winner's folder.
+            }
+        }
+    }
+
+    /// <summary>Temp folders of conversions killed midway; a day old is far beyond any live conversion.</summary>
+    private static void RemoveAbandonedTempFolders(string parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(parent, ".tmp-*"))
+        {
+            try
+            {
+                if (Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddDays(-1)) Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process is removing it too, or it is not ours to remove.
             }
         }
     }
