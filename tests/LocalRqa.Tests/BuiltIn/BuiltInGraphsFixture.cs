@@ -1,0 +1,27 @@
+using LocalRqa.BuiltIn;
+using LocalRqa.Onnx;
+
+namespace LocalRqa.Tests.BuiltIn;
+
+/// <summary>Parses and converts both packaged ONNX models once for all converter tests.</summary>
+public sealed class BuiltInGraphsFixture
+{
+    public BuiltInModel Arctic { get; } = BuiltInModels.Find("Snowflake/snowflake-arctic-embed-xs")!;
+    public BuiltInModel MiniLm { get; } = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
+
+    private readonly Dictionary<string, (OnnxGraph Graph, BuiltInConversion Conversion)> _loaded = new();
+
+    public (OnnxGraph Graph, BuiltInConversion Conversion) Load(BuiltInModel model)
+    {
+        lock (_loaded)
+        {
+            if (!_loaded.TryGetValue(model.HubId, out var entry))
+            {
+                var graph = BuiltInModels.ReadOnnx(model).Graph;
+                entry = (graph, BuiltInModelConverter.Convert(graph, model.Config));
+                _loaded[model.HubId] = entry;
+            }
+            return entry;
+        }
+    }
+}
