@@ -1,3 +1,4 @@
+using LocalRqa.BuiltIn;
 using LocalRqa.Hub;
 
 namespace LocalRqa.Encoders;
