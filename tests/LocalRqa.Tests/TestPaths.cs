@@ -1,29 +1,44 @@
 namespace LocalRqa.Tests;
 
 /// <summary>
-/// Where tests find their inputs. Fixtures and the example data live outside the repository in `../shared`;
-/// the environment variables RQA_FIXTURES and RQA_SHARED_DATA point the same tests at other copies.
+/// Where tests find the repository and the read-only shared material (fixtures, data sets). The defaults are
+/// &lt;repo&gt;/../shared/...; a git worktree nested deeper (e.g. /work/wt/x) falls back to the nearest ancestor
+/// that has a shared/ folder, so the same tests run from the main checkout and from worktrees.
 /// </summary>
 public static class TestPaths
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    private static readonly Lazy<string> Repo = new(FindRepoRoot);
 
-    public static string FixturesRoot =>
-        Environment.GetEnvironmentVariable("RQA_FIXTURES") is { Length: > 0 } fixtures
-            ? Path.GetFullPath(fixtures, RepoRoot)
-            : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"));
+    /// <summary>The folder holding LocalRqa.slnx, found by walking up from the test binaries.</summary>
+    public static string RepoRoot => Repo.Value;
 
-    public static string SharedDataRoot =>
-        Environment.GetEnvironmentVariable("RQA_SHARED_DATA") is { Length: > 0 } data
-            ? Path.GetFullPath(data, RepoRoot)
-            : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
+    /// <summary>Env RQA_FIXTURES, else &lt;repo&gt;/../shared/fixtures.</summary>
+    public static string FixturesRoot => FromEnvOrShared("RQA_FIXTURES", "fixtures");
+
+    /// <summary>Env RQA_SHARED_DATA, else &lt;repo&gt;/../shared/data.</summary>
+    public static string SharedDataRoot => FromEnvOrShared("RQA_SHARED_DATA", "data");
 
     public static string Fixture(string name) => Path.Combine(FixturesRoot, name);
 
-    static string FindRepoRoot()
+    private static string FromEnvOrShared(string variable, string child)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        var fromEnv = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrEmpty(fromEnv)) return Path.GetFullPath(fromEnv);
+        string preferred = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", child));
+        for (var dir = Directory.GetParent(RepoRoot); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared", child);
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return preferred;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
             if (File.Exists(Path.Combine(dir.FullName, "LocalRqa.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("cannot find the repository root (LocalRqa.slnx) above " + AppContext.BaseDirectory);
+        }
+        throw new InvalidOperationException($"no LocalRqa.slnx above {AppContext.BaseDirectory}");
     }
 }

@@ -1,0 +1,132 @@
+namespace LocalRqa.Tokenization;
+
+/// <summary>
+/// The tokenizers-library pipeline: added tokens are cut out of the raw text, the rest is normalized (normalized
+/// added tokens are cut out then), pre-tokenized into words, turned into ids by the model, truncated and wrapped in
+/// special tokens. The vocab.txt BertTokenizer runs through the same pipeline with slow-tokenizer settings.
+/// </summary>
+public sealed class PipelineTokenizer : ITextTokenizer
+{
+    private readonly INormalizer? _normalizer;
+    private readonly IPreTokenizer? _preTokenizer;
+    private readonly ITokenizerModel _model;
+    private readonly IPostProcessor? _postProcessor;
+    private readonly TruncationSettings? _truncation;
+    private readonly AddedTokenMatcher _rawMatcher;
+    private readonly AddedTokenMatcher _normalizedMatcher;
+    private readonly Dictionary<string, int> _addedByContent = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _addedById = new();
+
+    public PipelineTokenizer(
+        ITokenizerModel model,
+        INormalizer? normalizer = null,
+        IPreTokenizer? preTokenizer = null,
+        IPostProcessor? postProcessor = null,
+        IReadOnlyList<AddedToken>? addedTokens = null,
+        TruncationSettings? truncation = null,
+        int padTokenId = 0,
+        int? modelMaxLength = null)
+    {
+        _model = model;
+        _normalizer = normalizer;
+        _preTokenizer = preTokenizer;
+        _postProcessor = postProcessor;
+        _truncation = truncation;
+        AddedTokens = addedTokens ?? [];
+        foreach (var token in AddedTokens)
+        {
+            _addedByContent[token.Content] = token.Id;
+            _addedById.TryAdd(token.Id, token.Content);
+        }
+        _rawMatcher = new AddedTokenMatcher(AddedTokens.Where(t => !t.Normalized).Select(t => (t.Content, t)));
+        _normalizedMatcher = new AddedTokenMatcher(AddedTokens.Where(t => t.Normalized)
+            .Select(t => (normalizer?.Normalize(t.Content) ?? t.Content, t)));
+        PadTokenId = padTokenId;
+        ModelMaxLength = modelMaxLength;
+        VocabSize = Math.Max(model.VocabSize, AddedTokens.Count == 0 ? 0 : AddedTokens.Max(t => t.Id) + 1);
+    }
+
+    public IReadOnlyList<AddedToken> AddedTokens { get; }
+    public int PadTokenId { get; }
+    public int VocabSize { get; }
+    public int? ModelMaxLength { get; }
+
+    public TokenizedText Encode(string text, int? maxLength = null, bool addSpecialTokens = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 4 + 8);
+        EncodeContent(text, ids);
+
+        int specials = addSpecialTokens ? _postProcessor?.SingleSequenceSpecialCount ?? 0 : 0;
+        int? limit = maxLength ?? _truncation?.MaxLength;
+        if (limit is int max)
+        {
+            if (max < specials)
+                throw new RqaException($"max length {max} leaves no room for the {specials} special tokens of this tokenizer");
+            int budget = max - specials;
+            if (ids.Count > budget)
+            {
+                if (_truncation?.FromLeft == true) ids.RemoveRange(0, ids.Count - budget);
+                else ids.RemoveRange(budget, ids.Count - budget);
+            }
+        }
+
+        var content = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids);
+        if (addSpecialTokens && _postProcessor is not null) return _postProcessor.Process(content);
+        return new TokenizedText(content.ToArray(), new int[content.Length]);
+    }
+
+    public IReadOnlyList<string> Tokenize(string text)
+    {
+        var ids = new List<int>();
+        EncodeContent(text, ids);
+        return ids.Select(id => IdToToken(id) ?? $"<{id}>").ToList();
+    }
+
+    public int? TokenToId(string token) => _addedByContent.TryGetValue(token, out int id) ? id : _model.TokenToId(token);
+
+    public string? IdToToken(int id) => _addedById.TryGetValue(id, out var token) ? token : _model.IdToToken(id);
+
+    private void EncodeContent(string text, List<int> ids)
+    {
+        var rawSegments = new List<TextSegment>();
+        var root = new TextSegment(text.AsMemory(), null, true);
+        if (_rawMatcher.IsEmpty) rawSegments.Add(root);
+        else _rawMatcher.Split(root, rawSegments);
+
+        var normalizedSegments = new List<TextSegment>();
+        var pieces = new List<TextPiece>();
+        foreach (var raw in rawSegments)
+        {
+            if (raw.AddedTokenId is int addedId)
+            {
+                ids.Add(addedId);
+                continue;
+            }
+            string segmentText = raw.Text.ToString();
+            string normalized = _normalizer?.Normalize(segmentText) ?? segmentText;
+            normalizedSegments.Clear();
+            var segment = new TextSegment(normalized.AsMemory(), null, raw.StartsText);
+            if (_normalizedMatcher.IsEmpty) normalizedSegments.Add(segment);
+            else _normalizedMatcher.Split(segment, normalizedSegments);
+
+            foreach (var part in normalizedSegments)
+            {
+                if (part.AddedTokenId is int id)
+                {
+                    ids.Add(id);
+                    continue;
+                }
+                var piece = new TextPiece(part.Text, part.StartsText);
+                if (_preTokenizer is null)
+                {
+                    _model.Tokenize(piece.Text.Span, ids);
+                    continue;
+                }
+                pieces.Clear();
+                _preTokenizer.PreTokenize(piece, pieces);
+                foreach (var word in pieces) _model.Tokenize(word.Text.Span, ids);
+            }
+        }
+    }
+}
