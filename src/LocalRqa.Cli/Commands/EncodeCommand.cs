@@ -33,7 +33,7 @@ public static class EncodeCommand
                 new EncoderOverrides
                 {
                     Pooling = result.GetValue(pooling) is { } p ? PoolingTypes.Parse(p) : null,
-                    Normalize = result.GetValue(normalize),
+                    Normalize = result.GetBoolean(normalize),
                     MaxLength = result.GetValue(maxLength),
                 },
                 result.GetValue(batchSize));

@@ -16,22 +16,35 @@ public static class Flags
         return option;
     }
 
-    /// <summary>A boolean flag that takes a value (`--normalize false`), as HfArgumentParser flags do.</summary>
-    public static Option<bool?> Boolean(string snakeName, string description)
+    /// <summary>
+    /// A boolean flag that takes a value (`--normalize false`) or none (`--normalize` means true), as
+    /// HfArgumentParser's flags do. It is a string option underneath: System.CommandLine leaves a bad value of
+    /// a bool option unconsumed and blames it as a stray argument; here it is reported for what it is.
+    /// </summary>
+    public static Option<string?> Boolean(string snakeName, string description)
     {
-        var option = Create<bool?>(snakeName, description);
-        option.CustomParser = result =>
+        var option = Create<string?>(snakeName, description + " (true|false)");
+        option.Arity = ArgumentArity.ZeroOrOne;
+        option.Validators.Add(result =>
         {
-            var token = result.Tokens.Count == 0 ? "true" : result.Tokens[0].Value;
-            switch (token.ToLowerInvariant())
-            {
-                case "true" or "1" or "yes": return true;
-                case "false" or "0" or "no": return false;
-                default:
-                    result.AddError($"{snakeName}: expected true or false, got '{token}'");
-                    return null;
-            }
-        };
+            if (result.Tokens.Count > 0 && ParseBool(result.Tokens[0].Value) is null)
+                result.AddError($"{snakeName}: expected true or false, got '{result.Tokens[0].Value}'");
+        });
         return option;
     }
+
+    /// <summary>The value of a <see cref="Boolean"/> flag: null when absent, true when given without a value.</summary>
+    public static bool? GetBoolean(this ParseResult result, Option<string?> option)
+    {
+        var found = result.GetResult(option);
+        if (found is null || found.Implicit) return null;
+        return found.Tokens.Count == 0 || ParseBool(found.Tokens[0].Value)!.Value;
+    }
+
+    static bool? ParseBool(string token) => token.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => null,
+    };
 }

