@@ -1,4 +1,5 @@
 using LocalRqa.BuiltIn;
+using LocalRqa.Encoders;
 using LocalRqa.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -69,7 +70,7 @@ public sealed class OnnxReferenceEncoder : IDisposable
         for (var row = 0; row < batch.Count; row++)
         {
             var vector = new float[dim];
-            var count = model.Pooling == BuiltInPooling.Cls ? 1 : batch[row].Ids.Length;
+            var count = model.Pooling == PoolingType.Cls ? 1 : batch[row].Ids.Length;
             for (var t = 0; t < count; t++)
                 for (var d = 0; d < dim; d++)
                     vector[d] += hidden[(row * length + t) * dim + d] / count;

