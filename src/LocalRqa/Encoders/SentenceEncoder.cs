@@ -133,14 +133,31 @@ public sealed class SentenceEncoder : IDisposable
                 if (File.Exists(source)) File.Copy(source, Path.Combine(staging, file));
             }
             SentenceTransformersFolder.Write(staging, Settings, Dimension);
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(staging, target);
+            ReplaceFolder(staging, target);
         }
         catch
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Puts a complete staging folder at the target: an existing target is first renamed aside, so at every
+    /// moment either the old or the new checkpoint is whole at its path or beside it.
+    /// </summary>
+    static void ReplaceFolder(string staging, string target)
+    {
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(staging, target);
+            return;
+        }
+        var previous = $"{target}.previous-{Environment.ProcessId}";
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        Directory.Move(target, previous);
+        Directory.Move(staging, target);
+        Directory.Delete(previous, recursive: true);
     }
 
     public void Dispose() => Model.Dispose();

@@ -33,6 +33,21 @@ public sealed class SentenceEncoderTests : IDisposable
     }
 
     [Fact]
+    public void SavingOverAnExistingFolderReplacesItWhole()
+    {
+        var saved = Path.Combine(work, "saved");
+        using (var mean = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Mean }))
+            mean.Save(saved);
+        File.WriteAllText(Path.Combine(saved, "stale.txt"), "from an earlier save");
+        using (var cls = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Cls }))
+            cls.Save(saved);
+        using var reloaded = SentenceEncoder.Load(saved);
+        Assert.Equal(PoolingType.Cls, reloaded.Settings.Pooling);
+        Assert.False(File.Exists(Path.Combine(saved, "stale.txt")));
+        Assert.Equal(["saved"], Directory.GetFileSystemEntries(work).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void BatchingAndOrderDoNotChangeEmbeddings()
     {
         using var encoder = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"));
