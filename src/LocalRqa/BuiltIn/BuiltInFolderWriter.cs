@@ -1,6 +1,8 @@
+using LocalRqa.Modeling.Bert;
 using System.Text;
 using System.Text.Json;
 using LocalRqa.Checkpoints;
+using LocalRqa.Json;
 using LocalRqa.Encoders;
 
 namespace LocalRqa.BuiltIn;
@@ -15,9 +17,8 @@ public static class BuiltInFolderWriter
     public const string CompletionMarker = "localrqa_builtin.json";
 
     /// <summary>Bumped whenever the conversion's output changes, so cached folders of older rqa versions are redone.</summary>
-    public const int ConversionVersion = 2;
+    public const int ConversionVersion = 3;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static void Write(string folder, BuiltInModel model, BuiltInConversion conversion, byte[] vocab)
     {
@@ -26,28 +27,14 @@ public static class BuiltInFolderWriter
         var eps = conversion.GraphLayerNormEps ?? config.LayerNormEps;
         CheckVocab(model, vocab);
 
-        WriteJson(folder, "config.json", new Dictionary<string, object?>
-        {
-            ["architectures"] = new[] { "BertModel" },
-            ["attention_probs_dropout_prob"] = 0.1,
-            ["classifier_dropout"] = null,
-            ["hidden_act"] = config.HiddenAct,
-            ["hidden_dropout_prob"] = 0.1,
-            ["hidden_size"] = config.HiddenSize,
-            ["initializer_range"] = 0.02,
-            ["intermediate_size"] = config.IntermediateSize,
-            ["layer_norm_eps"] = eps,
-            ["max_position_embeddings"] = config.MaxPositionEmbeddings,
-            ["model_type"] = "bert",
-            ["num_attention_heads"] = config.NumAttentionHeads,
-            ["num_hidden_layers"] = config.NumHiddenLayers,
-            ["pad_token_id"] = 0,
-            ["position_embedding_type"] = "absolute",
-            ["torch_dtype"] = "float32",
-            ["type_vocab_size"] = config.TypeVocabSize,
-            ["use_cache"] = true,
-            ["vocab_size"] = config.VocabSize,
-        });
+        // config.json is the model's BertConfig (with the epsilon the graph really uses) plus the fields
+        // transformers writes for every BERT, so Python tools see the file they expect.
+        var configJson = JsonSerializer.SerializeToNode(config with { LayerNormEps = eps })!.AsObject();
+        configJson["initializer_range"] = 0.02;
+        configJson["classifier_dropout"] = null;
+        configJson["torch_dtype"] = "float32";
+        configJson["use_cache"] = true;
+        JsonFile.Write(Path.Combine(folder, "config.json"), configJson);
 
         SafetensorsFile.Write(Path.Combine(folder, "model.safetensors"), conversion.StateDict,
             new Dictionary<string, string> { ["format"] = "pt" });
@@ -103,7 +90,7 @@ public static class BuiltInFolderWriter
             using var document = JsonDocument.Parse(File.ReadAllText(marker));
             return document.RootElement.TryGetProperty("conversion_version", out var version) && version.GetInt32() == ConversionVersion;
         }
-        catch (JsonException) { return false; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { return false; }
     }
 
     private static void CheckVocab(BuiltInModel model, byte[] vocab)
@@ -114,10 +101,6 @@ public static class BuiltInFolderWriter
             throw new RqaException($"vocab.txt of {model.PackageId} has {count} tokens starting with '{lines[0]}', config.json expects {model.Config.VocabSize} starting with [PAD]");
     }
 
-    private static void WriteJson(string folder, string relativePath, object value)
-    {
-        var path = Path.Combine(folder, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, JsonSerializer.Serialize(value, Indented) + "\n");
-    }
+    private static void WriteJson(string folder, string relativePath, object value) =>
+        JsonFile.Write(Path.Combine(folder, relativePath), JsonSerializer.SerializeToNode(value)!);
 }

@@ -1,3 +1,4 @@
+using LocalRqa.Modeling.Bert;
 using LocalRqa.Encoders;
 namespace LocalRqa.BuiltIn;
 
@@ -14,7 +15,7 @@ public sealed record BuiltInModel(
     string? QueryPrompt,
     string SimilarityFunction,
     int MaxSeqLength,
-    BuiltInBertConfig Config)
+    BertConfig Config)
 {
     public string AssemblyFileName => PackageId + ".dll";
     public string OnnxResourceName => PackageId + ".Resources.model.onnx";

@@ -1,3 +1,4 @@
+using LocalRqa.Modeling.Bert;
 using LocalRqa.Checkpoints;
 using LocalRqa.Onnx;
 
@@ -13,7 +14,7 @@ namespace LocalRqa.BuiltIn;
 public static class BuiltInModelConverter
 {
     /// <summary>The parameters of HF BertModel for <paramref name="config"/>, in state-dict order.</summary>
-    public static IReadOnlyList<KeyValuePair<string, long[]>> ExpectedParameters(BuiltInBertConfig config, bool withPooler)
+    public static IReadOnlyList<KeyValuePair<string, long[]>> ExpectedParameters(BertConfig config, bool withPooler)
     {
         long h = config.HiddenSize, i = config.IntermediateSize;
         var list = new List<KeyValuePair<string, long[]>>();
@@ -50,7 +51,7 @@ public static class BuiltInModelConverter
         return list;
     }
 
-    public static BuiltInConversion Convert(OnnxGraph graph, BuiltInBertConfig config)
+    public static BuiltInConversion Convert(OnnxGraph graph, BertConfig config)
     {
         var mapper = new Mapper(graph, ExpectedParameters(config, withPooler: true).ToDictionary(p => p.Key, p => p.Value));
         mapper.MapAll();
@@ -140,7 +141,7 @@ public static class BuiltInModelConverter
         return double.Parse(values[0].ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static void CheckActivation(OnnxGraph graph, BuiltInBertConfig config)
+    private static void CheckActivation(OnnxGraph graph, BertConfig config)
     {
         // Exact gelu exports as Erf (or a fused Gelu); one per layer.
         if (config.HiddenAct != "gelu") return;

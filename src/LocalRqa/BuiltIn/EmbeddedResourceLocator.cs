@@ -18,7 +18,7 @@ public static class EmbeddedResourceLocator
     {
         using var file = File.OpenRead(assemblyPath);
         using var pe = new PEReader(file, PEStreamOptions.LeaveOpen);
-        var cor = pe.PEHeaders.CorHeader ?? throw new InvalidDataException($"{assemblyPath} is not a .NET assembly");
+        var cor = pe.PEHeaders.CorHeader ?? throw new RqaException($"{assemblyPath} is not a .NET assembly");
         var metadata = pe.GetMetadataReader();
         var result = new Dictionary<string, Location>(StringComparer.Ordinal);
         if (!pe.PEHeaders.TryGetDirectoryOffset(cor.ResourcesDirectory, out var directoryOffset))
@@ -34,7 +34,7 @@ public static class EmbeddedResourceLocator
             file.ReadExactly(prefix);
             var length = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
             if (start + 4 + length > file.Length)
-                throw new InvalidDataException($"resource {metadata.GetString(resource.Name)} in {assemblyPath} runs past the end of the file");
+                throw new RqaException($"resource {metadata.GetString(resource.Name)} in {assemblyPath} runs past the end of the file");
             result[metadata.GetString(resource.Name)] = new Location(start + 4, length);
         }
         return result;
@@ -45,7 +45,7 @@ public static class EmbeddedResourceLocator
     {
         var resources = List(assemblyPath);
         if (!resources.TryGetValue(resourceName, out var location))
-            throw new InvalidDataException($"{assemblyPath} has no embedded resource '{resourceName}' (it has: {string.Join(", ", resources.Keys)})");
+            throw new RqaException($"{assemblyPath} has no embedded resource '{resourceName}' (it has: {string.Join(", ", resources.Keys)})");
         var stream = File.OpenRead(assemblyPath);
         stream.Position = location.Offset;
         length = location.Length;

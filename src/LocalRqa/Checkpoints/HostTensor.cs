@@ -1,8 +1,5 @@
 namespace LocalRqa.Checkpoints;
 
-/// <summary>Element types of tensors stored in checkpoints (safetensors names).</summary>
-public enum StoredDType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool }
-
 /// <summary>
 /// A tensor read from or written to a checkpoint file, held in managed memory as little-endian bytes so
 /// that readers (safetensors, pytorch_model.bin, ONNX) need no TorchSharp.

@@ -45,7 +45,7 @@ public sealed class SafetensorsFile : ICheckpointSource
         stream.ReadExactly(header);
 
         JsonObject root;
-        try { root = JsonNode.Parse(header)?.AsObject() ?? throw Corrupt(path, "empty header"); }
+        try { root = JsonNode.Parse(header) as JsonObject ?? throw Corrupt(path, "header is not a JSON object"); }
         catch (JsonException e) { throw Corrupt(path, "header is not valid JSON: " + e.Message); }
 
         var dataStart = 8 + (long)headerLength;
@@ -56,37 +56,54 @@ public sealed class SafetensorsFile : ICheckpointSource
         {
             if (name == "__metadata__")
             {
-                foreach (var (key, value) in node?.AsObject() ?? new JsonObject()) metadata[key] = value?.ToString() ?? "";
+                if (node is not JsonObject map) throw Corrupt(path, "__metadata__ is not an object");
+                foreach (var (key, value) in map) metadata[key] = value?.ToString() ?? "";
                 continue;
             }
-            try
-            {
-                var obj = node!.AsObject();
-                var dtype = ParseDType(obj["dtype"]!.GetValue<string>());
-                var shape = obj["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                var offsets = obj["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
-                    throw Corrupt(path, $"tensor '{name}' has invalid data_offsets");
-                var expected = shape.Aggregate(1L, (a, b) => a * b) * HostTensor.ElementSize(dtype);
-                if (offsets[1] - offsets[0] != expected)
-                    throw Corrupt(path, $"tensor '{name}' has {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] needs {expected}");
-                if (offsets[1] > dataLength)
-                    throw Corrupt(path, $"tensor '{name}' ends at byte {offsets[1]} but the file holds {dataLength} data bytes (truncated?)");
-                entries[name] = new Entry(dtype, shape, offsets[0], offsets[1]);
-            }
-            catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or JsonException)
-            {
-                throw Corrupt(path, $"tensor '{name}' has a malformed header entry");
-            }
+            entries[name] = ParseEntry(path, name, node, dataLength);
+        }
+        // The format requires the tensors to tile the data area exactly: no gaps, no overlaps.
+        long expectedBegin = 0;
+        foreach (var entry in entries.Values.OrderBy(e => e.Begin))
+        {
+            if (entry.Begin != expectedBegin)
+                throw Corrupt(path, $"tensor data is not contiguous at byte {entry.Begin} (expected {expectedBegin})");
+            expectedBegin = entry.End;
         }
         return new SafetensorsFile(path, dataStart, entries, metadata);
     }
+
+    static Entry ParseEntry(string path, string name, JsonNode? node, long dataLength)
+    {
+        if (node is not JsonObject obj) throw Corrupt(path, $"tensor '{name}' is not an object");
+        var dtypeName = obj["dtype"] is JsonValue d && d.TryGetValue<string>(out var text) ? text : throw Corrupt(path, $"tensor '{name}' has no dtype");
+        var dtype = ParseDType(dtypeName) ?? throw Corrupt(path, $"tensor '{name}' has dtype {dtypeName}, which rqa does not read");
+        var shape = Longs(obj["shape"]) ?? throw Corrupt(path, $"tensor '{name}' has no valid shape");
+        var offsets = Longs(obj["data_offsets"]);
+        if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || shape.Any(x => x < 0))
+            throw Corrupt(path, $"tensor '{name}' has invalid data_offsets or shape");
+        long expected;
+        try { expected = checked(shape.Aggregate(1L, (a, b) => a * b) * HostTensor.ElementSize(dtype)); }
+        catch (OverflowException) { throw Corrupt(path, $"tensor '{name}' has an impossible shape"); }
+        if (offsets[1] - offsets[0] != expected)
+            throw Corrupt(path, $"tensor '{name}' has {offsets[1] - offsets[0]} bytes but shape [{string.Join(", ", shape)}] needs {expected}");
+        if (offsets[1] > dataLength)
+            throw Corrupt(path, $"tensor '{name}' ends at byte {offsets[1]} but the file holds {dataLength} data bytes (truncated?)");
+        return new Entry(dtype, shape, offsets[0], offsets[1]);
+    }
+
+    static long[]? Longs(JsonNode? node) =>
+        node is JsonArray array && array.All(v => v is JsonValue x && x.TryGetValue<long>(out _))
+            ? array.Select(v => v!.GetValue<long>()).ToArray()
+            : null;
 
     public long[] Shape(string name) => Find(name).Shape;
 
     public HostTensor Read(string name)
     {
         var entry = Find(name);
+        if (entry.End - entry.Begin > Array.MaxLength)
+            throw new RqaException($"{path}: tensor '{name}' is larger than 2 GB, which rqa does not load");
         var data = new byte[entry.End - entry.Begin];
         using var stream = File.OpenRead(path);
         stream.Position = dataStart + entry.Begin;
@@ -135,12 +152,12 @@ public sealed class SafetensorsFile : ICheckpointSource
         });
     }
 
-    static StoredDType ParseDType(string name) => name switch
+    static StoredDType? ParseDType(string name) => name switch
     {
         "F32" => StoredDType.F32, "F16" => StoredDType.F16, "BF16" => StoredDType.BF16, "F64" => StoredDType.F64,
         "I64" => StoredDType.I64, "I32" => StoredDType.I32, "I16" => StoredDType.I16, "I8" => StoredDType.I8,
         "U8" => StoredDType.U8, "BOOL" => StoredDType.Bool,
-        _ => throw new FormatException($"unsupported dtype {name}"),
+        _ => null,
     };
 
     static RqaException Corrupt(string path, string why) => new($"{path}: not a valid safetensors file: {why}");

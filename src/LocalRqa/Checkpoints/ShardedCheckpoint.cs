@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using LocalRqa.Json;
 
 namespace LocalRqa.Checkpoints;
 
@@ -17,22 +16,19 @@ public sealed class ShardedCheckpoint : ICheckpointSource
     public ShardedCheckpoint(string indexPath, Func<string, ICheckpointSource> openShard)
     {
         Description = indexPath;
-        JsonObject map;
-        try
-        {
-            map = JsonNode.Parse(File.ReadAllText(indexPath))?["weight_map"]?.AsObject()
-                ?? throw new RqaException($"{indexPath}: missing 'weight_map'");
-        }
-        catch (JsonException e) { throw new RqaException($"{indexPath}: invalid JSON: {e.Message}"); }
-
+        var map = JsonFile.Object(JsonFile.ReadObject(indexPath)["weight_map"], indexPath, "weight_map")
+                  ?? throw new RqaException($"{indexPath}: missing 'weight_map'");
         var folder = Path.GetDirectoryName(indexPath)!;
         var shards = new Dictionary<string, ICheckpointSource>();
         foreach (var (name, file) in map)
         {
-            var shardName = file?.GetValue<string>() ?? throw new RqaException($"{indexPath}: weight_map['{name}'] is not a file name");
+            var shardName = JsonFile.String(file, indexPath, $"weight_map.{name}")
+                            ?? throw new RqaException($"{indexPath}: weight_map.{name} is not a file name");
             if (!shards.TryGetValue(shardName, out var shard))
             {
                 var shardPath = Path.Combine(folder, shardName);
+                if (Path.GetDirectoryName(Path.GetFullPath(shardPath)) != Path.GetFullPath(folder))
+                    throw new RqaException($"{indexPath}: shard '{shardName}' is outside the model folder");
                 if (!File.Exists(shardPath)) throw new RqaException($"{indexPath}: shard {shardName} is missing");
                 shards[shardName] = shard = openShard(shardPath);
             }

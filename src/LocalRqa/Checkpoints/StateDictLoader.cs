@@ -32,6 +32,9 @@ public static class StateDictLoader
             if (!shape.SequenceEqual(parameter.shape))
                 throw new RqaException($"{source.Description}: weight '{name}' has shape [{string.Join(", ", shape)}] but the model built from config.json needs [{string.Join(", ", parameter.shape)}]");
             var host = source.Read(name);
+            var floating = parameter.is_floating_point();
+            if (IsFloat(host.DType) != floating)
+                throw new RqaException($"{source.Description}: weight '{name}' is stored as {host.DType}, but the model needs {(floating ? "floating-point" : "integer")} values");
             using var value = ToTensor(host);
             parameter.copy_(value);
         }
@@ -55,17 +58,23 @@ public static class StateDictLoader
         return result;
     }
 
-    public static Tensor ToTensor(HostTensor host) => host.DType switch
-    {
-        StoredDType.I64 => tensor(MemoryMarshalLongs(host.Data), host.Shape),
-        _ => tensor(host.ToFloats(), host.Shape),
-    };
+    static bool IsFloat(StoredDType dtype) => dtype is StoredDType.F32 or StoredDType.F16 or StoredDType.BF16 or StoredDType.F64;
 
-    static long[] MemoryMarshalLongs(byte[] data)
+    /// <summary>Floating-point weights as float32 (copy_ casts to the parameter's type), integers as int64.</summary>
+    public static Tensor ToTensor(HostTensor host)
     {
-        var values = new long[data.Length / 8];
-        Buffer.BlockCopy(data, 0, values, 0, data.Length);
-        return values;
+        if (IsFloat(host.DType)) return tensor(host.ToFloats(), host.Shape);
+        var values = new long[host.ElementCount];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = host.DType switch
+            {
+                StoredDType.I64 => BitConverter.ToInt64(host.Data, 8 * i),
+                StoredDType.I32 => BitConverter.ToInt32(host.Data, 4 * i),
+                StoredDType.I16 => BitConverter.ToInt16(host.Data, 2 * i),
+                StoredDType.I8 => (sbyte)host.Data[i],
+                _ => host.Data[i], // U8, Bool
+            };
+        return tensor(values, host.Shape);
     }
 
     static string Listing(List<string> names) =>

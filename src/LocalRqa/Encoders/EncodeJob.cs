@@ -1,17 +1,8 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LocalRqa.Checkpoints;
 
 namespace LocalRqa.Encoders;
-
-/// <summary>What `rqa encode` was asked to do.</summary>
-public sealed record EncodeRequest(
-    string ModelFolder,
-    string InputPath,
-    string OutputPath,
-    PromptKind Prompt,
-    EncoderOverrides Overrides,
-    int BatchSize);
 
 /// <summary>
 /// `rqa encode`: embeds the `text` of every JSONL line and writes `{"text", "embedding"}` lines in input
@@ -23,6 +14,7 @@ public static class EncodeJob
     {
         if (request.BatchSize < 1) throw new RqaException($"--batch_size must be at least 1, got {request.BatchSize}");
         var texts = ReadTexts(request.InputPath);
+        AtomicFile.CheckWritable(request.OutputPath);
         using var encoder = SentenceEncoder.Load(request.ModelFolder, request.Overrides);
         log?.WriteLine($"encoding {texts.Count} texts with {request.ModelFolder} " +
                        $"(pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
@@ -30,7 +22,8 @@ public static class EncodeJob
         var embeddings = encoder.Encode(texts, request.Prompt, request.BatchSize, progress);
         AtomicFile.Write(request.OutputPath, stream =>
         {
-            using var writer = new Utf8JsonWriter(stream);
+            // Relaxed escaping writes text as Python's json.dumps(ensure_ascii=False) does: readable and smaller.
+            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             for (var i = 0; i < texts.Count; i++)
             {
                 writer.WriteStartObject();
@@ -57,11 +50,17 @@ public static class EncodeJob
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonNode? node;
-            try { node = JsonNode.Parse(line); }
+            string? text;
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                text = document.RootElement is { ValueKind: JsonValueKind.Object } root
+                       && root.TryGetProperty("text", out var field) && field.ValueKind == JsonValueKind.String
+                    ? field.GetString()
+                    : null;
+            }
             catch (JsonException e) { throw new RqaException($"{path}:{number}: invalid JSON: {e.Message}"); }
-            if (node is not JsonObject obj || obj["text"] is not JsonValue value || !value.TryGetValue<string>(out var text))
-                throw new RqaException($"{path}:{number}: expected an object with a string field \"text\"");
+            if (text is null) throw new RqaException($"{path}:{number}: expected an object with a string field \"text\"");
             if (string.IsNullOrWhiteSpace(text)) throw new RqaException($"{path}:{number}: \"text\" is empty");
             texts.Add(text);
         }

@@ -10,6 +10,8 @@ public sealed record EncoderSettings
     public string QueryPrompt { get; init; } = "";
     /// <summary>Prepended to passages (prompt "passage" or "document").</summary>
     public string PassagePrompt { get; init; } = "";
+    /// <summary>Lower-case texts before tokenizing (sentence_bert_config.json `do_lower_case`).</summary>
+    public bool LowerCaseInput { get; init; }
     /// <summary>The model's own similarity ("cosine", "dot", ...), when its folder names one.</summary>
     public string? SimilarityFunction { get; init; }
 
@@ -18,19 +20,5 @@ public sealed record EncoderSettings
         PromptKind.Query => QueryPrompt,
         PromptKind.Passage => PassagePrompt,
         _ => "",
-    };
-}
-
-/// <summary>Which prompt to prepend (`--prompt query|passage|none`).</summary>
-public enum PromptKind { None, Query, Passage }
-
-public static class PromptKinds
-{
-    public static PromptKind Parse(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "none" => PromptKind.None,
-        "query" => PromptKind.Query,
-        "passage" or "document" => PromptKind.Passage,
-        _ => throw new RqaException($"--prompt: unknown prompt '{value}' (expected query, passage or none)"),
     };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Checkpoints;
+using LocalRqa.Json;
 using LocalRqa.Modeling;
 using LocalRqa.Modeling.Bert;
 using LocalRqa.Runtime;
@@ -58,8 +59,13 @@ public sealed class SentenceEncoder : IDisposable
     public TokenizedText[] Tokenize(IReadOnlyList<string> texts, PromptKind prompt)
     {
         var prefix = Settings.Prompt(prompt);
+        var lower = Settings.LowerCaseInput;
         var result = new TokenizedText[texts.Count];
-        Parallel.For(0, texts.Count, i => result[i] = Tokenizer.Encode(prefix + texts[i], Settings.MaxLength));
+        Parallel.For(0, texts.Count, i =>
+        {
+            var text = prefix + texts[i];
+            result[i] = Tokenizer.Encode(lower ? text.ToLowerInvariant() : text, Settings.MaxLength);
+        });
         return result;
     }
 
@@ -116,7 +122,8 @@ public sealed class SentenceEncoder : IDisposable
     /// </summary>
     public void Save(string folder)
     {
-        var target = Path.GetFullPath(folder);
+        // Without the trailing separator, so the staging folder is a sibling, never a child, of the target.
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         var staging = $"{target}.saving-{Environment.ProcessId}";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Directory.CreateDirectory(staging);
@@ -124,7 +131,7 @@ public sealed class SentenceEncoder : IDisposable
         {
             var config = ConfigFile.ReadObject(SourceFolder);
             config["architectures"] = new JsonArray("BertModel");
-            SentenceTransformersFolder.WriteJson(Path.Combine(staging, ConfigFile.Name), config);
+            JsonFile.Write(Path.Combine(staging, ConfigFile.Name), config);
             SafetensorsFile.Write(Path.Combine(staging, CheckpointFolder.Safetensors), StateDictLoader.ToHost(Model),
                 new Dictionary<string, string> { ["format"] = "pt" });
             foreach (var file in TokenizerFiles)
@@ -156,7 +163,12 @@ public sealed class SentenceEncoder : IDisposable
         var previous = $"{target}.previous-{Environment.ProcessId}";
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         Directory.Move(target, previous);
-        Directory.Move(staging, target);
+        try { Directory.Move(staging, target); }
+        catch
+        {
+            Directory.Move(previous, target); // put the old checkpoint back rather than leave none
+            throw;
+        }
         Directory.Delete(previous, recursive: true);
     }
 

@@ -1,13 +1,14 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LocalRqa.Checkpoints;
+using LocalRqa.Json;
 
 namespace LocalRqa.Encoders;
 
 /// <summary>
 /// The sentence-transformers files of a model folder: `modules.json` lists the pipeline (Transformer,
 /// Pooling in `1_Pooling/config.json`, optional Normalize), `sentence_bert_config.json` the max length and
-/// `config_sentence_transformers.json` the prompts and similarity function.
+/// `config_sentence_transformers.json` the prompts and similarity function. A pipeline rqa cannot reproduce
+/// (a Dense layer, combined or max pooling, prompts excluded from pooling) is refused, never approximated.
 /// </summary>
 public static class SentenceTransformersFolder
 {
@@ -15,42 +16,55 @@ public static class SentenceTransformersFolder
     public const string PoolingFolder = "1_Pooling";
     public const string SentenceBertConfig = "sentence_bert_config.json";
     public const string SentenceTransformersConfig = "config_sentence_transformers.json";
-    const string NormalizeType = "sentence_transformers.models.Normalize";
-    const string PoolingType_ = "sentence_transformers.models.Pooling";
+    const string TransformerModule = "sentence_transformers.models.Transformer";
+    const string PoolingModule = "sentence_transformers.models.Pooling";
+    const string NormalizeModule = "sentence_transformers.models.Normalize";
 
     /// <summary>Defaults for a folder; <paramref name="fallbackMaxLength"/> applies when it says nothing.</summary>
     public static EncoderSettings ReadDefaults(string folder, int fallbackMaxLength, bool poolingOverridden)
     {
         var settings = new EncoderSettings { MaxLength = fallbackMaxLength };
-        var modules = ReadJson(folder, Modules)?.AsArray();
-        if (modules != null)
+        var modulesPath = Path.Combine(folder, Modules);
+        var modules = JsonFile.Array(JsonFile.ReadOptional(modulesPath), modulesPath, "(root)");
+        for (var i = 0; modules != null && i < modules.Count; i++)
         {
-            foreach (var module in modules)
+            var module = JsonFile.Object(modules[i], modulesPath, $"[{i}]");
+            var type = JsonFile.String(module?["type"], modulesPath, $"[{i}].type");
+            var path = JsonFile.String(module?["path"], modulesPath, $"[{i}].path") ?? "";
+            switch (type)
             {
-                var type = module?["type"]?.GetValue<string>();
-                var path = module?["path"]?.GetValue<string>() ?? "";
-                if (type == NormalizeType) settings = settings with { Normalize = true };
-                if (type == PoolingType_)
-                {
-                    var pooling = ReadPooling(folder, Path.Combine(path, "config.json"));
-                    if (pooling is null && !poolingOverridden)
-                        throw new RqaException($"{Path.Combine(folder, path, "config.json")}: only CLS and mean pooling are supported; pass --pooling_type to choose one");
+                case TransformerModule:
+                    break;
+                case PoolingModule:
+                    var pooling = ReadPooling(Path.Combine(folder, path, "config.json"), poolingOverridden);
                     if (pooling is { } p) settings = settings with { Pooling = p };
-                }
+                    break;
+                case NormalizeModule:
+                    settings = settings with { Normalize = true };
+                    break;
+                default:
+                    throw new RqaException($"{modulesPath}: module {i} is {type ?? "(no type)"}, which rqa does not support (supported: Transformer, Pooling, Normalize)");
             }
         }
-        if (ReadJson(folder, SentenceBertConfig)?["max_seq_length"] is JsonValue max && max.TryGetValue<int>(out var length) && length > 0)
-            settings = settings with { MaxLength = length };
-        if (ReadJson(folder, SentenceTransformersConfig) is JsonObject st)
+
+        var bertConfigPath = Path.Combine(folder, SentenceBertConfig);
+        var bertConfig = JsonFile.Object(JsonFile.ReadOptional(bertConfigPath), bertConfigPath, "(root)");
+        if (JsonFile.Integer(bertConfig?["max_seq_length"], bertConfigPath, "max_seq_length") is > 0 and var length)
+            settings = settings with { MaxLength = (int)Math.Min(length, int.MaxValue) };
+        if (JsonFile.Bool(bertConfig?["do_lower_case"], bertConfigPath, "do_lower_case") is true)
+            settings = settings with { LowerCaseInput = true };
+
+        var stPath = Path.Combine(folder, SentenceTransformersConfig);
+        if (JsonFile.Object(JsonFile.ReadOptional(stPath), stPath, "(root)") is { } st)
         {
-            var prompts = st["prompts"] as JsonObject;
+            var prompts = JsonFile.Object(st["prompts"], stPath, "prompts");
             string? Prompt(params string[] names) =>
-                names.Select(n => prompts?[n]?.GetValue<string>()).FirstOrDefault(p => p != null);
+                names.Select(n => JsonFile.String(prompts?[n], stPath, $"prompts.{n}")).FirstOrDefault(p => p != null);
             settings = settings with
             {
                 QueryPrompt = Prompt("query") ?? "",
                 PassagePrompt = Prompt("passage", "document", "corpus") ?? "",
-                SimilarityFunction = st["similarity_fn_name"]?.GetValue<string>(),
+                SimilarityFunction = JsonFile.String(st["similarity_fn_name"], stPath, "similarity_fn_name"),
             };
         }
         return settings;
@@ -61,13 +75,13 @@ public static class SentenceTransformersFolder
     {
         var modules = new JsonArray
         {
-            new JsonObject { ["idx"] = 0, ["name"] = "0", ["path"] = "", ["type"] = "sentence_transformers.models.Transformer" },
-            new JsonObject { ["idx"] = 1, ["name"] = "1", ["path"] = PoolingFolder, ["type"] = PoolingType_ },
+            new JsonObject { ["idx"] = 0, ["name"] = "0", ["path"] = "", ["type"] = TransformerModule },
+            new JsonObject { ["idx"] = 1, ["name"] = "1", ["path"] = PoolingFolder, ["type"] = PoolingModule },
         };
         if (settings.Normalize)
-            modules.Add(new JsonObject { ["idx"] = 2, ["name"] = "2", ["path"] = "2_Normalize", ["type"] = NormalizeType });
-        WriteJson(Path.Combine(folder, Modules), modules);
-        WriteJson(Path.Combine(folder, PoolingFolder, "config.json"), new JsonObject
+            modules.Add(new JsonObject { ["idx"] = 2, ["name"] = "2", ["path"] = "2_Normalize", ["type"] = NormalizeModule });
+        JsonFile.Write(Path.Combine(folder, Modules), modules);
+        JsonFile.Write(Path.Combine(folder, PoolingFolder, "config.json"), new JsonObject
         {
             ["word_embedding_dimension"] = hiddenSize,
             ["pooling_mode_cls_token"] = settings.Pooling == PoolingType.Cls,
@@ -78,12 +92,13 @@ public static class SentenceTransformersFolder
             ["pooling_mode_lasttoken"] = false,
             ["include_prompt"] = true,
         });
+        // Normalize has no files, but sentence-transformers expects its folder.
         if (settings.Normalize) Directory.CreateDirectory(Path.Combine(folder, "2_Normalize"));
-        WriteJson(Path.Combine(folder, SentenceBertConfig), new JsonObject { ["max_seq_length"] = settings.MaxLength, ["do_lower_case"] = false });
+        JsonFile.Write(Path.Combine(folder, SentenceBertConfig), new JsonObject { ["max_seq_length"] = settings.MaxLength, ["do_lower_case"] = settings.LowerCaseInput });
         var prompts = new JsonObject();
         if (settings.QueryPrompt.Length > 0) prompts["query"] = settings.QueryPrompt;
         if (settings.PassagePrompt.Length > 0) prompts["passage"] = settings.PassagePrompt;
-        WriteJson(Path.Combine(folder, SentenceTransformersConfig), new JsonObject
+        JsonFile.Write(Path.Combine(folder, SentenceTransformersConfig), new JsonObject
         {
             ["prompts"] = prompts,
             ["default_prompt_name"] = null,
@@ -91,24 +106,25 @@ public static class SentenceTransformersFolder
         });
     }
 
-    static PoolingType? ReadPooling(string folder, string relative)
+    /// <summary>CLS or mean; null for another single mode when the user overrides pooling anyway.</summary>
+    static PoolingType? ReadPooling(string path, bool overridden)
     {
-        var config = ReadJson(folder, relative);
-        if (config is null) return null;
-        bool On(string key) => config[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-        if (On("pooling_mode_cls_token")) return PoolingType.Cls;
-        if (On("pooling_mode_mean_tokens")) return PoolingType.Mean;
-        return null;
+        var config = JsonFile.Object(JsonFile.ReadOptional(path), path, "(root)")
+                     ?? throw new RqaException($"{path}: missing (modules.json lists a Pooling module here)");
+        var modes = config.Where(kv => kv.Key.StartsWith("pooling_mode_", StringComparison.Ordinal))
+            .Where(kv => JsonFile.Bool(kv.Value, path, kv.Key) == true)
+            .Select(kv => kv.Key["pooling_mode_".Length..]).ToList();
+        if (modes.Count > 1)
+            throw new RqaException($"{path}: combines the pooling modes {string.Join(" + ", modes)}; rqa supports one of cls or mean_tokens");
+        if (JsonFile.Bool(config["include_prompt"], path, "include_prompt") == false && modes.SequenceEqual(["mean_tokens"]))
+            throw new RqaException($"{path}: include_prompt false (prompt tokens left out of mean pooling) is not supported");
+        switch (modes.SingleOrDefault())
+        {
+            case "cls_token": return PoolingType.Cls;
+            case "mean_tokens": return PoolingType.Mean;
+            case var other when overridden: return null;
+            case var other:
+                throw new RqaException($"{path}: pooling mode {other ?? "(none)"} is not supported; pass --pooling_type cls or mean to choose one");
+        }
     }
-
-    static JsonNode? ReadJson(string folder, string relative)
-    {
-        var path = Path.Combine(folder, relative);
-        if (!File.Exists(path)) return null;
-        try { return JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new RqaException($"{path}: invalid JSON: {e.Message}"); }
-    }
-
-    internal static void WriteJson(string path, JsonNode node) =>
-        AtomicFile.WriteAllText(path, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 }

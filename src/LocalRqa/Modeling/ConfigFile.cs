@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LocalRqa.Json;
 
 namespace LocalRqa.Modeling;
 
@@ -14,9 +15,7 @@ public static class ConfigFile
     {
         var path = Path.Combine(folder, Name);
         if (!File.Exists(path)) throw new RqaException($"{folder}: not a model folder ({Name} is missing)");
-        try { return JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new RqaException($"{path}: empty"); }
-        catch (JsonException e) { throw new RqaException($"{path}: invalid JSON: {e.Message}"); }
-        catch (InvalidOperationException) { throw new RqaException($"{path}: expected a JSON object"); }
+        return JsonFile.ReadObject(path);
     }
 
     public static T Read<T>(string folder)
@@ -26,7 +25,4 @@ public static class ConfigFile
         try { return obj.Deserialize<T>(Options) ?? throw new RqaException($"{path}: empty"); }
         catch (JsonException e) { throw new RqaException($"{path}: field {e.Path?.TrimStart('$', '.')} has a wrong type: {e.Message.Split('.')[0]}"); }
     }
-
-    /// <summary>The `model_type` of a folder, for choosing an architecture.</summary>
-    public static string? ModelType(string folder) => ReadObject(folder)["model_type"]?.GetValue<string>();
 }

@@ -9,9 +9,9 @@ public static class TorchRuntime
     static bool initialized;
 
     /// <summary>
-    /// Intra-op threads: libtorch defaults to every logical core, which oversubscribes when .NET's own thread
-    /// pool also runs (tokenization, I/O). We use the processor count the runtime sees (it honours cgroup
-    /// limits), capped by RQA_NUM_THREADS when set; one inter-op thread, since our graphs are sequential.
+    /// Intra-op threads: one per processor the runtime sees (it honours cgroup and affinity limits, where
+    /// libtorch's own default may count the host's cores), or RQA_NUM_THREADS when set. One inter-op
+    /// thread: our graphs run one operation at a time.
     /// </summary>
     public static void Initialize()
     {
@@ -19,8 +19,9 @@ public static class TorchRuntime
         {
             if (initialized) return;
             set_num_threads(ThreadCount(Environment.GetEnvironmentVariable("RQA_NUM_THREADS"), Environment.ProcessorCount));
+            // libtorch refuses a second setting once parallel work has started; the first one stands.
             try { set_num_interop_threads(1); }
-            catch (Exception) { /* already set by an earlier parallel region; harmless */ }
+            catch (System.Runtime.InteropServices.ExternalException) { }
             initialized = true;
         }
     }

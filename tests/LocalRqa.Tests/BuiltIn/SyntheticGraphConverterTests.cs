@@ -1,3 +1,4 @@
+using LocalRqa.Modeling.Bert;
 using LocalRqa.BuiltIn;
 using LocalRqa.Checkpoints;
 using LocalRqa.Onnx;
@@ -7,7 +8,7 @@ namespace LocalRqa.Tests.BuiltIn;
 /// <summary>Converter rules on tiny hand-made graphs: other export styles and the failure messages.</summary>
 public class SyntheticGraphConverterTests
 {
-    private static readonly BuiltInBertConfig Tiny = new(4, 1, 2, 8, 10, 6, 2, 1e-12, "gelu");
+    private static readonly BertConfig Tiny = new() { ModelType = "bert", HiddenSize = 4, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 8, VocabSize = 10, MaxPositionEmbeddings = 6, TypeVocabSize = 2 };
 
     private static OnnxTensor T(string name, params long[] dims)
     {

@@ -65,10 +65,28 @@ public sealed class SafetensorsFileTests : IDisposable
     [InlineData(new byte[] { 1, 2, 3 }, "shorter than its 8-byte header length")]
     [InlineData(new byte[] { 255, 255, 255, 255, 0, 0, 0, 0, 1 }, "header length")]
     [InlineData(new byte[] { 4, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'x', (byte)'x', (byte)'x' }, "not valid JSON")]
+    [InlineData(new byte[] { 2, 0, 0, 0, 0, 0, 0, 0, (byte)'[', (byte)']' }, "not a JSON object")]
     public void CorruptHeadersAreClearErrors(byte[] content, string expected)
     {
         var path = Path.Combine(folder, "bad.safetensors");
         File.WriteAllBytes(path, content);
+        var e = Assert.Throws<RqaException>(() => SafetensorsFile.Open(path));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"w": {"dtype": "F8_E4M3", "shape": [1], "data_offsets": [0, 1]}}""", "dtype F8_E4M3")]
+    [InlineData("""{"w": {"dtype": "F32", "shape": "big", "data_offsets": [0, 4]}}""", "no valid shape")]
+    [InlineData("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}""", "not contiguous")]
+    [InlineData("""{"__metadata__": [1]}""", "__metadata__ is not an object")]
+    public void MalformedHeaderEntriesAreNamed(string header, string expected)
+    {
+        var path = Path.Combine(folder, "entry.safetensors");
+        var json = Encoding.UTF8.GetBytes(header);
+        var bytes = new byte[8 + json.Length + 8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)json.Length);
+        json.CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<RqaException>(() => SafetensorsFile.Open(path));
         Assert.Contains(expected, e.Message);
     }
@@ -142,6 +160,45 @@ public sealed class SafetensorsFileTests : IDisposable
         SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), legacy);
         using var model = BertModel.FromPretrained(target);
         Assert.True(model.HasPooler);
+    }
+
+    [Fact]
+    public void HalfPrecisionWeightsLoadAsTheirFloatValues()
+    {
+        var source = TestPaths.Fixture("bert-tiny");
+        var weights = SafetensorsFile.Open(Path.Combine(source, CheckpointFolder.Safetensors));
+        var target = Path.Combine(folder, "half");
+        Directory.CreateDirectory(target);
+        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
+        var half = weights.Names.ToDictionary(n => n, n =>
+        {
+            var values = weights.Read(n).ToFloats();
+            var bytes = new byte[values.Length * 2];
+            for (var i = 0; i < values.Length; i++) BitConverter.TryWriteBytes(bytes.AsSpan(2 * i), (Half)values[i]);
+            return new HostTensor(StoredDType.F16, weights.Shape(n), bytes);
+        });
+        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), half);
+        using var model = BertModel.FromPretrained(target);
+        foreach (var (name, tensor) in model.state_dict())
+        {
+            Assert.Equal(ScalarType.Float32, tensor.dtype);
+            Assert.Equal(half[name].ToFloats(), tensor.data<float>().ToArray());
+        }
+    }
+
+    [Fact]
+    public void IntegerWeightsForFloatParametersAreRefused()
+    {
+        var source = TestPaths.Fixture("bert-tiny");
+        var weights = SafetensorsFile.Open(Path.Combine(source, CheckpointFolder.Safetensors));
+        var target = Path.Combine(folder, "ints");
+        Directory.CreateDirectory(target);
+        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
+        var tensors = weights.Names.ToDictionary(n => n, weights.Read);
+        tensors["pooler.dense.bias"] = new HostTensor(StoredDType.I32, [48], new byte[48 * 4]);
+        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), tensors);
+        var e = Assert.Throws<RqaException>(() => BertModel.FromPretrained(target));
+        Assert.Contains("'pooler.dense.bias' is stored as I32", e.Message);
     }
 
     [Fact]

@@ -40,11 +40,12 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>
     /// Maps a checkpoint tensor name to ours: strips the `bert.` prefix of task-head checkpoints, renames the
     /// old TF-era LayerNorm `gamma`/`beta`, and knowingly drops pre-training heads (`cls.*`) and the
-    /// `position_ids` buffer that older transformers versions saved.
+    /// `position_ids` buffer that older transformers versions saved, and classification heads (`classifier.*`)
+    /// of fine-tuned checkpoints: a retriever only needs the encoder.
     /// </summary>
     public static string? CheckpointName(string name)
     {
-        if (name.StartsWith("cls.", StringComparison.Ordinal)) return null;
+        if (name.StartsWith("cls.", StringComparison.Ordinal) || name.StartsWith("classifier.", StringComparison.Ordinal)) return null;
         if (name.StartsWith("bert.", StringComparison.Ordinal)) name = name["bert.".Length..];
         if (name.EndsWith("position_ids", StringComparison.Ordinal)) return null;
         if (name.EndsWith("LayerNorm.gamma", StringComparison.Ordinal)) return name[..^"gamma".Length] + "weight";
@@ -73,6 +74,6 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     static Tensor AttentionBias(Tensor attentionMask, ScalarType dtype)
     {
         var keep = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2);
-        return (1.0f - keep) * float.MinValue;
+        return (1.0f - keep) * finfo(dtype).min; // the dtype's own minimum stays finite in float16/bfloat16
     }
 }
