@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -414,7 +415,7 @@ public sealed class HubClient : IDisposable
                 var left = _settings.LockTimeout - waited.Elapsed;
                 if (left <= TimeSpan.Zero)
                     throw new RqaException(
-                        $"gave up after {_settings.LockTimeout.TotalMinutes:0.##} min waiting for another download of {relativePath} of {id} " +
+                        $"gave up after {Duration(_settings.LockTimeout)} waiting for another download of {relativePath} of {id} " +
                         $"(lock at {path}); let it finish or stop it, then run again");
                 await Task.Delay(left < LockPollInterval ? left : LockPollInterval, ct);
             }
@@ -436,6 +437,10 @@ public sealed class HubClient : IDisposable
         e.GetType() == typeof(IOException)
         && (OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
             : e.HResult == (OperatingSystem.IsLinux() || OperatingSystem.IsAndroid() ? 11 : 35));
+
+    private static string Duration(TimeSpan t) => t >= TimeSpan.FromMinutes(1)
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMinutes:0.#} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.#} s");
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
