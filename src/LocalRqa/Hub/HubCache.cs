@@ -29,21 +29,55 @@ public sealed class HubCache
     /// The snapshot folder for the id's revision if it is complete enough to use (it has config.json), else null.
     /// Our downloads link config.json last, so its presence also means our download finished.
     /// </summary>
-    public string? TryGetSnapshot(HubRepoId id)
+    public string? TryGetSnapshot(HubRepoId id) =>
+        TryGetSnapshotCommit(id) is { } commit ? SnapshotFolder(id, commit) : null;
+
+    /// <summary>The commit of the snapshot <see cref="TryGetSnapshot"/> would return, or null.</summary>
+    internal string? TryGetSnapshotCommit(HubRepoId id)
     {
         string refFile = RefPath(id, id.Revision);
         if (File.Exists(refFile))
         {
             string commit = File.ReadAllText(refFile).Trim();
-            if (HubRepoId.IsCommitHash(commit) && HasConfig(SnapshotFolder(id, commit)))
-                return SnapshotFolder(id, commit);
+            if (HubRepoId.IsCommitHash(commit) && HasConfig(SnapshotFolder(id, commit))) return commit;
         }
-        if (id.RevisionIsCommit && HasConfig(SnapshotFolder(id, id.Revision)))
-            return SnapshotFolder(id, id.Revision);
+        if (id.RevisionIsCommit && HasConfig(SnapshotFolder(id, id.Revision))) return id.Revision;
         return null;
     }
 
     private static bool HasConfig(string snapshot) => File.Exists(Path.Combine(snapshot, HubModelFiles.Config));
+
+    /// <summary>
+    /// The optional files whose presence at <paramref name="commit"/> is unknown: neither in the snapshot nor
+    /// recorded as absent. A snapshot another tool filled with transformers files alone lacks modules.json and
+    /// 1_Pooling/config.json without saying so, and using it as is would silently change the pooling.
+    /// </summary>
+    internal List<string> UndecidedOptionalFiles(HubRepoId id, string commit)
+    {
+        string snapshot = SnapshotFolder(id, commit);
+        return HubModelFiles.Optional.Distinct(StringComparer.Ordinal)
+            .Where(f => f != HubModelFiles.Config
+                && !File.Exists(Path.Combine(snapshot, Native(f)))
+                && !File.Exists(NoExistPath(id, commit, f)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// huggingface_hub's record of a file known to be absent at a commit: an empty file at
+    /// <c>.no_exist/{commit}/{relativePath}</c>. Python tools honour ours and we honour theirs.
+    /// </summary>
+    internal string NoExistPath(HubRepoId id, string commit, string relativePath) =>
+        Path.Combine(RepoFolder(id), ".no_exist", commit, Native(relativePath));
+
+    internal void MarkNoExist(HubRepoId id, string commit, string relativePath)
+    {
+        string path = NoExistPath(id, commit, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Always empty, so a concurrent writer (another run, a Python tool) can only write the same thing.
+        File.WriteAllBytes(path, []);
+    }
+
+    private static string Native(string relativePath) => relativePath.Replace('/', Path.DirectorySeparatorChar);
 
     internal string RefPath(HubRepoId id, string revision) =>
         Path.Combine(RepoFolder(id), "refs", revision.Replace('/', Path.DirectorySeparatorChar));
@@ -76,7 +110,7 @@ public sealed class HubCache
     /// </summary>
     internal void LinkIntoSnapshot(HubRepoId id, string commit, string relativePath, string blobPath)
     {
-        string link = Path.Combine(SnapshotFolder(id, commit), relativePath.Replace('/', Path.DirectorySeparatorChar));
+        string link = Path.Combine(SnapshotFolder(id, commit), Native(relativePath));
         string dir = Path.GetDirectoryName(link)!;
         Directory.CreateDirectory(dir);
         string tmp = Path.Combine(dir, "." + Path.GetFileName(link) + "." + Guid.NewGuid().ToString("N") + ".tmp");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -73,18 +74,41 @@ public sealed class HubClient : IDisposable
         string commit = config.Commit ?? (id.RevisionIsCommit ? id.Revision
             : throw new RqaException($"{Url(id, id.Revision, HubModelFiles.Config)} did not send X-Repo-Commit; is HF_ENDPOINT a Hugging Face hub?"));
 
-        var files = new List<FetchedFile>();
-        foreach (string name in HubModelFiles.Optional.Distinct(StringComparer.Ordinal))
-        {
-            if (name == HubModelFiles.Config) continue;
-            if (await FetchAsync(id, commit, name, FileRole.Optional, cancellationToken) is { } f) files.Add(f);
-        }
+        var files = await FetchOptionalAsync(id, commit, HubModelFiles.Optional, cancellationToken);
         files.AddRange(await FetchWeightsAsync(id, commit, cancellationToken));
 
         foreach (var f in files) Cache.LinkIntoSnapshot(id, commit, f.RelativePath, f.BlobPath);
         Cache.LinkIntoSnapshot(id, commit, config.RelativePath, config.BlobPath);
         if (id.Revision != commit) Cache.WriteRef(id, id.Revision, commit);
         return Cache.SnapshotFolder(id, commit);
+    }
+
+    /// <summary>
+    /// Completes a cached snapshot (it has config.json) at its own commit: fetches only
+    /// <paramref name="optionalFiles"/>, and the weights when <paramref name="weights"/> is set.
+    /// </summary>
+    internal async Task<string> CompleteSnapshotAsync(HubRepoId id, string commit, IReadOnlyList<string> optionalFiles, bool weights,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (_settings.Offline)
+            throw new RqaException($"cannot download {id}: offline mode is on (HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE)");
+
+        var files = await FetchOptionalAsync(id, commit, optionalFiles, cancellationToken);
+        if (weights) files.AddRange(await FetchWeightsAsync(id, commit, cancellationToken));
+        foreach (var f in files) Cache.LinkIntoSnapshot(id, commit, f.RelativePath, f.BlobPath);
+        return Cache.SnapshotFolder(id, commit);
+    }
+
+    private async Task<List<FetchedFile>> FetchOptionalAsync(HubRepoId id, string commit, IEnumerable<string> names, CancellationToken ct)
+    {
+        var files = new List<FetchedFile>();
+        foreach (string name in names.Distinct(StringComparer.Ordinal))
+        {
+            if (name == HubModelFiles.Config) continue;
+            if (await FetchAsync(id, commit, name, FileRole.Optional, ct) is { } f) files.Add(f);
+        }
+        return files;
     }
 
     private async Task<List<FetchedFile>> FetchWeightsAsync(HubRepoId id, string commit, CancellationToken ct)
@@ -140,7 +164,7 @@ public sealed class HubClient : IDisposable
     private sealed record FetchedFile(string RelativePath, string BlobPath, string? Commit);
 
     /// <summary>Outcome of one attempt: a file, a 404, or "try again now" (resume became possible).</summary>
-    private sealed record Attempt(FetchedFile? File, bool NotFound, bool Again, string? ErrorDetail);
+    private sealed record Attempt(FetchedFile? File, bool NotFound, bool Again, string? ErrorCode, string? ErrorDetail);
 
     /// <summary>Downloads one file into blobs/ with retries; returns null for a 404 of an optional file.</summary>
     private async Task<FetchedFile?> FetchAsync(HubRepoId id, string revision, string relativePath, FileRole role, CancellationToken ct)
@@ -177,6 +201,10 @@ public sealed class HubClient : IDisposable
             if (attempt.NotFound)
             {
                 string detail = attempt.ErrorDetail is { Length: > 0 } d ? $": {d}" : "";
+                // Recorded like huggingface_hub does (only for "no such file", not a missing repo or revision),
+                // so the next run knows the snapshot is complete without asking again.
+                if (role == FileRole.Optional && HubRepoId.IsCommitHash(revision) && attempt.ErrorCode is null or "EntryNotFound")
+                    Cache.MarkNoExist(id, revision, relativePath);
                 return role switch
                 {
                     FileRole.Optional => null,
@@ -218,7 +246,7 @@ public sealed class HubClient : IDisposable
                     // (Not on hop 0: the commit header has not been seen yet.)
                     string blob = Cache.BlobPath(id, etag);
                     if (hop > 0 && File.Exists(blob)) return Done(blob);
-                    blobLock = await AcquireLockAsync(Cache.LockPath(id, etag), ct);
+                    blobLock = await AcquireLockAsync(Cache.LockPath(id, etag), id, relativePath, ct);
                     if (hop > 0 && File.Exists(blob)) return Done(blob);
                     var partial = new FileInfo(blob + ".incomplete");
                     offset = partial.Exists ? partial.Length : 0;
@@ -260,7 +288,8 @@ public sealed class HubClient : IDisposable
                     continue;
                 }
 
-                if (status == 404) return new Attempt(null, true, false, Header(response, "X-Error-Message"));
+                if (status == 404)
+                    return new Attempt(null, true, false, Header(response, "X-Error-Code"), Header(response, "X-Error-Message"));
                 if (status is 401 or 403)
                     throw new RqaException(
                         $"access to {id} denied (HTTP {status} for {relativePath} at {url}); the model may be private or gated " +
@@ -284,7 +313,7 @@ public sealed class HubClient : IDisposable
                 {
                     // The etag arrived with the body (small, non-LFS file). If a partial copy exists, ask again with a Range.
                     if (File.Exists(target + ".incomplete") && new FileInfo(target + ".incomplete").Length > 0) return Again();
-                    blobLock = await AcquireLockAsync(Cache.LockPath(id, etag), ct);
+                    blobLock = await AcquireLockAsync(Cache.LockPath(id, etag), id, relativePath, ct);
                     if (File.Exists(target)) return Done(target);
                 }
 
@@ -296,8 +325,8 @@ public sealed class HubClient : IDisposable
             blobLock?.Dispose();
         }
 
-        Attempt Done(string blob) => new(new FetchedFile(relativePath, blob, commit), false, false, null);
-        static Attempt Again() => new(null, false, true, null);
+        Attempt Done(string blob) => new(new FetchedFile(relativePath, blob, commit), false, false, null, null);
+        static Attempt Again() => new(null, false, true, null, null);
     }
 
     /// <summary>Streams the body into blob.incomplete (appending on 206) and renames it into place when complete.</summary>
@@ -359,22 +388,61 @@ public sealed class HubClient : IDisposable
         return blob;
     }
 
-    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
+    /// <summary>
+    /// Takes the blob's lock file exclusively. Waits (bounded by <see cref="HubSettings.LockTimeout"/>) only while
+    /// another process or download holds it; any other failure is final, since retrying cannot fix it.
+    /// </summary>
+    private async Task<FileStream> AcquireLockAsync(string path, HubRepoId id, string relativePath, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        bool announced = false;
         while (true)
         {
             try
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException)
+            catch (IOException e) when (IsLockConflict(e))
             {
-                // Another process is downloading the same blob; wait for it rather than corrupting its partial file.
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                // Another download of the same blob is under way; wait for it rather than corrupting its partial file.
+                if (!announced)
+                {
+                    _log.WriteLine($"waiting for another download of {relativePath} of {id} (lock at {path})");
+                    _log.Flush();
+                    announced = true;
+                }
+                var left = _settings.LockTimeout - waited.Elapsed;
+                if (left <= TimeSpan.Zero)
+                    throw new RqaException(
+                        $"gave up after {Duration(_settings.LockTimeout)} waiting for another download of {relativePath} of {id} " +
+                        $"(lock at {path}); let it finish or stop it, then run again");
+                await Task.Delay(left < LockPollInterval ? left : LockPollInterval, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RqaException($"cannot take the download lock {path} for {relativePath} of {id}: {OneLine(e.Message)}", e);
             }
         }
     }
+
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// True when FileShare.None failed only because someone else has the file open. On Unix .NET takes
+    /// flock(LOCK_EX|LOCK_NB) and reports EWOULDBLOCK as a plain IOException whose HResult is the raw errno
+    /// (11 on Linux, 35 on macOS/BSD); Windows reports ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION.
+    /// </summary>
+    internal static bool IsLockConflict(IOException e) =>
+        e.GetType() == typeof(IOException)
+        && (OperatingSystem.IsWindows() ? e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+            : e.HResult == (OperatingSystem.IsLinux() || OperatingSystem.IsAndroid() ? 11 : 35));
+
+    private static string Duration(TimeSpan t) => t >= TimeSpan.FromMinutes(1)
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.TotalMinutes:0.#} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.#} s");
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 
     private static bool SameOrigin(Uri a, Uri b) =>
         a.Scheme == b.Scheme && a.Port == b.Port && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase);

@@ -1,21 +1,22 @@
 namespace LocalRqa.Hub;
 
-/// <summary>
-/// Which repo files a model download fetches. The lists are mutable on purpose: a component that needs
-/// another file (a different tokenizer model, say) adds it at startup, before the first download.
-/// </summary>
+/// <summary>Which repo files a model download fetches.</summary>
 public static class HubModelFiles
 {
     /// <summary>Always fetched first; a 404 means the model does not exist (or is not a transformers model).</summary>
     public const string Config = "config.json";
 
-    /// <summary>Fetched when present; a 404 is fine.</summary>
-    public static List<string> Optional { get; } =
+    /// <summary>
+    /// Fetched when present; a 404 is fine and is recorded under <c>.no_exist/{commit}/</c>. A cached snapshot
+    /// counts as complete only when each of these is either in it or recorded as absent.
+    /// </summary>
+    public static IReadOnlyList<string> Optional { get; } =
     [
         "tokenizer.json",
         "tokenizer_config.json",
         "vocab.txt",
         "special_tokens_map.json",
+        "added_tokens.json",
         "spiece.model",
         "modules.json",
         "config_sentence_transformers.json",
@@ -25,7 +26,7 @@ public static class HubModelFiles
     ];
 
     /// <summary>Weight layouts in order of preference; the first whose single file or index exists wins.</summary>
-    public static List<WeightFormat> Weights { get; } =
+    public static IReadOnlyList<WeightFormat> Weights { get; } =
     [
         new("model.safetensors", "model.safetensors.index.json"),
         new("pytorch_model.bin", "pytorch_model.bin.index.json"),

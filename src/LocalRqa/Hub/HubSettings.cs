@@ -24,6 +24,9 @@ public sealed record HubSettings(string Endpoint, string? Token, string CacheRoo
     /// <summary>Pause before the first retry; doubled for each further one.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long to wait for another process that is downloading the same file before giving up.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Reads the process environment.</summary>
     public static HubSettings FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 

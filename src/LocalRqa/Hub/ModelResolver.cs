@@ -55,9 +55,20 @@ public sealed class ModelResolver
         }
 
         var id = HubRepoId.Parse(text);
-        // A snapshot some other tool left without weights (AutoConfig alone, say) is completed when online;
-        // offline it is returned as is and the checkpoint loader reports what is missing.
-        if (Cache.TryGetSnapshot(id) is { } snapshot && (_settings.Offline || HasWeights(snapshot))) return snapshot;
+        string? commit = Cache.TryGetSnapshotCommit(id);
+        List<string> undecided = [];
+        bool hasWeights = false;
+        if (commit is not null)
+        {
+            string snapshot = Cache.SnapshotFolder(id, commit);
+            // Offline a snapshot is used as is (the checkpoint loader reports missing weights). Online, one that
+            // another tool left without weights or without a word on some optional file (Python fetching only
+            // transformers files skips modules.json and the pooling config) is completed at its own commit.
+            if (_settings.Offline) return snapshot;
+            undecided = Cache.UndecidedOptionalFiles(id, commit);
+            hasWeights = HasWeights(snapshot);
+            if (hasWeights && undecided.Count == 0) return snapshot;
+        }
 
         if (_settings.Offline)
             throw new RqaException(
@@ -67,7 +78,9 @@ public sealed class ModelResolver
         using var client = new HubClient(_settings, Cache, _log);
         try
         {
-            return await client.DownloadModelAsync(id, cancellationToken);
+            return commit is null
+                ? await client.DownloadModelAsync(id, cancellationToken)
+                : await client.CompleteSnapshotAsync(id, commit, undecided, weights: !hasWeights, cancellationToken);
         }
         catch (UnauthorizedAccessException e)
         {
