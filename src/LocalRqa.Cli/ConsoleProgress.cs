@@ -6,7 +6,7 @@ namespace LocalRqa.Cli;
 /// Progress of long work on stderr: a live line on a terminal, a line every few seconds when redirected (so
 /// logs stay readable).
 /// </summary>
-public sealed class ConsoleProgress(string label, TextWriter writer, int? total = null) : IProgress<int>, IDisposable
+public sealed class ConsoleProgress(string label, TextWriter writer, int? total = null) : IProgress<int>
 {
     readonly Stopwatch clock = Stopwatch.StartNew();
     readonly bool live = !Console.IsErrorRedirected;
@@ -32,6 +32,4 @@ public sealed class ConsoleProgress(string label, TextWriter writer, int? total 
         if (live) writer.Write($"\r{line}{(final ? "\n" : "")}");
         else writer.WriteLine(line);
     }
-
-    public void Dispose() { }
 }

@@ -37,9 +37,9 @@ public static class EncodeCommand
                     MaxLength = result.GetValue(maxLength),
                 },
                 result.GetValue(batchSize));
-            using var progress = new ConsoleProgress("encoding", Console.Error);
-            var count = EncodeJob.Run(request, progress, Console.Error);
-            progress.Finish();
+            ConsoleProgress? progress = null;
+            var count = EncodeJob.Run(request, total => progress = new ConsoleProgress("encoding", Console.Error, total), Console.Error);
+            progress?.Finish();
             Console.Error.WriteLine($"wrote {count} embeddings to {request.OutputPath}");
             return 0;
         });

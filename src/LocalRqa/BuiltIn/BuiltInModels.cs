@@ -68,7 +68,12 @@ public static class BuiltInModels
     public static string? TryGetFolder(string hubId, string cacheRoot)
     {
         var model = Find(hubId);
-        return model is null ? null : GetFolder(model, cacheRoot);
+        if (model is null) return null;
+        try { return GetFolder(model, cacheRoot); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RqaException($"cannot write the built-in model cache at {cacheRoot} ({e.Message}); set RQA_CACHE to a writable folder");
+        }
     }
 
     /// <summary>{cacheRoot}/builtin/{org}--{name}/{package version}/, converted once.</summary>

@@ -10,7 +10,8 @@ namespace LocalRqa.Encoders;
 /// </summary>
 public static class EncodeJob
 {
-    public static int Run(EncodeRequest request, IProgress<int>? progress = null, TextWriter? log = null)
+    /// <param name="startProgress">Called with the number of texts once they are read; reports texts done.</param>
+    public static int Run(EncodeRequest request, Func<int, IProgress<int>>? startProgress = null, TextWriter? log = null)
     {
         if (request.BatchSize < 1) throw new RqaException($"--batch_size must be at least 1, got {request.BatchSize}");
         var texts = ReadTexts(request.InputPath);
@@ -19,7 +20,7 @@ public static class EncodeJob
         log?.WriteLine($"encoding {texts.Count} texts with {request.ModelFolder} " +
                        $"(pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
                        $"max length {encoder.Settings.MaxLength}, prompt {request.Prompt.ToString().ToLowerInvariant()})");
-        var embeddings = encoder.Encode(texts, request.Prompt, request.BatchSize, progress);
+        var embeddings = encoder.Encode(texts, request.Prompt, request.BatchSize, startProgress?.Invoke(texts.Count));
         AtomicFile.Write(request.OutputPath, stream =>
         {
             // Relaxed escaping writes text as Python's json.dumps(ensure_ascii=False) does: readable and smaller.

@@ -7,7 +7,7 @@ public static class PromptKinds
     {
         "none" => PromptKind.None,
         "query" => PromptKind.Query,
-        "passage" or "document" => PromptKind.Passage,
+        "passage" => PromptKind.Passage,
         _ => throw new RqaException($"--prompt: unknown prompt '{value}' (expected query, passage or none)"),
     };
 }

@@ -42,6 +42,9 @@ public sealed class SentenceEncoder : IDisposable
         try
         {
             var tokenizer = TokenizerLoader.FromFolder(folder);
+            // A token id past the embedding table would abort inside libtorch mid-run; say so up front.
+            if (tokenizer.VocabSize > model.Config.VocabSize)
+                throw new RqaException($"{folder}: the tokenizer has {tokenizer.VocabSize} tokens but config.json's vocab_size is {model.Config.VocabSize}");
             var fallbackLength = Math.Min(tokenizer.ModelMaxLength ?? 512, model.Config.MaxPositionEmbeddings);
             var settings = overrides.ApplyTo(SentenceTransformersFolder.ReadDefaults(folder, fallbackLength, overrides.Pooling.HasValue));
             if (settings.MaxLength < 2 || settings.MaxLength > model.Config.MaxPositionEmbeddings)

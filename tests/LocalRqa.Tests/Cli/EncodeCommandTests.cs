@@ -115,6 +115,37 @@ public sealed class EncodeCommandTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public void ADuplicatedKeyTakesTheLastValueAsPythonDoes()
+    {
+        var output = Path.Combine(work, "out.jsonl");
+        var run = CliRun.Of("encode", "--model_name_or_path", model, "--input", Write("in.jsonl", """{"text": "a", "text": "b"}"""), "--output", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("b", ReadOutput(output).Single().Text);
+    }
+
+    [Fact]
+    public void UnwritableOutputFailsBeforeEncoding()
+    {
+        var input = Write("in.jsonl", """{"text": "hello"}""");
+        var folderOutput = AssertUserError(CliRun.Of("encode", "--model_name_or_path", model, "--input", input, "--output", work), "is a folder", "folder");
+        Assert.Contains(work, folderOutput);
+        var missing = Path.Combine(work, "no-such-dir", "out.jsonl");
+        AssertUserError(CliRun.Of("encode", "--model_name_or_path", model, "--input", input, "--output", missing), "does not exist", "missing folder");
+        Assert.Equal(["in.jsonl"], Directory.GetFileSystemEntries(work).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void TokenizerLargerThanTheModelIsRefused()
+    {
+        var copy = CopyOfModel("big-vocab");
+        File.AppendAllText(Path.Combine(copy, "vocab.txt"), "extra\n");
+        File.Delete(Path.Combine(copy, "tokenizer.json"));
+        var input = Write("in.jsonl", """{"text": "extra"}""");
+        AssertUserError(CliRun.Of("encode", "--model_name_or_path", copy, "--input", input, "--output", Path.Combine(work, "o.jsonl")),
+            "the tokenizer has 39 tokens but config.json's vocab_size is 38", "vocab");
+    }
+
     [Theory]
     [InlineData(new[] { "encode", "--input", "x", "--output", "y", "--no-such-flag" }, "--no-such-flag")]
     [InlineData(new[] { "encode", "--input", "x", "--output", "y", "--normalize", "maybe" }, "expected true or false")]
