@@ -61,12 +61,15 @@ public static class ElfVersionPatch
         if (flagOffset < 0) return Outcome.NotNeeded;
         var flags = BitConverter.ToUInt16(elf, flagOffset);
         if ((flags & VerFlagWeak) != 0) return Outcome.AlreadyWeak;
-        var written = (ushort)(flags | VerFlagWeak);
-        using (var stream = new FileStream(elfPath, FileMode.Open, FileAccess.Write))
-        {
-            stream.Position = flagOffset;
-            stream.Write(BitConverter.GetBytes(written), 0, 2);
-        }
+        var written = BitConverter.GetBytes((ushort)(flags | VerFlagWeak));
+        elf[flagOffset] = written[0];
+        elf[flagOffset + 1] = written[1];
+        // A new file renamed over the old one: if the output was a hard link into the NuGet cache, the cache
+        // keeps its original bytes.
+        var temporary = elfPath + ".patching";
+        File.WriteAllBytes(temporary, elf);
+        if (File.Exists(elfPath)) File.Delete(elfPath);
+        File.Move(temporary, elfPath);
         return Outcome.Patched;
     }
 

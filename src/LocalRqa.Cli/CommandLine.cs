@@ -25,8 +25,10 @@ public static class CommandLine
         var parsed = Build().Parse(args);
         if (parsed.Errors.Count > 0 && !Asks(args, "--help", "-h", "-?", "--version"))
         {
-            foreach (var error in parsed.Errors) stderr.WriteLine($"rqa: error: {error.Message}");
-            stderr.WriteLine("Run 'rqa --help' or 'rqa <command> --help' for usage.");
+            // One line, like every other user error: the messages joined, then where help is.
+            var command = parsed.CommandResult.Command;
+            var help = command is RootCommand ? "rqa --help" : $"rqa {command.Name} --help";
+            stderr.WriteLine($"rqa: error: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see '{help}')");
             return UserErrorExitCode;
         }
         try

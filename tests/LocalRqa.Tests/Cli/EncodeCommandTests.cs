@@ -155,7 +155,9 @@ public sealed class EncodeCommandTests : IDisposable
     {
         var run = CliRun.Of(args);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains(expected, run.Stderr);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+        Assert.EndsWith("(see 'rqa encode --help')", line);
     }
 
     string CopyOfModel(string name)
