@@ -40,7 +40,8 @@ public static class DocumentJson
     private static object? ToValue(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? l
+        // The cast keeps a long a long: without it the conditional's type would be double for every number.
+        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l
             : element.TryGetDouble(out var d) ? d
             : element.GetRawText().StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity,
         JsonValueKind.True => true,
