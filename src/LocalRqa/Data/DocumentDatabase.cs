@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LocalRqa.Checkpoints;
 
 namespace LocalRqa.Data;
 
@@ -29,20 +30,24 @@ public static class DocumentDatabase
         };
     }
 
-    /// <summary>Writes one JSON object per line, the format <see cref="JsonLinesDocumentReader"/> reads.</summary>
-    public static void SaveJsonLines(string path, IEnumerable<Document> documents)
-    {
-        using var file = File.Create(path);
-        // Relaxed escaping keeps non-ASCII text readable, as Python's json.dumps(ensure_ascii=False) would.
-        using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        foreach (var document in documents)
+    /// <summary>
+    /// Writes one JSON object per line, the format <see cref="JsonLinesDocumentReader"/> reads. The file is written
+    /// through a temporary sibling and renamed into place, so an interrupted save leaves the old file (or none), never
+    /// half a database.
+    /// </summary>
+    public static void SaveJsonLines(string path, IEnumerable<Document> documents) =>
+        AtomicFile.Write(path, file =>
         {
-            DocumentJson.Write(writer, document);
-            writer.Flush();
-            file.WriteByte((byte)'\n');
-            writer.Reset();
-        }
-    }
+            // Relaxed escaping keeps non-ASCII text readable, as Python's json.dumps(ensure_ascii=False) would.
+            using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            foreach (var document in documents)
+            {
+                DocumentJson.Write(writer, document);
+                writer.Flush();
+                file.WriteByte((byte)'\n');
+                writer.Reset();
+            }
+        });
 
     private static int FirstSignificantByte(string path)
     {

@@ -33,17 +33,30 @@ public static class DocumentJson
         writer.WriteEndObject();
     }
 
-    /// <summary>JSON to metadata values: integers become long, other numbers double.</summary>
+    /// <summary>
+    /// JSON to metadata values: integers become long, other numbers double; a number too large for a double is
+    /// ±infinity, as Python's json.loads reads 1e400. A repeated key keeps its last value, as a Python dict does.
+    /// </summary>
     private static object? ToValue(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? l : element.GetDouble(),
+        // The cast keeps a long a long: without it the conditional's type would be double for every number.
+        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l
+            : element.TryGetDouble(out var d) ? d
+            : element.GetRawText().StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Array => element.EnumerateArray().Select(ToValue).ToList(),
-        JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => ToValue(p.Value)),
+        JsonValueKind.Object => ToDictionary(element),
         _ => null,
     };
+
+    private static Dictionary<string, object?> ToDictionary(JsonElement element)
+    {
+        var result = new Dictionary<string, object?>();
+        foreach (var p in element.EnumerateObject()) result[p.Name] = ToValue(p.Value);
+        return result;
+    }
 
     private static void WriteValue(Utf8JsonWriter writer, object? value)
     {
@@ -54,7 +67,7 @@ public static class DocumentJson
             case bool b: writer.WriteBooleanValue(b); break;
             case long l: writer.WriteNumberValue(l); break;
             case int i: writer.WriteNumberValue(i); break;
-            case double d: writer.WriteNumberValue(d); break;
+            case double d: WriteDouble(writer, d); break;
             case IReadOnlyDictionary<string, object?> dict:
                 writer.WriteStartObject();
                 foreach (var (key, item) in dict)
@@ -71,5 +84,14 @@ public static class DocumentJson
                 break;
             default: writer.WriteStringValue(Document.PythonStr(value)); break; // e.g. big integers
         }
+    }
+
+    // JSON has no NaN or infinities (Utf8JsonWriter throws on them, and Python's json.dumps writes bare NaN, which
+    // is not JSON), so they are written as the strings "NaN", "Infinity" and "-Infinity"; the file stays valid JSON
+    // and reads back as those strings.
+    private static void WriteDouble(Utf8JsonWriter writer, double d)
+    {
+        if (double.IsFinite(d)) writer.WriteNumberValue(d);
+        else writer.WriteStringValue(double.IsNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
     }
 }

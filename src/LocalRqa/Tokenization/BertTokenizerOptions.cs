@@ -19,6 +19,12 @@ public sealed record BertTokenizerOptions
     /// <summary>Tokens from tokenizer_config.json's added_tokens_decoder; when non-empty they replace the special-token list.</summary>
     public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
 
+    /// <summary>
+    /// Entries of the legacy added_tokens.json (token, id); used only when <see cref="AddedTokens"/> is empty, as
+    /// transformers reads that file only when tokenizer_config.json has no added_tokens_decoder.
+    /// </summary>
+    public IReadOnlyList<(string Token, int Id)> LegacyAddedTokens { get; init; } = [];
+
     public int MaxInputCharsPerWord { get; init; } = 100;
     public int? ModelMaxLength { get; init; }
 }

@@ -42,15 +42,29 @@ internal static class BertVocabTokenizerBuilder
     // Special tokens missing from vocab.txt get the next free ids, as transformers adds them on load.
     private static List<AddedToken> SpecialTokens(Dictionary<string, int> vocab, BertTokenizerOptions options)
     {
-        var result = new List<AddedToken>();
-        int next = vocab.Values.Max() + 1;
         string[] names = [options.PadToken, options.UnkToken, options.ClsToken, options.SepToken, options.MaskToken, .. options.AdditionalSpecialTokens];
+        var specialNames = names.Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var result = LegacyAddedTokens(options.LegacyAddedTokens, specialNames);
+        var taken = result.Select(t => t.Content).ToHashSet(StringComparer.Ordinal);
+        int next = Math.Max(vocab.Values.Max(), result.Count == 0 ? -1 : result.Max(t => t.Id)) + 1;
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
-            if (name.Length == 0) continue;
+            if (name.Length == 0 || !taken.Add(name)) continue;
             int id = vocab.TryGetValue(name, out int known) ? known : next++;
             result.Add(new AddedToken(name, id));
         }
         return result;
     }
+
+    // transformers' from_pretrained turns added_tokens.json into AddedToken(token, lstrip=False, rstrip=False,
+    // special=token in the special tokens, normalized=not special). Added tokens are cut out of the text before
+    // WordPiece and never split. A normalized one is matched in normalized text, as BertTokenizerFast (what
+    // AutoTokenizer picks) does: lower-cased and accent-stripped when the model is uncased. The slow BertTokenizer
+    // instead lower-cases the text around it and matches the stored content exactly, so the two agree whenever the
+    // content is already in normalized form (e.g. lower case for an uncased model), which is what add_tokens saves
+    // for uncased models.
+    private static List<AddedToken> LegacyAddedTokens(IReadOnlyList<(string Token, int Id)> entries, HashSet<string> specialNames) =>
+        entries.Select(e => specialNames.Contains(e.Token)
+            ? new AddedToken(e.Token, e.Id, Special: true, Normalized: false)
+            : new AddedToken(e.Token, e.Id, Special: false, Normalized: true)).ToList();
 }

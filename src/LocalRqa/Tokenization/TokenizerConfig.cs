@@ -4,72 +4,97 @@ namespace LocalRqa.Tokenization;
 
 /// <summary>
 /// The transformers-side settings of a model folder: tokenizer_config.json, with special_tokens_map.json taking
-/// precedence for special tokens as in from_pretrained. Both files are optional.
+/// precedence for special tokens as in from_pretrained, and the legacy added_tokens.json. All files are optional.
 /// </summary>
 internal sealed class TokenizerConfig
 {
-    private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
+    // Each value remembers its file, so an error names special_tokens_map.json when the value came from there.
+    private readonly Dictionary<string, (JsonElement Value, string File)> _values = new(StringComparer.Ordinal);
+    private readonly string _folder;
 
     public string ConfigPath { get; }
 
-    private TokenizerConfig(string configPath) => ConfigPath = configPath;
+    private TokenizerConfig(string folder)
+    {
+        _folder = folder;
+        ConfigPath = Path.Combine(folder, "tokenizer_config.json");
+    }
 
     public static TokenizerConfig Load(string folder)
     {
-        var config = new TokenizerConfig(Path.Combine(folder, "tokenizer_config.json"));
+        var config = new TokenizerConfig(folder);
         config.Merge(config.ConfigPath);
         config.Merge(Path.Combine(folder, "special_tokens_map.json"));
         return config;
     }
 
+    public bool Has(string name) => _values.ContainsKey(name);
+
     public bool? GetBool(string name)
     {
-        if (!_values.TryGetValue(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False) return v.GetBoolean();
-        throw new RqaException($"{ConfigPath}: '{name}' must be true, false or null");
+        if (!_values.TryGetValue(name, out var e) || e.Value.ValueKind == JsonValueKind.Null) return null;
+        if (e.Value.ValueKind is JsonValueKind.True or JsonValueKind.False) return e.Value.GetBoolean();
+        throw JsonFields.WrongKind(e.File, name, "true, false or null", e.Value);
     }
 
     /// <summary>A special token given as a string or as an AddedToken object {"content": ...}.</summary>
-    public string? GetToken(string name) => _values.TryGetValue(name, out var v) ? TokenContent(v, name) : null;
+    public string? GetToken(string name) => _values.TryGetValue(name, out var e) ? TokenContent(e.Value, e.File, name) : null;
 
     public IReadOnlyList<string> GetTokenList(string name)
     {
-        if (!_values.TryGetValue(name, out var v) || v.ValueKind == JsonValueKind.Null) return [];
-        if (v.ValueKind != JsonValueKind.Array) throw new RqaException($"{ConfigPath}: '{name}' must be a list");
-        return v.EnumerateArray().Select(e => TokenContent(e, name)).OfType<string>().ToList();
+        if (!_values.TryGetValue(name, out var e) || e.Value.ValueKind == JsonValueKind.Null) return [];
+        return JsonFields.AsList(e.Value, e.File, name).Select((t, i) => TokenContent(t, e.File, $"{name}[{i}]")).OfType<string>().ToList();
     }
 
-    /// <summary>HF writes a huge placeholder (1e30) when a model has no limit; only a plausible value counts.</summary>
+    /// <summary>
+    /// HF writes a huge placeholder when a model has no limit (int(1e30) = 1000000000000000019884624838656, or
+    /// 1e30 itself); only a plausible value counts, and one too large even for a double is "no limit" as well.
+    /// </summary>
     public int? ModelMaxLength
     {
         get
         {
-            if (!_values.TryGetValue("model_max_length", out var v) || v.ValueKind != JsonValueKind.Number) return null;
-            double value = v.GetDouble();
-            return value is > 0 and < 1e6 ? (int)value : null;
+            if (!_values.TryGetValue("model_max_length", out var e) || e.Value.ValueKind == JsonValueKind.Null) return null;
+            if (e.Value.ValueKind != JsonValueKind.Number) throw JsonFields.WrongKind(e.File, "model_max_length", "a number", e.Value);
+            // TryGetDouble fails only when the number overflows a double.
+            if (!e.Value.TryGetDouble(out double value)) return null;
+            return value is >= 1 and < 1e6 ? (int)value : null;
         }
     }
 
     /// <summary>tokenizer_config.json "added_tokens_decoder": id → AddedToken, as transformers 4.34+ saves it.</summary>
     public IReadOnlyList<AddedToken> AddedTokensDecoder()
     {
-        if (!_values.TryGetValue("added_tokens_decoder", out var v) || v.ValueKind != JsonValueKind.Object) return [];
+        if (!_values.TryGetValue("added_tokens_decoder", out var e) || e.Value.ValueKind == JsonValueKind.Null) return [];
         var tokens = new List<AddedToken>();
-        foreach (var entry in v.EnumerateObject())
+        foreach (var entry in JsonFields.Object(e.Value, e.File, "added_tokens_decoder").EnumerateObject())
         {
-            if (!int.TryParse(entry.Name, out int id) || entry.Value.ValueKind != JsonValueKind.Object)
-                throw new RqaException($"{ConfigPath}: added_tokens_decoder entry '{entry.Name}' is not an id with a token object");
-            tokens.Add(JsonFields.ReadAddedToken(entry.Value, id, ConfigPath, "added_tokens_decoder"));
+            string where = $"added_tokens_decoder['{entry.Name}']";
+            if (!int.TryParse(entry.Name, out int id)) throw new RqaException($"{e.File}: {where}: the key must be an integer id");
+            tokens.Add(JsonFields.ReadAddedToken(JsonFields.Object(entry.Value, e.File, where), id, e.File, where));
         }
         return tokens;
     }
 
-    private string? TokenContent(JsonElement v, string name) => v.ValueKind switch
+    /// <summary>
+    /// The legacy added_tokens.json ({"token": id, ...}) that transformers before 4.34 saved next to vocab.txt, in
+    /// file order; empty when the folder has none.
+    /// </summary>
+    public IReadOnlyList<(string Token, int Id)> AddedTokensFile()
+    {
+        string path = Path.Combine(_folder, "added_tokens.json");
+        if (!File.Exists(path)) return [];
+        using var doc = JsonFields.Parse(path);
+        return JsonFields.Object(doc.RootElement, path, "the file").EnumerateObject()
+            .Select(p => (p.Name, JsonFields.AsInt(p.Value, path, $"'{p.Name}'"))).ToList();
+    }
+
+    private static string? TokenContent(JsonElement v, string file, string name) => v.ValueKind switch
     {
         JsonValueKind.Null => null,
         JsonValueKind.String => v.GetString(),
-        JsonValueKind.Object when v.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String => c.GetString(),
-        _ => throw new RqaException($"{ConfigPath}: '{name}' must be a token string or an object with 'content'"),
+        JsonValueKind.Object => JsonFields.RequiredString(v, "content", file, name),
+        _ => throw JsonFields.WrongKind(file, name, "a token string or an object with 'content'", v),
     };
 
     private void Merge(string path)
@@ -77,6 +102,6 @@ internal sealed class TokenizerConfig
         if (!File.Exists(path)) return;
         using var doc = JsonFields.Parse(path);
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new RqaException($"{path}: expected a JSON object");
-        foreach (var p in doc.RootElement.EnumerateObject()) _values[p.Name] = p.Value.Clone();
+        foreach (var p in doc.RootElement.EnumerateObject()) _values[p.Name] = (p.Value.Clone(), path);
     }
 }

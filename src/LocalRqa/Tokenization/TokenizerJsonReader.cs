@@ -50,9 +50,11 @@ internal sealed class TokenizerJsonReader
     {
         var list = new List<AddedToken>();
         if (Optional(root, "added_tokens") is not { } tokens) return list;
-        if (tokens.ValueKind != JsonValueKind.Array) throw new RqaException($"{_file}: added_tokens must be a list");
-        foreach (var t in tokens.EnumerateArray())
-            list.Add(JsonFields.ReadAddedToken(t, JsonFields.RequiredInt(t, "id", _file, "added_tokens[]"), _file, "added_tokens[]"));
+        foreach (var (t, i) in JsonFields.AsList(tokens, _file, "added_tokens").Select((t, i) => (t, i)))
+        {
+            string where = $"added_tokens[{i}]";
+            list.Add(JsonFields.ReadAddedToken(t, JsonFields.RequiredInt(t, "id", _file, where), _file, where));
+        }
         return list;
     }
 
@@ -91,20 +93,18 @@ internal sealed class TokenizerJsonReader
 
     private ITokenizerModel ReadModel(JsonElement m)
     {
+        JsonFields.Object(m, _file, "model");
         // Older files omit the model type; tokenizers then guesses from the fields, and only WordPiece has this one.
-        string type = Optional(m, "type") is { ValueKind: JsonValueKind.String } t ? t.GetString()!
-            : m.TryGetProperty("continuing_subword_prefix", out _) && !m.TryGetProperty("merges", out _) ? "WordPiece" : "?";
+        string type = JsonFields.OptionalString(m, "type", _file, "model")
+            ?? (m.TryGetProperty("continuing_subword_prefix", out _) && !m.TryGetProperty("merges", out _) ? "WordPiece" : "?");
         switch (type)
         {
             case "WordPiece":
                 var vocab = JsonFields.Required(m, "vocab", _file, "model");
-                if (vocab.ValueKind != JsonValueKind.Object) throw new RqaException($"{_file}: model.vocab must be an object of token: id");
+                if (vocab.ValueKind != JsonValueKind.Object)
+                    throw JsonFields.WrongKind(_file, "model.vocab", "an object of token: id", vocab);
                 var dict = new Dictionary<string, int>(StringComparer.Ordinal);
-                foreach (var e in vocab.EnumerateObject())
-                {
-                    if (!e.Value.TryGetInt32(out int id)) throw new RqaException($"{_file}: model.vocab['{e.Name}'] must be an integer id");
-                    dict[e.Name] = id;
-                }
+                foreach (var e in vocab.EnumerateObject()) dict[e.Name] = JsonFields.AsInt(e.Value, _file, $"model.vocab['{e.Name}']");
                 return new WordPieceModel(dict,
                     JsonFields.OptionalString(m, "unk_token", _file, "model") ?? "[UNK]",
                     JsonFields.OptionalString(m, "continuing_subword_prefix", _file, "model") ?? "##",
@@ -135,34 +135,42 @@ internal sealed class TokenizerJsonReader
     private int SpecialPair(JsonElement p, string name, string where)
     {
         var pair = JsonFields.Required(p, name, _file, where);
-        if (pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2 && pair[1].TryGetInt32(out int id)) return id;
+        if (pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2
+            && pair[1].ValueKind == JsonValueKind.Number && pair[1].TryGetInt32(out int id)) return id;
         throw new RqaException($"{_file}: {where}.{name} must be [token, id]");
     }
 
     private TemplatePostProcessor ReadTemplate(JsonElement p, string where, Func<string, int?> tokenId)
     {
-        var specials = Optional(p, "special_tokens");
+        var specials = JsonFields.TryGet(p, "special_tokens", _file, where) is { } sp
+            ? JsonFields.Object(sp, _file, $"{where}.special_tokens") : (JsonElement?)null;
         var pieces = new List<TemplatePiece>();
-        foreach (var item in List(p, "single", where))
+        foreach (var (item, i) in List(p, "single", where).Select((e, i) => (e, i)))
         {
-            if (item.TryGetProperty("Sequence", out var seq))
+            string at = $"{where}.single[{i}]";
+            if (JsonFields.TryGet(item, "Sequence", _file, at) is { } seq)
             {
-                pieces.Add(TemplatePiece.Sequence(JsonFields.OptionalInt(seq, "type_id", _file, $"{where}.single") ?? 0));
+                pieces.Add(TemplatePiece.Sequence(JsonFields.OptionalInt(seq, "type_id", _file, $"{at}.Sequence") ?? 0));
             }
-            else if (item.TryGetProperty("SpecialToken", out var special))
+            else if (JsonFields.TryGet(item, "SpecialToken", _file, at) is { } special)
             {
-                string name = JsonFields.RequiredString(special, "id", _file, $"{where}.single");
-                int typeId = JsonFields.OptionalInt(special, "type_id", _file, $"{where}.single") ?? 0;
+                string name = JsonFields.RequiredString(special, "id", _file, $"{at}.SpecialToken");
+                int typeId = JsonFields.OptionalInt(special, "type_id", _file, $"{at}.SpecialToken") ?? 0;
                 int[] ids;
-                if (specials is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty(name, out var entry))
-                    ids = List(entry, "ids", $"{where}.special_tokens.{name}").Select(e => e.GetInt32()).ToArray();
+                if (specials is { } s && s.TryGetProperty(name, out var entry))
+                {
+                    string entryAt = $"{where}.special_tokens['{name}']";
+                    ids = List(entry, "ids", entryAt).Select((e, k) => JsonFields.AsInt(e, _file, $"{entryAt}.ids[{k}]")).ToArray();
+                }
                 else
-                    ids = [tokenId(name) ?? throw new RqaException($"{_file}: {where} special token '{name}' has no id")];
+                {
+                    ids = [tokenId(name) ?? throw new RqaException($"{_file}: {at} special token '{name}' has no id")];
+                }
                 pieces.Add(new TemplatePiece(ids, typeId));
             }
             else
             {
-                throw new RqaException($"{_file}: {where}.single items must be Sequence or SpecialToken");
+                throw new RqaException($"{_file}: {at} must be a Sequence or SpecialToken object");
             }
         }
         return new TemplatePostProcessor(pieces);
@@ -197,15 +205,10 @@ internal sealed class TokenizerJsonReader
 
     private string TypeOf(JsonElement e, string where) => JsonFields.RequiredString(e, "type", _file, where);
 
-    private List<JsonElement> List(JsonElement e, string name, string where)
-    {
-        var v = JsonFields.Required(e, name, _file, where);
-        if (v.ValueKind != JsonValueKind.Array) throw new RqaException($"{_file}: {where}.{name} must be a list");
-        return v.EnumerateArray().ToList();
-    }
+    private List<JsonElement> List(JsonElement e, string name, string where) =>
+        JsonFields.AsList(JsonFields.Required(e, name, _file, where), _file, $"{where}.{name}");
 
-    private static JsonElement? Optional(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+    private JsonElement? Optional(JsonElement obj, string name) => JsonFields.TryGet(obj, name, _file, "tokenizer");
 
     private RqaException Unsupported(string kind, string type) => new($"{_file}: unsupported {kind} type {type}");
 }

@@ -40,6 +40,8 @@ public static class TokenizerLoader
             MaskToken = config.GetToken("mask_token") ?? defaults.MaskToken,
             AdditionalSpecialTokens = config.GetTokenList("additional_special_tokens"),
             AddedTokens = config.AddedTokensDecoder(),
+            // transformers reads added_tokens.json only when tokenizer_config.json has no added_tokens_decoder.
+            LegacyAddedTokens = config.Has("added_tokens_decoder") ? [] : config.AddedTokensFile(),
             ModelMaxLength = config.ModelMaxLength,
         };
         Dictionary<string, int> vocab;

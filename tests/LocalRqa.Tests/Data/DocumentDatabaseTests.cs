@@ -103,6 +103,68 @@ public sealed class DocumentDatabaseTests : IDisposable
             Assert.Equal(documents[i].FmtContent, loaded[i].FmtContent);
             Assert.Equivalent(documents[i].Metadata, loaded[i].Metadata, strict: true);
         }
+        // Assert.Equivalent would accept 3.0 for 3L; JSON integers must read back as long, as the pickle reader gives.
+        Assert.IsType<long>(loaded[0].Metadata["seq_num"]);
+        Assert.IsType<double>(loaded[0].Metadata["score"]);
+    }
+
+    [Fact]
+    public void NonFiniteMetadataIsWrittenAsStrings()
+    {
+        var meta = new Dictionary<string, object?>
+        {
+            ["nan"] = double.NaN, ["inf"] = double.PositiveInfinity, ["ninf"] = double.NegativeInfinity, ["ok"] = 0.25,
+            ["nested"] = new List<object?> { double.NaN, new Dictionary<string, object?> { ["x"] = double.NegativeInfinity } },
+        };
+        var path = PathOf("nan.jsonl");
+
+        DocumentDatabase.SaveJsonLines(path, [Document.Create("p", "f", meta)]);
+
+        var line = Assert.Single(File.ReadAllLines(path));
+        using var json = JsonDocument.Parse(line); // strict JSON: a bare NaN would not parse
+        var written = json.RootElement.GetProperty("metadata");
+        Assert.Equal("NaN", written.GetProperty("nan").GetString());
+        Assert.Equal("Infinity", written.GetProperty("inf").GetString());
+        Assert.Equal("-Infinity", written.GetProperty("ninf").GetString());
+        Assert.Equal(0.25, written.GetProperty("ok").GetDouble());
+        Assert.Equal("""["NaN",{"x":"-Infinity"}]""", written.GetProperty("nested").GetRawText());
+        Assert.Equal("NaN", DocumentDatabase.Load(path)[0].Metadata["nan"]);
+    }
+
+    [Fact]
+    public void InterruptedSaveKeepsTheOldFile()
+    {
+        var path = PathOf("docs.jsonl");
+        DocumentDatabase.SaveJsonLines(path, [Document.Create("old", null, null)]);
+        var before = File.ReadAllBytes(path);
+
+        static IEnumerable<Document> FailingAfterOne()
+        {
+            yield return Document.Create("new", null, null);
+            throw new IOException("disk went away");
+        }
+
+        Assert.Throws<IOException>(() => DocumentDatabase.SaveJsonLines(path, FailingAfterOne()));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(["docs.jsonl"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+
+        // A first save that fails leaves no file at all rather than a partial one.
+        var fresh = PathOf("fresh.jsonl");
+        Assert.Throws<IOException>(() => DocumentDatabase.SaveJsonLines(fresh, FailingAfterOne()));
+        Assert.False(File.Exists(fresh));
+    }
+
+    [Fact]
+    public void HugeNumbersAndRepeatedKeysReadAsPythonDoes()
+    {
+        var path = PathOf("odd.jsonl");
+        File.WriteAllText(path, """{"page_content": "p", "metadata": {"big": 1e400, "neg": -1e400, "k": 1, "k": 2}}""" + "\n");
+
+        var metadata = DocumentDatabase.Load(path)[0].Metadata;
+
+        Assert.Equal(double.PositiveInfinity, metadata["big"]);
+        Assert.Equal(double.NegativeInfinity, metadata["neg"]);
+        Assert.Equal(2L, Assert.IsType<long>(metadata["k"]));
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+using LocalRqa.Tokenization;
+
+namespace LocalRqa.Tests.Tokenization;
+
+/// <summary>
+/// Valid JSON with wrong value kinds: each must be an RqaException naming the file and the field path, never a raw
+/// InvalidOperationException from JsonElement.
+/// </summary>
+public sealed class MalformedTokenizerFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rqa-badtok-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private const string Model = """{"type":"WordPiece","unk_token":"[UNK]","vocab":{"[PAD]":0,"[UNK]":1,"[CLS]":2,"[SEP]":3,"a":4}}""";
+
+    private const string Template = """
+        {"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"[CLS]","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],
+         "special_tokens":{"[CLS]":{"id":"[CLS]","ids":[2],"tokens":["[CLS]"]}}}
+        """;
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    /// <summary>A tokenizer.json whose top-level fields are the defaults below, with <paramref name="field"/> replaced.</summary>
+    private void WriteTokenizerJson(string field, string json)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["added_tokens"] = "[]", ["normalizer"] = "null", ["pre_tokenizer"] = """{"type":"WhitespaceSplit"}""",
+            ["post_processor"] = "null", ["truncation"] = "null", ["padding"] = "null", ["model"] = Model,
+        };
+        fields[field] = json;
+        File.WriteAllText(PathOf("tokenizer.json"), "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}");
+    }
+
+    private void AssertNamesFileAndField(string file, string field)
+    {
+        var e = Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(_dir));
+        Assert.StartsWith(PathOf(file) + ": ", e.Message);
+        Assert.Contains(field, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Theory]
+    [InlineData("model", "\"WordPiece\"", "model must be an object, not a string")]
+    [InlineData("model", """{"type":5,"vocab":{}}""", "model.type must be a string, not the number 5")]
+    [InlineData("model", """{"type":"WordPiece","vocab":[["a",0]]}""", "model.vocab must be an object of token: id, not a list")]
+    [InlineData("model", """{"type":"WordPiece","unk_token":"[UNK]","vocab":{"[UNK]":"1"}}""", "model.vocab['[UNK]'] must be an integer, not a string")]
+    [InlineData("model", """{"type":"WordPiece","unk_token":"[UNK]","vocab":{"[UNK]":1.5}}""", "model.vocab['[UNK]'] must be an integer, not the number 1.5")]
+    [InlineData("model", """{"type":"WordPiece","unk_token":7,"vocab":{"[UNK]":1}}""", "model.unk_token must be a string")]
+    [InlineData("added_tokens", "[3]", "added_tokens[0] must be an object, not the number 3")]
+    [InlineData("added_tokens", """[{"id":0,"content":"[PAD]"},{"id":"1","content":"[UNK]"}]""", "added_tokens[1].id must be an integer, not a string")]
+    [InlineData("added_tokens", """[{"id":1,"content":"[UNK]","special":"yes"}]""", "added_tokens[0].special must be true or false")]
+    [InlineData("added_tokens", """{"id":1}""", "added_tokens must be a list, not an object")]
+    [InlineData("normalizer", "\"lowercase\"", "normalizer must be an object, not a string")]
+    [InlineData("normalizer", """{"type":"Sequence","normalizers":{}}""", "normalizer.normalizers must be a list, not an object")]
+    [InlineData("normalizer", """{"type":"BertNormalizer","lowercase":"true"}""", "normalizer.lowercase must be true or false, not a string")]
+    [InlineData("pre_tokenizer", """{"type":"Sequence","pretokenizers":[true]}""", "pre_tokenizer.pretokenizers[0] must be an object, not true")]
+    [InlineData("post_processor", """{"type":"TemplateProcessing","single":[1]}""", "post_processor.single[0] must be an object, not the number 1")]
+    [InlineData("post_processor", """{"type":"TemplateProcessing","single":[{"Sequence":"A"}]}""", "post_processor.single[0].Sequence must be an object")]
+    [InlineData("post_processor", """{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"[CLS]"}}],"special_tokens":{"[CLS]":{"ids":["2"]}}}""",
+        "post_processor.special_tokens['[CLS]'].ids[0] must be an integer, not a string")]
+    [InlineData("post_processor", """{"type":"TemplateProcessing","single":[],"special_tokens":[]}""", "post_processor.special_tokens must be an object, not a list")]
+    [InlineData("post_processor", """{"type":"BertProcessing","cls":["[CLS]","2"],"sep":["[SEP]",3]}""", "post_processor.cls must be [token, id]")]
+    [InlineData("truncation", "[]", "truncation must be an object, not a list")]
+    [InlineData("truncation", """{"max_length":"512"}""", "truncation.max_length must be an integer, not a string")]
+    [InlineData("padding", "7", "padding must be an object, not the number 7")]
+    [InlineData("padding", """{"pad_id":"0"}""", "padding.pad_id must be an integer, not a string")]
+    public void WrongKindInTokenizerJsonNamesFileAndField(string field, string json, string message)
+    {
+        WriteTokenizerJson(field, json);
+        AssertNamesFileAndField("tokenizer.json", message);
+    }
+
+    [Fact]
+    public void WellFormedTemplateStillLoads()
+    {
+        WriteTokenizerJson("post_processor", Template);
+        Assert.Equal([2, 4], TokenizerLoader.FromFolder(_dir).Encode("a").Ids);
+    }
+
+    private void WriteVocab() => File.WriteAllText(PathOf("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\n");
+
+    [Theory]
+    [InlineData("tokenizer_config.json", """{"do_lower_case":"true"}""", "do_lower_case must be true, false or null, not a string")]
+    [InlineData("tokenizer_config.json", """{"strip_accents":0}""", "strip_accents must be true, false or null, not the number 0")]
+    [InlineData("tokenizer_config.json", """{"model_max_length":"512"}""", "model_max_length must be a number, not a string")]
+    [InlineData("tokenizer_config.json", """{"unk_token":{"content":1}}""", "unk_token.content must be a string")]
+    [InlineData("tokenizer_config.json", """{"added_tokens_decoder":[]}""", "added_tokens_decoder must be an object, not a list")]
+    [InlineData("tokenizer_config.json", """{"added_tokens_decoder":{"1":"[UNK]"}}""", "added_tokens_decoder['1'] must be an object, not a string")]
+    [InlineData("tokenizer_config.json", """{"added_tokens_decoder":{"1":{"content":1}}}""", "added_tokens_decoder['1'].content must be a string")]
+    [InlineData("tokenizer_config.json", """{"added_tokens_decoder":{"x":{"content":"[UNK]"}}}""", "added_tokens_decoder['x']: the key must be an integer id")]
+    [InlineData("special_tokens_map.json", """{"cls_token":5}""", "cls_token must be a token string or an object with 'content', not the number 5")]
+    [InlineData("special_tokens_map.json", """{"additional_special_tokens":["<a>",3]}""", "additional_special_tokens[1] must be a token string")]
+    [InlineData("special_tokens_map.json", """{"additional_special_tokens":"<a>"}""", "additional_special_tokens must be a list, not a string")]
+    [InlineData("added_tokens.json", """{"<new>":"6"}""", "'<new>' must be an integer, not a string")]
+    [InlineData("added_tokens.json", """[["<new>",6]]""", "the file must be an object, not a list")]
+    public void WrongKindInFolderConfigNamesFileAndField(string file, string json, string message)
+    {
+        WriteVocab();
+        File.WriteAllText(PathOf(file), json);
+        AssertNamesFileAndField(file, message);
+    }
+
+    [Theory]
+    [InlineData("1000000000000000019884624838656", null)] // int(1e30): what transformers writes for "no limit"
+    [InlineData("1e30", null)]
+    [InlineData("1e400", null)] // beyond a double: still "no limit", not a crash
+    [InlineData("-1", null)]
+    [InlineData("512", 512)]
+    [InlineData("512.0", 512)]
+    [InlineData("null", null)]
+    public void ModelMaxLengthPlaceholdersMeanNoLimit(string json, int? expected)
+    {
+        WriteVocab();
+        File.WriteAllText(PathOf("tokenizer_config.json"), $$"""{"model_max_length":{{json}}}""");
+        Assert.Equal(expected, TokenizerLoader.FromFolder(_dir).ModelMaxLength);
+
+        // The tokenizer.json path reads the same setting.
+        WriteTokenizerJson("truncation", "null");
+        Assert.Equal(expected, TokenizerLoader.FromFolder(_dir).ModelMaxLength);
+    }
+}
