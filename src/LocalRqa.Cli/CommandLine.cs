@@ -28,7 +28,8 @@ public static class CommandLine
             // One line, like every other user error: the messages joined, then where help is.
             var command = parsed.CommandResult.Command;
             var help = command is RootCommand ? "rqa --help" : $"rqa {command.Name} --help";
-            stderr.WriteLine($"rqa: error: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see '{help}')");
+            var messages = parsed.Errors.Select(e => string.Join(" ", e.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)));
+            stderr.WriteLine($"rqa: error: {string.Join("; ", messages)} (see '{help}')");
             return UserErrorExitCode;
         }
         try

@@ -144,13 +144,13 @@ public sealed class DocumentDatabaseTests : IDisposable
             throw new IOException("disk went away");
         }
 
-        Assert.Throws<IOException>(() => DocumentDatabase.SaveJsonLines(path, FailingAfterOne()));
+        Assert.Throws<RqaException>(() => DocumentDatabase.SaveJsonLines(path, FailingAfterOne()));
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(["docs.jsonl"], Directory.GetFiles(_dir).Select(Path.GetFileName));
 
         // A first save that fails leaves no file at all rather than a partial one.
         var fresh = PathOf("fresh.jsonl");
-        Assert.Throws<IOException>(() => DocumentDatabase.SaveJsonLines(fresh, FailingAfterOne()));
+        Assert.Throws<RqaException>(() => DocumentDatabase.SaveJsonLines(fresh, FailingAfterOne()));
         Assert.False(File.Exists(fresh));
     }
 
