@@ -14,6 +14,25 @@ public sealed class SafetensorsFileTests : IDisposable
     public SafetensorsFileTests() => TorchRuntime.Initialize();
     public void Dispose() => Directory.Delete(folder, true);
 
+    static string Source => TestPaths.Fixture("bert-tiny");
+
+    /// <summary>bert-tiny's weights as a dictionary, to alter before writing a test folder.</summary>
+    static Dictionary<string, HostTensor> FixtureWeights()
+    {
+        var weights = SafetensorsFile.Open(Path.Combine(Source, CheckpointFolder.Safetensors));
+        return weights.Names.ToDictionary(n => n, weights.Read);
+    }
+
+    /// <summary>A model folder with bert-tiny's config.json and the given weights.</summary>
+    string ModelFolder(string name, IReadOnlyDictionary<string, HostTensor> tensors)
+    {
+        var target = Path.Combine(folder, name);
+        Directory.CreateDirectory(target);
+        File.Copy(Path.Combine(Source, "config.json"), Path.Combine(target, "config.json"));
+        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), tensors);
+        return target;
+    }
+
     static HostTensor Bytes(StoredDType dtype, long[] shape, params byte[] data) => new(dtype, shape, data);
 
     [Fact]
@@ -127,18 +146,9 @@ public sealed class SafetensorsFileTests : IDisposable
     [Fact]
     public void MissingUnexpectedAndMisshapenWeightsAreNamed()
     {
-        var source = TestPaths.Fixture("bert-tiny");
-        var weights = SafetensorsFile.Open(Path.Combine(source, CheckpointFolder.Safetensors));
-        var all = weights.Names.ToDictionary(n => n, weights.Read);
-
-        string LoadError(Dictionary<string, HostTensor> tensors)
-        {
-            var target = Path.Combine(folder, Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(target);
-            File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
-            SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), tensors);
-            return Assert.Throws<RqaException>(() => BertModel.FromPretrained(target)).Message;
-        }
+        var all = FixtureWeights();
+        string LoadError(Dictionary<string, HostTensor> tensors) =>
+            Assert.Throws<RqaException>(() => BertModel.FromPretrained(ModelFolder(Guid.NewGuid().ToString("N"), tensors))).Message;
 
         var missing = new Dictionary<string, HostTensor>(all);
         missing.Remove("encoder.layer.1.output.dense.bias");
@@ -150,35 +160,27 @@ public sealed class SafetensorsFileTests : IDisposable
         var misshapen = new Dictionary<string, HostTensor>(all) { ["embeddings.LayerNorm.weight"] = HostTensor.FromFloats(new float[5], 5) };
         Assert.Contains("weight 'embeddings.LayerNorm.weight' has shape [5]", LoadError(misshapen));
 
-        // Known harmless extras are accepted: pre-training heads, position_ids, `bert.` prefixes, gamma/beta.
+        // Known harmless extras are accepted: pre-training and classification heads, position_ids, `bert.`
+        // prefixes, gamma/beta.
         var legacy = all.ToDictionary(kv => "bert." + kv.Key.Replace("LayerNorm.weight", "LayerNorm.gamma").Replace("LayerNorm.bias", "LayerNorm.beta"), kv => kv.Value);
         legacy["cls.predictions.bias"] = HostTensor.FromFloats(new float[38], 38);
+        legacy["classifier.bias"] = HostTensor.FromFloats(new float[2], 2);
         legacy["bert.embeddings.position_ids"] = new HostTensor(StoredDType.I64, [1, 64], new byte[64 * 8]);
-        var target = Path.Combine(folder, "legacy");
-        Directory.CreateDirectory(target);
-        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
-        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), legacy);
-        using var model = BertModel.FromPretrained(target);
+        using var model = BertModel.FromPretrained(ModelFolder("legacy", legacy));
         Assert.True(model.HasPooler);
     }
 
     [Fact]
     public void HalfPrecisionWeightsLoadAsTheirFloatValues()
     {
-        var source = TestPaths.Fixture("bert-tiny");
-        var weights = SafetensorsFile.Open(Path.Combine(source, CheckpointFolder.Safetensors));
-        var target = Path.Combine(folder, "half");
-        Directory.CreateDirectory(target);
-        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
-        var half = weights.Names.ToDictionary(n => n, n =>
+        var half = FixtureWeights().ToDictionary(kv => kv.Key, kv =>
         {
-            var values = weights.Read(n).ToFloats();
+            var values = kv.Value.ToFloats();
             var bytes = new byte[values.Length * 2];
             for (var i = 0; i < values.Length; i++) BitConverter.TryWriteBytes(bytes.AsSpan(2 * i), (Half)values[i]);
-            return new HostTensor(StoredDType.F16, weights.Shape(n), bytes);
+            return new HostTensor(StoredDType.F16, kv.Value.Shape, bytes);
         });
-        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), half);
-        using var model = BertModel.FromPretrained(target);
+        using var model = BertModel.FromPretrained(ModelFolder("half", half));
         foreach (var (name, tensor) in model.state_dict())
         {
             Assert.Equal(ScalarType.Float32, tensor.dtype);
@@ -189,29 +191,17 @@ public sealed class SafetensorsFileTests : IDisposable
     [Fact]
     public void IntegerWeightsForFloatParametersAreRefused()
     {
-        var source = TestPaths.Fixture("bert-tiny");
-        var weights = SafetensorsFile.Open(Path.Combine(source, CheckpointFolder.Safetensors));
-        var target = Path.Combine(folder, "ints");
-        Directory.CreateDirectory(target);
-        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
-        var tensors = weights.Names.ToDictionary(n => n, weights.Read);
+        var tensors = FixtureWeights();
         tensors["pooler.dense.bias"] = new HostTensor(StoredDType.I32, [48], new byte[48 * 4]);
-        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors), tensors);
-        var e = Assert.Throws<RqaException>(() => BertModel.FromPretrained(target));
+        var e = Assert.Throws<RqaException>(() => BertModel.FromPretrained(ModelFolder("ints", tensors)));
         Assert.Contains("'pooler.dense.bias' is stored as I32", e.Message);
     }
 
     [Fact]
     public void CheckpointWithoutPoolerBuildsNone()
     {
-        var source = TestPaths.Fixture("bert-tiny");
-        var weights = SafetensorsFile.Open(Path.Combine(source, CheckpointFolder.Safetensors));
-        var target = Path.Combine(folder, "nopooler");
-        Directory.CreateDirectory(target);
-        File.Copy(Path.Combine(source, "config.json"), Path.Combine(target, "config.json"));
-        SafetensorsFile.Write(Path.Combine(target, CheckpointFolder.Safetensors),
-            weights.Names.Where(n => !n.StartsWith("pooler.")).ToDictionary(n => n, weights.Read));
-        using var model = BertModel.FromPretrained(target);
+        var weights = FixtureWeights().Where(kv => !kv.Key.StartsWith("pooler.")).ToDictionary();
+        using var model = BertModel.FromPretrained(ModelFolder("nopooler", weights));
         Assert.False(model.HasPooler);
     }
 

@@ -6,12 +6,12 @@ namespace LocalRqa.Modeling.Bert;
 public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly BertSelfAttention self;
-    readonly BertSelfOutput output;
+    readonly BertResidualOutput output;
 
     public BertAttention(BertConfig config) : base(nameof(BertAttention))
     {
         self = new BertSelfAttention(config);
-        output = new BertSelfOutput(config);
+        output = new BertResidualOutput(config.HiddenSize, config);
         RegisterComponents();
     }
 
