@@ -1,0 +1,4 @@
+namespace LocalRqa.Retrieval;
+
+/// <summary>One retrieved document: its position in the document database and its score.</summary>
+public readonly record struct SearchHit(int Index, float Score);
