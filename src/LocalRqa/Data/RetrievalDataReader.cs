@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LocalRqa.Data;
+
+/// <summary>
+/// Reads LocalRQA's question files (`train_w_q.jsonl`, `eval_w_qa.jsonl`, ...): one JSON object per line with
+/// either `questions` (a list: one example per question, as LocalRQA flattens it) or `question`, plus
+/// `gold_docs` and optionally `hard_neg_docs`, `gold_answer` and `chat_history`. A `.json` file holding a list
+/// of such objects is read too.
+/// </summary>
+public static class RetrievalDataReader
+{
+    public static IReadOnlyList<RetrievalExample> Read(string path)
+    {
+        if (!File.Exists(path)) throw new RqaException($"{path}: file not found");
+        var examples = new List<RetrievalExample>();
+        foreach (var (element, line) in Records(path))
+            examples.AddRange(Parse(element, $"{path}:{line}", line));
+        if (examples.Count == 0) throw new RqaException($"{path}: no questions found");
+        return examples;
+    }
+
+    static IEnumerable<(JsonElement Element, int Line)> Records(string path)
+    {
+        if (Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var root = ParseJson(File.ReadAllText(path), path);
+            if (root.ValueKind != JsonValueKind.Array) throw new RqaException($"{path}: expected a JSON list of examples");
+            var index = 0;
+            foreach (var item in root.EnumerateArray()) yield return (item, ++index);
+            yield break;
+        }
+        var number = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            number++;
+            if (!string.IsNullOrWhiteSpace(text)) yield return (ParseJson(text, $"{path}:{number}"), number);
+        }
+    }
+
+    static JsonElement ParseJson(string text, string where)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e) { throw new RqaException($"{where}: invalid JSON: {e.Message}"); }
+    }
+
+    static IEnumerable<RetrievalExample> Parse(JsonElement obj, string where, int line)
+    {
+        if (obj.ValueKind != JsonValueKind.Object) throw new RqaException($"{where}: expected a JSON object");
+        var gold = Documents(obj, "gold_docs", where) ?? throw new RqaException($"{where}: missing field 'gold_docs'");
+        if (gold.Count == 0) throw new RqaException($"{where}: 'gold_docs' is empty");
+        var negatives = Documents(obj, "hard_neg_docs", where) ?? [];
+        var answer = OptionalString(obj, "gold_answer", where);
+        var history = obj.TryGetProperty("chat_history", out var h) && h.ValueKind != JsonValueKind.Null ? JsonNode.Parse(h.GetRawText()) : null;
+
+        List<string?> questions;
+        if (obj.TryGetProperty("questions", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array) throw new RqaException($"{where}: field 'questions' must be a list");
+            questions = list.EnumerateArray().Select((q, i) => q.ValueKind == JsonValueKind.String
+                ? q.GetString()
+                : throw new RqaException($"{where}: field 'questions[{i}]' must be a string")).ToList();
+        }
+        else questions = [OptionalString(obj, "question", where) ?? throw new RqaException($"{where}: missing field 'questions' or 'question'")];
+
+        foreach (var question in questions)
+        {
+            if (string.IsNullOrWhiteSpace(question)) throw new RqaException($"{where}: empty question");
+            yield return new RetrievalExample(question, gold, negatives, answer, history, line);
+        }
+    }
+
+    static string? OptionalString(JsonElement obj, string field, string where) =>
+        !obj.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new RqaException($"{where}: field '{field}' must be a string");
+
+    static IReadOnlyList<Document>? Documents(JsonElement obj, string field, string where)
+    {
+        if (!obj.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null) return null;
+        if (list.ValueKind != JsonValueKind.Array) throw new RqaException($"{where}: field '{field}' must be a list of documents");
+        return list.EnumerateArray().Select((d, i) => DocumentJson.Parse(d, $"{where}: {field}[{i}]")).ToList();
+    }
+}
