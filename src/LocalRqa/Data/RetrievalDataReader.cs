@@ -68,11 +68,9 @@ public static class RetrievalDataReader
         }
         else questions = [OptionalString(obj, "question", where) ?? throw new RqaException($"{where}: missing field 'questions' or 'question'")];
 
-        foreach (var question in questions)
-        {
-            if (string.IsNullOrWhiteSpace(question)) throw new RqaException($"{where}: empty question");
-            yield return new RetrievalExample(question, gold, negatives, answer, history, line);
-        }
+        // Empty questions are kept, as LocalRQA keeps them (the Faire training file has one), so question counts
+        // and metrics stay comparable; they simply retrieve poorly.
+        foreach (var question in questions) yield return new RetrievalExample(question!, gold, negatives, answer, history, line);
     }
 
     static string? OptionalString(JsonElement obj, string field, string where) =>

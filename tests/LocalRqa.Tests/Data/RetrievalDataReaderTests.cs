@@ -29,6 +29,14 @@ public sealed class RetrievalDataReaderTests : IDisposable
     }
 
     [Fact]
+    public void EmptyQuestionsAreKeptAsLocalRqaKeepsThem()
+    {
+        var examples = RetrievalDataReader.Read(Faire("train_w_q.jsonl"));
+        Assert.Equal(575, examples.Count);
+        Assert.Single(examples, e => e.Question == "");
+    }
+
+    [Fact]
     public void SingleQuestionFilesKeepAnswers()
     {
         var examples = RetrievalDataReader.Read(Faire("eval_w_qa.jsonl"));
@@ -51,7 +59,6 @@ public sealed class RetrievalDataReaderTests : IDisposable
     [InlineData("{\"questions\": [\"q\"]}", "bad.jsonl:2: missing field 'gold_docs'")]
     [InlineData("{\"questions\": [\"q\"], \"gold_docs\": []}", "bad.jsonl:2: 'gold_docs' is empty")]
     [InlineData("{\"gold_docs\": [{\"page_content\": \"p\"}]}", "bad.jsonl:2: missing field 'questions' or 'question'")]
-    [InlineData("{\"questions\": [\"  \"], \"gold_docs\": [{\"page_content\": \"p\"}]}", "bad.jsonl:2: empty question")]
     [InlineData("{\"questions\": [3], \"gold_docs\": [{\"page_content\": \"p\"}]}", "bad.jsonl:2: field 'questions[0]' must be a string")]
     [InlineData("{\"question\": \"q\", \"gold_docs\": [{\"text\": \"p\"}]}", "bad.jsonl:2: gold_docs[0]: the document has no page_content")]
     [InlineData("[1, 2]", "bad.jsonl:2: expected a JSON object")]
