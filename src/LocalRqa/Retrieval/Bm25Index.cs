@@ -1,0 +1,125 @@
+namespace LocalRqa.Retrieval;
+
+/// <summary>
+/// rank_bm25's BM25Okapi over pre-tokenised documents, stored as an inverted index (term → postings of documents
+/// with their precomputed term weight) so a query touches only the documents that contain its terms.
+/// <para>
+/// idf(t) = ln(N − n(t) + 0.5) − ln(n(t) + 0.5); terms with a negative idf (in more than half the documents) get
+/// ε · mean idf instead, the mean taken over all distinct terms, negative ones included.
+/// score(q, d) = Σ over query tokens, repeats included, of idf(t) · tf·(k1+1) / (tf + k1·(1 − b + b·|d|/avgdl)).
+/// </para>
+/// Arithmetic follows rank_bm25's order of operations in doubles, so scores equal LocalRQA's bit for bit.
+/// </summary>
+public sealed class Bm25Index
+{
+    private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
+    private readonly double[] _idf;
+    private readonly int[] _documentFrequency;
+    // CSR layout: the postings of term t are [_postingStart[t], _postingStart[t + 1]).
+    private readonly int[] _postingStart;
+    private readonly int[] _postingDocument;
+    private readonly double[] _postingWeight;
+
+    public Bm25Index(IReadOnlyList<IReadOnlyList<string>> documents, double k1 = 1.5, double b = 0.75, double epsilon = 0.25)
+    {
+        if (documents.Count == 0) throw new RqaException("BM25 needs at least one document");
+        K1 = k1;
+        B = b;
+        Epsilon = epsilon;
+        DocumentCount = documents.Count;
+
+        // Term ids in order of first occurrence: rank_bm25 sums idfs in its dict's insertion order, which is this one.
+        var termFrequencies = new List<(int Term, int Tf)>[documents.Count];
+        long totalTokens = 0;
+        var counts = new Dictionary<int, int>();
+        for (int d = 0; d < documents.Count; d++)
+        {
+            counts.Clear();
+            var order = new List<int>();
+            foreach (var token in documents[d])
+            {
+                if (!_termIds.TryGetValue(token, out int term)) _termIds.Add(token, term = _termIds.Count);
+                if (counts.TryGetValue(term, out int c)) counts[term] = c + 1;
+                else { counts.Add(term, 1); order.Add(term); }
+            }
+            termFrequencies[d] = order.ConvertAll(t => (t, counts[t]));
+            totalTokens += documents[d].Count;
+        }
+        AverageDocumentLength = (double)totalTokens / DocumentCount;
+
+        int termCount = _termIds.Count;
+        _documentFrequency = new int[termCount];
+        foreach (var doc in termFrequencies)
+            foreach (var (term, _) in doc) _documentFrequency[term]++;
+
+        _idf = new double[termCount];
+        double idfSum = 0;
+        var negative = new List<int>();
+        for (int t = 0; t < termCount; t++)
+        {
+            int n = _documentFrequency[t];
+            _idf[t] = Math.Log(DocumentCount - n + 0.5) - Math.Log(n + 0.5);
+            idfSum += _idf[t];
+            if (_idf[t] < 0) negative.Add(t);
+        }
+        // rank_bm25 divides by the number of terms; a corpus of empty documents has none (and no postings to score).
+        AverageIdf = termCount == 0 ? 0 : idfSum / termCount;
+        foreach (int t in negative) _idf[t] = Epsilon * AverageIdf;
+
+        _postingStart = new int[termCount + 1];
+        for (int t = 0; t < termCount; t++) _postingStart[t + 1] = _postingStart[t] + _documentFrequency[t];
+        _postingDocument = new int[_postingStart[termCount]];
+        _postingWeight = new double[_postingStart[termCount]];
+        var next = _postingStart[..termCount];
+        for (int d = 0; d < documents.Count; d++)
+        {
+            // Same grouping as rank_bm25: k1 * (1 - b + b * doc_len / avgdl), then idf * (tf * (k1 + 1) / (tf + that)).
+            double lengthNorm = K1 * (1 - B + B * documents[d].Count / AverageDocumentLength);
+            foreach (var (term, tf) in termFrequencies[d])
+            {
+                int p = next[term]++;
+                _postingDocument[p] = d;
+                _postingWeight[p] = _idf[term] * (tf * (K1 + 1) / (tf + lengthNorm));
+            }
+        }
+    }
+
+    public double K1 { get; }
+    public double B { get; }
+    public double Epsilon { get; }
+    public int DocumentCount { get; }
+    public int TermCount => _termIds.Count;
+    public double AverageDocumentLength { get; }
+
+    /// <summary>Mean of the raw idfs of all distinct terms (before negative ones are replaced).</summary>
+    public double AverageIdf { get; }
+
+    /// <summary>The idf used in scoring (after the ε replacement); 0 for a term not in the corpus.</summary>
+    public double Idf(string term) => _termIds.TryGetValue(term, out int t) ? _idf[t] : 0;
+
+    /// <summary>How many documents contain the term.</summary>
+    public int DocumentFrequency(string term) => _termIds.TryGetValue(term, out int t) ? _documentFrequency[t] : 0;
+
+    /// <summary>BM25 scores of every document for the query tokens.</summary>
+    public double[] Scores(IReadOnlyList<string> queryTokens)
+    {
+        var scores = new double[DocumentCount];
+        Scores(queryTokens, scores);
+        return scores;
+    }
+
+    /// <summary>Writes the BM25 score of every document into <paramref name="scores"/> (length = document count).</summary>
+    public void Scores(IReadOnlyList<string> queryTokens, Span<double> scores)
+    {
+        if (scores.Length != DocumentCount)
+            throw new ArgumentException($"expected {DocumentCount} scores, got {scores.Length}", nameof(scores));
+        scores.Clear();
+        // Tokens in query order, repeats included, as rank_bm25 adds them; absent terms add 0 and change nothing.
+        foreach (var token in queryTokens)
+        {
+            if (!_termIds.TryGetValue(token, out int term)) continue;
+            for (int p = _postingStart[term]; p < _postingStart[term + 1]; p++)
+                scores[_postingDocument[p]] += _postingWeight[p];
+        }
+    }
+}
