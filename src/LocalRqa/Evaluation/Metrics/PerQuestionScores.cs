@@ -8,7 +8,7 @@ public sealed class PerQuestionScores
 {
     private readonly Dictionary<string, double[]> _values;
 
-    public PerQuestionScores(IReadOnlyList<string> metrics, int questionCount)
+    internal PerQuestionScores(IReadOnlyList<string> metrics, int questionCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(questionCount);
         Metrics = metrics.ToArray();
