@@ -1,0 +1,15 @@
+namespace LocalRqa.Evaluation.Metrics;
+
+/// <summary>LocalRQA's flattened names of retrieval metrics: "{prefix}_retr/{metric}/{key}", e.g. "eval_retr/document_recall/recall4".</summary>
+public static class MetricPrefix
+{
+    public static string Retrieval(string prefix, string key) => $"{prefix}_retr/{key}";
+
+    /// <summary>The same metrics, renamed with <see cref="Retrieval"/>, order kept.</summary>
+    public static IReadOnlyDictionary<string, double> Retrieval(string prefix, IReadOnlyDictionary<string, double> metrics)
+    {
+        var named = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (key, value) in metrics) named.Add(Retrieval(prefix, key), value);
+        return named;
+    }
+}
