@@ -15,6 +15,7 @@ public static class CommandLine
     {
         var root = new RootCommand("rqa: train and evaluate dense retrievers for retrieval-augmented question answering.");
         root.Subcommands.Add(EncodeCommand.Create());
+        root.Subcommands.Add(TestRetrieverCommand.Create());
         return root;
     }
 

@@ -13,16 +13,28 @@ public sealed class ConsoleProgress(string label, TextWriter writer, int? total 
     TimeSpan lastShown = TimeSpan.Zero;
     int current;
 
+    bool finished;
+
     public void Report(int value)
     {
         current = value;
+        if (total is { } t && value >= t)
+        {
+            Finish(); // the last report closes the live line, so log lines after it start on their own
+            return;
+        }
         var interval = live ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(10);
         if (clock.Elapsed - lastShown < interval) return;
         lastShown = clock.Elapsed;
         Show(final: false);
     }
 
-    public void Finish() => Show(final: true);
+    public void Finish()
+    {
+        if (finished) return;
+        finished = true;
+        Show(final: true);
+    }
 
     void Show(bool final)
     {

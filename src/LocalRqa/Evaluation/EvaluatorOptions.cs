@@ -1,0 +1,18 @@
+namespace LocalRqa.Evaluation;
+
+/// <summary>What a retriever evaluation computes (LocalRQA's EvaluatorConfig, plus our additions).</summary>
+public sealed record EvaluatorOptions
+{
+    /// <summary>Documents kept per question for predictions and LocalRQA's metrics (LocalRQA retrieves 4).</summary>
+    public int TopK { get; init; } = 4;
+    /// <summary>Questions per retrieval call (LocalRQA's `--test_bszv`); latency is measured per call.</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>LocalRQA's opt-in `retr_ndcg`.</summary>
+    public bool Ndcg { get; init; }
+    /// <summary>Resamples of the 95% bootstrap confidence intervals.</summary>
+    public int BootstrapResamples { get; init; } = 1000;
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Ranking metrics need the top 20 whatever TopK is; MAP@100 uses what was retrieved.</summary>
+    public int RetrievalDepth => Math.Max(TopK, 20);
+}

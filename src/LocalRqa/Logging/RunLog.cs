@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace LocalRqa.Logging;
+
+/// <summary>
+/// The log of a run (`test.log`, `train.log`): every line goes to the console (stderr, keeping stdout for
+/// results) and, once <see cref="AttachFile"/> is called, to a file in the output folder, time-stamped.
+/// </summary>
+public sealed class RunLog : TextWriter
+{
+    readonly TextWriter console;
+    readonly object gate = new();
+    StreamWriter? file;
+    readonly StringBuilder pending = new();
+
+    public RunLog(TextWriter console) => this.console = console;
+
+    public override Encoding Encoding => Encoding.UTF8;
+
+    public void AttachFile(string path)
+    {
+        lock (gate) file = new StreamWriter(path, append: false, Encoding.UTF8) { AutoFlush = true };
+    }
+
+    public override void Write(char value)
+    {
+        lock (gate)
+        {
+            if (value == '\n')
+            {
+                var line = pending.ToString();
+                pending.Clear();
+                console.WriteLine(line);
+                file?.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}");
+            }
+            else if (value != '\r') pending.Append(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        foreach (var c in value ?? "") Write(c);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            lock (gate)
+            {
+                if (pending.Length > 0) Write('\n');
+                file?.Dispose();
+                file = null;
+            }
+        base.Dispose(disposing);
+    }
+}

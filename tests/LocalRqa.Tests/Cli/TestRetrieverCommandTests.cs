@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using LocalRqa.Data;
+
+namespace LocalRqa.Tests.Cli;
+
+/// <summary>`rqa test-retriever` end to end on a slice of the Faire data with the tiny fixture model.</summary>
+public sealed class TestRetrieverCommandTests : IDisposable
+{
+    readonly string work = Directory.CreateTempSubdirectory("rqa-test-retriever-").FullName;
+    readonly string documents;
+    readonly string questions;
+    readonly string model = TestPaths.Fixture("bert-tiny");
+
+    public TestRetrieverCommandTests()
+    {
+        // 8 question lines (16 questions), their gold passages and 150 other passages.
+        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
+        var lines = File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(8).ToList();
+        questions = Path.Combine(work, "eval.jsonl");
+        File.WriteAllLines(questions, lines);
+        var gold = RetrievalDataReader.Read(questions).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
+        var all = DocumentDatabase.Load(Path.Combine(faire, "documents.pkl"));
+        documents = Path.Combine(work, "docs.jsonl");
+        DocumentDatabase.SaveJsonLines(documents, all.Where((d, i) => i < 150 || gold.Contains(d.Identity)));
+    }
+
+    public void Dispose() => Directory.Delete(work, true);
+
+    CliRun Run(string output, params string[] extra) => CliRun.Of(
+        ["test-retriever", "--embedding_model_name_or_path", model, "--document_path", documents, "--eval_data_path", questions,
+         "--output_dir", output, "--test_bszv", "4", .. extra]);
+
+    static JsonObject Scores(string output) => JsonNode.Parse(File.ReadAllText(Path.Combine(output, "score.json")))!.AsObject();
+
+    [Fact]
+    public void DenseRunWritesLocalRqasFilesAndReusesItsIndex()
+    {
+        var output = Path.Combine(work, "out");
+        var index = Path.Combine(work, "index");
+        var first = Run(output, "--index_path", index);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        foreach (var file in new[] { "all_args.json", "score.json", "test-predictions.jsonl", "test.log" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+
+        var args = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!;
+        Assert.Equal(model, args["model_args"]!["embedding_model_name_or_path"]!.GetValue<string>());
+        Assert.Equal(4, args["test_args"]!["test_bszv"]!.GetValue<int>());
+
+        var scores = Scores(output);
+        foreach (var key in new[] { "test_retr/document_recall/recall1", "test_retr/document_recall/recall4", "test_retr/document_recall/likely_recall",
+                     "test_retr/document_accuracy/accuracy", "test_retr/document_accuracy/likely_accuracy", "test_retr/latency/avg_latency",
+                     "test_e2e/latency/total_latency", "test_retr/ranking/ndcg@10" })
+            Assert.True(scores.ContainsKey(key), key);
+        Assert.Equal(scores.Select(kv => kv.Key).Order(StringComparer.Ordinal), scores.Select(kv => kv.Key)); // sorted, as LocalRQA dumps it
+
+        var predictions = File.ReadLines(Path.Combine(output, "test-predictions.jsonl")).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(16, predictions.Count);
+        var retrieved = predictions[0]["retrieved_docs"]!.AsArray();
+        Assert.Equal(4, retrieved.Count);
+        var bestScore = retrieved[0]!["metadata"]!["retrieve_score"]!.GetValue<double>();
+        Assert.True(bestScore >= retrieved[3]!["metadata"]!["retrieve_score"]!.GetValue<double>()); // cosine: higher first
+        Assert.Contains("embedding", File.ReadAllText(Path.Combine(output, "test.log")));
+        Assert.True(File.Exists(Path.Combine(index, "manifest.json")));
+
+        // Second run: the index is reused, the numbers are the same.
+        var again = Path.Combine(work, "again");
+        var second = Run(again, "--index_path", index);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("reusing the index", File.ReadAllText(Path.Combine(again, "test.log")));
+        Assert.Equal(scores["test_retr/document_recall/recall4"]!.GetValue<double>(), Scores(again)["test_retr/document_recall/recall4"]!.GetValue<double>());
+
+        // An index built with another similarity is refused, then rebuilt on request.
+        var refused = Run(Path.Combine(work, "l2"), "--index_path", index, "--similarity", "l2");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("similarity cosine vs l2", refused.Stderr);
+        Assert.Contains("--rebuild_index", refused.Stderr);
+        var rebuilt = Run(Path.Combine(work, "l2"), "--index_path", index, "--similarity", "l2", "--rebuild_index");
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
+        var l2Predictions = JsonNode.Parse(File.ReadLines(Path.Combine(work, "l2", "test-predictions.jsonl")).First())!["retrieved_docs"]!.AsArray();
+        Assert.True(l2Predictions[0]!["metadata"]!["retrieve_score"]!.GetValue<double>() <= l2Predictions[3]!["metadata"]!["retrieve_score"]!.GetValue<double>()); // l2: smaller first
+    }
+
+    [Fact]
+    public void Bm25RunAndComparisonWithTheDenseRun()
+    {
+        var dense = Path.Combine(work, "dense");
+        Assert.Equal(0, Run(dense).ExitCode);
+        var bm25 = Path.Combine(work, "bm25");
+        var run = Run(bm25, "--retriever_type", "bm25", "--compare_with", Path.Combine(dense, "test-predictions.jsonl"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var comparison = JsonNode.Parse(File.ReadAllText(Path.Combine(bm25, "comparison.json")))!;
+        Assert.Equal(16, comparison["questions"]!.GetValue<int>());
+        var recall4 = comparison["metrics"]!["document_recall/recall4"]!;
+        Assert.Equal(Scores(bm25)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 9);
+        Assert.Equal(Scores(dense)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["baseline"]!.GetValue<double>(), 9);
+        Assert.InRange(recall4["p_value"]!.GetValue<double>(), 0, 1);
+    }
+
+    [Fact]
+    public void BadInputIsAOneLineError()
+    {
+        var file = Path.Combine(work, "a-file");
+        File.WriteAllText(file, "x");
+        var run = Run(file);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("is a file, not a folder", run.Stderr);
+
+        var foreign = Path.Combine(work, "foreign.pkl");
+        File.WriteAllBytes(foreign, [0x80, 0x02, (byte)'c', .. "os\nsystem\n"u8.ToArray(), (byte)'q', 0x00, (byte)'.']);
+        var refused = CliRun.Of("test-retriever", "--retriever_type", "bm25", "--document_path", foreign, "--eval_data_path", questions, "--output_dir", Path.Combine(work, "o"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("os.system, which is not allowed", refused.Stderr);
+        Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rqa: error:"));
+    }
+}

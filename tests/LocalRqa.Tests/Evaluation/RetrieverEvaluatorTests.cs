@@ -1,0 +1,78 @@
+using LocalRqa.Data;
+using LocalRqa.Evaluation;
+using LocalRqa.Retrieval;
+
+namespace LocalRqa.Tests.Evaluation;
+
+public sealed class RetrieverEvaluatorTests
+{
+    static Document Doc(string text, string source = "s") =>
+        Document.Create(text, null, new Dictionary<string, object?> { ["source"] = source });
+
+    /// <summary>Returns fixed rankings, one per question, in the order asked.</summary>
+    sealed class FixedRetriever(Dictionary<string, int[]> rankings) : IRetriever
+    {
+        public string Description => "fixed";
+        public List<int> BatchSizes { get; } = [];
+
+        public IReadOnlyList<SearchHit[]> Retrieve(IReadOnlyList<string> queries, int k, IProgress<int>? progress = null)
+        {
+            BatchSizes.Add(queries.Count);
+            return queries.Select(q => rankings[q].Take(k).Select((index, rank) => new SearchHit(index, 10f - rank)).ToArray()).ToList();
+        }
+    }
+
+    [Fact]
+    public void ScoresPredictionsAndLatencyFollowLocalRqa()
+    {
+        // Documents 0..5; q1's gold is doc 0 (ranked 1st), q2's gold is doc 3 (ranked 2nd), q3's gold is not in the
+        // database at all.
+        var docs = Enumerable.Range(0, 6).Select(i => Doc($"passage number {i} about topic {i}")).ToList();
+        var collection = new DocumentCollection("docs", docs);
+        var examples = new List<RetrievalExample>
+        {
+            new("q1", [docs[0]], [], null, null, 1),
+            new("q2", [docs[3]], [], null, null, 2),
+            new("q3", [Doc("a passage nobody indexed", "elsewhere")], [], null, null, 3),
+        };
+        var retriever = new FixedRetriever(new()
+        {
+            ["q1"] = [0, 1, 2, 4, 5],
+            ["q2"] = [1, 3, 2, 4, 5],
+            ["q3"] = [5, 4, 3, 2, 1],
+        });
+        var log = new StringWriter();
+        var evaluation = new RetrieverEvaluator(examples, collection, new EvaluatorOptions { TopK = 4, BatchSize = 2, BootstrapResamples = 200 })
+            .Evaluate(retriever, "test", log);
+
+        Assert.Equal([2, 1], retriever.BatchSizes); // batches of --test_bszv questions
+        var s = evaluation.Scores;
+        Assert.Equal(1.0 / 3, s["test_retr/document_recall/recall1"], 9); // only q1 at rank 1
+        Assert.Equal(2.0 / 3, s["test_retr/document_recall/recall4"], 9); // q1 and q2 within 4
+        Assert.Equal(2.0 / 12, s["test_retr/document_accuracy/accuracy"], 9); // 2 correct of 3 × 4 retrieved
+        Assert.Equal(0.5, s["test_retr/ranking/mrr@10"], 9); // (1 + 1/2 + 0) / 3
+        foreach (var key in new[] { "test_retr/latency/avg_latency", "test_retr/latency/total_latency", "test_e2e/latency/avg_latency", "test_e2e/latency/total_latency" })
+            Assert.True(s[key] >= 0, key);
+        Assert.True(s["test_retr/document_recall/recall4_ci95_low"] <= s["test_retr/document_recall/recall4"]);
+        Assert.False(s.ContainsKey("test_retr/document_ndcg/ndcg")); // opt-in
+
+        Assert.Equal(3, evaluation.Predictions.Count);
+        Assert.Equal(4, evaluation.Predictions[1].Retrieved.Count); // top_k, not the 20 retrieved for ranking metrics
+        Assert.Equal(docs[3], evaluation.Predictions[1].Retrieved[1].Document);
+        Assert.Equal(9f, evaluation.Predictions[1].Retrieved[1].Score);
+        Assert.Equal(1, evaluation.MissingGoldDocuments);
+        Assert.Contains("1 gold documents are not in docs", log.ToString());
+        Assert.Contains("source=elsewhere", log.ToString());
+    }
+
+    [Fact]
+    public void NdcgIsAddedWhenAsked()
+    {
+        var docs = Enumerable.Range(0, 3).Select(i => Doc($"text {i}")).ToList();
+        var evaluation = new RetrieverEvaluator([new("q", [docs[1]], [], null, null, 1)], new DocumentCollection("d", docs),
+                new EvaluatorOptions { Ndcg = true, BootstrapResamples = 10 })
+            .Evaluate(new FixedRetriever(new() { ["q"] = [0, 1, 2] }), "eval");
+        // Relevant at rank 2 only: DCG = 1/log2(3), IDCG = 1 → 0.6309.
+        Assert.Equal(0.6309, evaluation.Scores["eval_retr/document_ndcg/ndcg"], 4);
+    }
+}
