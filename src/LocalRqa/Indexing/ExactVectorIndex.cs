@@ -13,6 +13,7 @@ public sealed class ExactVectorIndex : IVectorIndex
 {
     readonly Tensor embeddings;     // [N, D] float32, owned
     readonly Tensor? squaredNorms;  // [1, N] ||d||², L2 only
+    const long ValidationBlockRows = 65536;
     int queryBatchSize = 1024;
     int documentChunkSize = 16384;
 
@@ -49,22 +50,30 @@ public sealed class ExactVectorIndex : IVectorIndex
                 throw new ArgumentException($"expected a float32 [N, D] tensor, got {stored.dtype} [{string.Join(", ", stored.shape)}]");
             if (stored.shape[0] == 0) throw new RqaException("cannot build a vector index of no documents");
             if (stored.shape[1] == 0) throw new RqaException("cannot build a vector index of zero-length embeddings");
-            using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                var finite = stored.isfinite().all(1); // [N]
-                if (!finite.all().item<bool>())
+                var rows = stored.shape[0];
+                if (similarity == Similarity.L2) squaredNorms = empty([1, rows], ScalarType.Float32).DetachFromDisposeScope(); // [1, N]
+                // Block by block: whole-matrix temporaries (isfinite's, square's) would double the index's memory.
+                for (long start = 0; start < rows; start += ValidationBlockRows)
                 {
-                    var row = finite.logical_not().nonzero()[0, 0].item<long>();
-                    throw new RqaException($"document embedding {row} is not finite (NaN or infinity)");
+                    using var scope = NewDisposeScope();
+                    var count = Math.Min(ValidationBlockRows, rows - start);
+                    var block = stored.narrow(0, start, count); // [b, D]
+                    var finite = block.isfinite().all(1); // [b]
+                    if (!finite.all().item<bool>())
+                    {
+                        var row = start + finite.logical_not().nonzero()[0, 0].item<long>();
+                        throw new RqaException($"document embedding {row} is not finite (NaN or infinity)");
+                    }
+                    squaredNorms?.narrow(1, start, count).copy_(block.square().sum(1).unsqueeze(0)); // [1, b]
                 }
-                if (similarity == Similarity.L2)
-                    squaredNorms = stored.square().sum(1).unsqueeze(0).DetachFromDisposeScope(); // [1, N]
             }
         }
         catch
         {
             stored.Dispose();
+            squaredNorms?.Dispose();
             throw;
         }
         embeddings = stored;
