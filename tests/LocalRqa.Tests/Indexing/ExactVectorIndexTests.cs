@@ -1,0 +1,211 @@
+using LocalRqa.Indexing;
+using LocalRqa.Retrieval;
+using LocalRqa.Runtime;
+
+namespace LocalRqa.Tests.Indexing;
+
+public sealed class ExactVectorIndexTests
+{
+    public ExactVectorIndexTests() => TorchRuntime.Initialize();
+
+    static (int[] Indices, float[] Scores) Search(float[][] documents, Similarity similarity, float[] query, int k, int chunk = 16384, int batch = 1024)
+    {
+        using var index = ExactVectorIndex.FromRows(documents, similarity);
+        index.DocumentChunkSize = chunk;
+        index.QueryBatchSize = batch;
+        var hits = index.Search([query], k)[0];
+        return (hits.Select(h => h.Index).ToArray(), hits.Select(h => h.Score).ToArray());
+    }
+
+    static readonly float[][] Plane = [[0, 0], [1, 0], [0, 2], [3, 4]];
+
+    [Fact]
+    public void L2ReportsSquaredDistancesAscending()
+    {
+        // Query (1, 1): (0,0) → 1+1 = 2; (1,0) → 0+1 = 1; (0,2) → 1+1 = 2; (3,4) → 4+9 = 13. Docs 0 and 2 tie: lower index first.
+        var (indices, scores) = Search(Plane, Similarity.L2, [1, 1], 4);
+        Assert.Equal([1, 0, 2, 3], indices);
+        Assert.Equal([1f, 2f, 2f, 13f], scores);
+    }
+
+    [Fact]
+    public void InnerProductIsDescending()
+    {
+        // Query (1, 1): 0, 1, 2, 7.
+        var (indices, scores) = Search(Plane, Similarity.InnerProduct, [1, 1], 3);
+        Assert.Equal([3, 2, 1], indices);
+        Assert.Equal([7f, 2f, 1f], scores);
+    }
+
+    [Fact]
+    public void InnerProductIn3D()
+    {
+        // Query (1, 0, 1): (1,2,3) → 4; (0,0,1) → 1; (-1,0,0) → -1; (2,5,2) → 4 (ties doc 0: lower index first).
+        var (indices, scores) = Search([[1, 2, 3], [0, 0, 1], [-1, 0, 0], [2, 5, 2]], Similarity.InnerProduct, [1, 0, 1], 4);
+        Assert.Equal([0, 3, 1, 2], indices);
+        Assert.Equal([4f, 4f, 1f, -1f], scores);
+    }
+
+    [Fact]
+    public void CosineNormalisesDocumentsAndQueries()
+    {
+        // Rows become (0.6, 0.8), (1, 0), (0, 1), (-1, 0); the query (2, 2) becomes (s, s) with s = 1/√2:
+        // 1.4 s ≈ 0.98995, s, s (tie: lower index first), -s.
+        var (indices, scores) = Search([[3, 4], [5, 0], [0, 2], [-1, 0]], Similarity.Cosine, [2, 2], 4);
+        Assert.Equal([0, 1, 2, 3], indices);
+        var s = 1 / MathF.Sqrt(2);
+        Assert.Equal(1.4f * s, scores[0], 1e-6f);
+        Assert.Equal(s, scores[1], 1e-6f);
+        Assert.Equal(scores[1], scores[2]);
+        Assert.Equal(-s, scores[3], 1e-6f);
+    }
+
+    [Fact]
+    public void KLargerThanCountReturnsEveryDocument()
+    {
+        var (indices, _) = Search(Plane, Similarity.L2, [1, 1], 10);
+        Assert.Equal([1, 0, 2, 3], indices);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(100)]
+    public void TiesCutByTheKBoundaryKeepTheLowestIndices(int chunk)
+    {
+        // Doc 0 is best; docs 1-4 are duplicates that tie for second place; doc 5 is worst.
+        float[][] documents = [[5, 0], [1, 1], [1, 1], [1, 1], [1, 1], [0, -3]];
+        foreach (var similarity in Enum.GetValues<Similarity>())
+        {
+            var query = similarity == Similarity.L2 ? new float[] { 5, 0 } : [1, 0.1f];
+            Assert.Equal([0, 1], Search(documents, similarity, query, 2, chunk).Indices);
+            Assert.Equal([0, 1, 2], Search(documents, similarity, query, 3, chunk).Indices);
+            Assert.Equal([1, 2], Search(documents[1..], similarity, query, 2, chunk).Indices.Select(i => i + 1).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(5)] // rows at 20-byte offsets: no alignment luck
+    public void DuplicateVectorsOrderByIndexForEveryChunkSize(int dimension)
+    {
+        // 5 distinct vectors, each repeated, shuffled: many exact ties, straddling chunk and k boundaries.
+        var random = new Random(7);
+        var distinct = Enumerable.Range(0, 5).Select(_ => RandomVector(random, dimension)).ToArray();
+        var owner = Enumerable.Range(0, 60).Select(_ => random.Next(distinct.Length)).ToArray();
+        var documents = owner.Select(o => distinct[o]).ToArray();
+        var queries = Enumerable.Range(0, 6).Select(_ => RandomVector(random, dimension)).ToArray();
+        foreach (var similarity in Enum.GetValues<Similarity>())
+        {
+            using var index = ExactVectorIndex.FromRows(documents, similarity);
+            index.DocumentChunkSize = documents.Length;
+            var full = index.Search(queries, documents.Length);
+            // The order is by owner's score, then index: the expected indices follow from the owners alone.
+            var expected = full.Select(hits => hits.Select(h => h.Index)
+                .OrderBy(i => hits.Single(h => h.Index == i) is var hit && similarity == Similarity.L2 ? hit.Score : -hit.Score)
+                .ThenBy(i => i).ToArray()).ToArray();
+            foreach (var chunk in new[] { 1, 3, 7, 16, 59, 60, 64 })
+            foreach (var k in new[] { 1, 4, 13, 60, 70 })
+            {
+                index.DocumentChunkSize = chunk;
+                index.QueryBatchSize = 4;
+                var result = index.Search(queries, k);
+                for (var q = 0; q < queries.Length; q++)
+                {
+                    var hits = result[q];
+                    Assert.Equal(Math.Min(k, documents.Length), hits.Length);
+                    for (var i = 1; i < hits.Length; i++)
+                    {
+                        // Within one search duplicates score identically, and equal scores list lower indices first.
+                        if (owner[hits[i].Index] == owner[hits[i - 1].Index]) Assert.Equal(hits[i - 1].Score, hits[i].Score);
+                        if (hits[i].Score == hits[i - 1].Score) Assert.True(hits[i - 1].Index < hits[i].Index);
+                    }
+                    // Another chunk shape may round differently by an ulp, never enough to reorder distinct vectors.
+                    Assert.Equal(expected[q].Take(k), hits.Select(h => h.Index));
+                    for (var i = 0; i < hits.Length; i++) Assert.Equal(full[q][i].Score, hits[i].Score, 1e-5f);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Similarity.L2)]
+    [InlineData(Similarity.InnerProduct)]
+    [InlineData(Similarity.Cosine)]
+    public void BatchedSearchEqualsANaiveLoop(Similarity similarity)
+    {
+        var random = new Random(42);
+        var documents = Enumerable.Range(0, 1000).Select(_ => RandomVector(random, 16)).ToArray();
+        var queries = Enumerable.Range(0, 100).Select(_ => RandomVector(random, 16)).ToArray();
+        var expected = queries.Select(q => NaiveTopK(documents, q, 10, similarity)).ToArray();
+        using var index = ExactVectorIndex.FromRows(documents, similarity);
+        foreach (var (chunk, batch) in new[] { (16384, 1024), (1000, 100), (333, 17), (64, 1), (7, 33) })
+        {
+            index.DocumentChunkSize = chunk;
+            index.QueryBatchSize = batch;
+            var actual = index.Search(queries, 10);
+            for (var q = 0; q < queries.Length; q++)
+            {
+                Assert.Equal(expected[q].Select(h => h.Index), actual[q].Select(h => h.Index));
+                for (var j = 0; j < 10; j++) Assert.Equal(expected[q][j].Score, actual[q][j].Score, 1e-4f);
+            }
+        }
+    }
+
+    /// <summary>Every score in double precision, sorted by (score, index).</summary>
+    static SearchHit[] NaiveTopK(float[][] documents, float[] query, int k, Similarity similarity)
+    {
+        double Norm(float[] v) => Math.Sqrt(v.Sum(x => (double)x * x));
+        var scored = documents.Select((d, i) =>
+        {
+            double score = similarity switch
+            {
+                Similarity.L2 => d.Zip(query, (a, b) => ((double)a - b) * ((double)a - b)).Sum(),
+                Similarity.InnerProduct => d.Zip(query, (a, b) => (double)a * b).Sum(),
+                _ => d.Zip(query, (a, b) => (double)a * b).Sum() / (Norm(d) * Norm(query)),
+            };
+            return (Index: i, Score: score);
+        });
+        var ordered = similarity == Similarity.L2 ? scored.OrderBy(h => h.Score) : scored.OrderByDescending(h => h.Score);
+        return ordered.ThenBy(h => h.Index).Take(k).Select(h => new SearchHit(h.Index, (float)h.Score)).ToArray();
+    }
+
+    static float[] RandomVector(Random random, int dimension) =>
+        Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+
+    [Fact]
+    public void EmptyIndexAndDimensionMismatchAreUserErrors()
+    {
+        Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([], Similarity.L2));
+        Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([[1, 2], [3]], Similarity.L2));
+        using var index = ExactVectorIndex.FromRows(Plane, Similarity.L2);
+        var error = Assert.Throws<RqaException>(() => index.Search([[1, 2, 3]], 1));
+        Assert.Contains("3 dimensions", error.Message);
+        Assert.Throws<RqaException>(() => index.Search([[1, 2]], 0));
+        Assert.Throws<RqaException>(() => index.Search([[1, float.NaN]], 1));
+        Assert.Empty(index.Search([], 3));
+    }
+
+    [Fact]
+    public void NonFiniteDocumentIsAUserError()
+    {
+        var error = Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([[1, 2], [float.PositiveInfinity, 0]], Similarity.InnerProduct));
+        Assert.Contains("embedding 1", error.Message);
+    }
+
+    [Fact]
+    public void BuilderGrowsAndMatchesFromRows()
+    {
+        var random = new Random(3);
+        var documents = Enumerable.Range(0, 37).Select(_ => RandomVector(random, 5)).ToArray();
+        using var builder = new ExactVectorIndexBuilder(5, Similarity.Cosine, capacity: 2);
+        foreach (var part in documents.Chunk(6)) builder.Add(part);
+        Assert.Equal(37, builder.Count);
+        using var built = builder.Build();
+        using var direct = ExactVectorIndex.FromRows(documents, Similarity.Cosine);
+        Assert.Equal(direct.Embeddings.data<float>().ToArray(), built.Embeddings.data<float>().ToArray());
+        Assert.Throws<InvalidOperationException>(() => builder.Add(documents));
+    }
+}

@@ -1,0 +1,210 @@
+using LocalRqa.Checkpoints;
+using LocalRqa.Data;
+using LocalRqa.Indexing;
+using LocalRqa.Retrieval;
+using LocalRqa.Runtime;
+
+namespace LocalRqa.Tests.Indexing;
+
+public sealed class VectorIndexStoreTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("rqa-index-").FullName;
+
+    public VectorIndexStoreTests() => TorchRuntime.Initialize();
+    public void Dispose() => Directory.Delete(root, true);
+
+    string IndexPath => Path.Combine(root, "index");
+
+    static VectorIndexManifest Manifest(int count, int dimension, Similarity similarity) => new()
+    {
+        DocumentCount = count,
+        DocumentsFingerprint = new string('a', 64),
+        ModelFingerprint = new string('b', 64),
+        Pooling = "mean",
+        Normalize = true,
+        Prompt = "passage: ",
+        MaxLength = 512,
+        Similarity = similarity,
+        Dimension = dimension,
+    };
+
+    static float[][] RandomRows(int count, int dimension, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+    }
+
+    [Fact]
+    public void RoundTripIsBitExact()
+    {
+        // 150,000 × 16 floats span three 4 MiB I/O blocks.
+        var rows = RandomRows(150_000, 16, 1);
+        var manifest = Manifest(rows.Length, 16, Similarity.Cosine);
+        using var original = ExactVectorIndex.FromRows(rows, Similarity.Cosine);
+        VectorIndexStore.Save(IndexPath, manifest, original);
+
+        Assert.True(VectorIndexStore.TryLoad(IndexPath, manifest with { CreatedAt = DateTimeOffset.UnixEpoch, RqaVersion = "other" }, out var loaded, out var mismatch));
+        Assert.Null(mismatch);
+        using (loaded)
+        {
+            Assert.Equal(original.Embeddings.data<float>().ToArray(), loaded.Embeddings.data<float>().ToArray());
+            var queries = RandomRows(5, 16, 2);
+            Assert.Equal(original.Search(queries, 7), loaded.Search(queries, 7));
+        }
+
+        var file = SafetensorsFile.Open(Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile));
+        Assert.Equal(["embeddings"], file.Names);
+        Assert.Equal([150_000L, 16L], file.Shape("embeddings"));
+        var saved = VectorIndexStore.ReadManifest(IndexPath)!;
+        Assert.Equal(manifest, saved);
+        Assert.Equal(new[] { VectorIndexStore.EmbeddingsFile, VectorIndexStore.ManifestFile }, Directory.GetFiles(IndexPath).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void L2IndexKeepsRawRows()
+    {
+        float[][] rows = [[3, 4], [1, 0]];
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), rows);
+        using var index = VectorIndexStore.Load(IndexPath);
+        Assert.Equal([3f, 4f, 1f, 0f], index.Embeddings.data<float>().ToArray());
+        Assert.Equal([new SearchHit(1, 0f), new SearchHit(0, 20f)], index.Search([[1, 0]], 2)[0]);
+    }
+
+    public static TheoryData<string, string> Differences() => new()
+    {
+        { "documents", "built from a different document set (3 documents, fingerprint aaaaaaaaaaaa… vs 4 documents, cccccccccccc…)" },
+        { "model", "built with a different model (fingerprint bbbbbbbbbbbb… vs dddddddddddd…)" },
+        { "pooling", "pooling mean vs cls" },
+        { "normalize", "normalize true vs false" },
+        { "prompt", "prompt \"passage: \" vs \"doc:\\n\"" },
+        { "lower_case", "lower_case false vs true" },
+        { "max_length", "max_length 512 vs 256" },
+        { "similarity", "similarity cosine vs l2" },
+        { "dimension", "dimension 2 vs 3" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Differences))]
+    public void MismatchNamesTheField(string field, string description)
+    {
+        var stored = Manifest(3, 2, Similarity.Cosine);
+        var expected = field switch
+        {
+            "documents" => stored with { DocumentCount = 4, DocumentsFingerprint = new string('c', 64) },
+            "model" => stored with { ModelFingerprint = new string('d', 64) },
+            "pooling" => stored with { Pooling = "cls" },
+            "normalize" => stored with { Normalize = false },
+            "prompt" => stored with { Prompt = "doc:\n" },
+            "lower_case" => stored with { LowerCase = true },
+            "max_length" => stored with { MaxLength = 256 },
+            "similarity" => stored with { Similarity = Similarity.L2 },
+            _ => stored with { Dimension = 3 },
+        };
+        Assert.Equal(description, stored.DescribeDifference(expected));
+
+        VectorIndexStore.Save(IndexPath, stored, [[1, 0], [0, 1], [1, 1]]);
+        Assert.False(VectorIndexStore.TryLoad(IndexPath, expected, out var index, out var mismatch));
+        Assert.Null(index);
+        Assert.Equal(description, mismatch);
+    }
+
+    [Fact]
+    public void SeveralDifferencesShareOneLine()
+    {
+        var stored = Manifest(3, 2, Similarity.Cosine);
+        Assert.Equal("max_length 512 vs 128; similarity cosine vs ip", stored.DescribeDifference(stored with { MaxLength = 128, Similarity = Similarity.InnerProduct }));
+        Assert.Null(stored.DescribeDifference(stored with { CreatedAt = DateTimeOffset.UnixEpoch, RqaVersion = "9" }));
+    }
+
+    [Fact]
+    public void AbsentOrEmptyFolderIsNoIndex()
+    {
+        var manifest = Manifest(1, 2, Similarity.L2);
+        Assert.False(VectorIndexStore.TryLoad(IndexPath, manifest, out _, out var mismatch));
+        Assert.Null(mismatch);
+        Directory.CreateDirectory(IndexPath);
+        Assert.False(VectorIndexStore.TryLoad(IndexPath, manifest, out _, out mismatch));
+        Assert.Null(mismatch);
+        Assert.Null(VectorIndexStore.ReadManifest(IndexPath));
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2]]);
+        Assert.True(VectorIndexStore.TryLoad(IndexPath, manifest, out var index, out _));
+        index.Dispose();
+    }
+
+    [Fact]
+    public void SavingLeavesNoTemporaryFolder()
+    {
+        VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.L2), [[1, 2]]);
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
+        Assert.Throws<ArgumentException>(() => VectorIndexStore.Save(IndexPath, Manifest(5, 2, Similarity.L2), [[1, 2]]));
+        Assert.Equal(["index"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName));
+        Assert.Equal(2, VectorIndexStore.ReadManifest(IndexPath)!.DocumentCount);
+    }
+
+    [Fact]
+    public void RefusesAFolderThatIsNotAnIndex()
+    {
+        Directory.CreateDirectory(IndexPath);
+        File.WriteAllText(Path.Combine(IndexPath, "notes.txt"), "mine");
+        var manifest = Manifest(1, 2, Similarity.L2);
+        var error = Assert.Throws<RqaException>(() => VectorIndexStore.Save(IndexPath, manifest, [[1, 2]]));
+        Assert.Contains("refusing to overwrite", error.Message);
+        Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(IndexPath, "notes.txt")));
+
+        // Someone else's manifest.json is not ours either.
+        File.WriteAllText(Path.Combine(IndexPath, VectorIndexStore.ManifestFile), "{\"name\": \"app\"}");
+        Assert.Throws<RqaException>(() => VectorIndexStore.Save(IndexPath, manifest, [[1, 2]]));
+
+        // An explicit rebuild may replace it.
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2]], replaceAnyFolder: true);
+        Assert.False(File.Exists(Path.Combine(IndexPath, "notes.txt")));
+        Assert.NotNull(VectorIndexStore.ReadManifest(IndexPath));
+    }
+
+    [Fact]
+    public void RefusesAFile()
+    {
+        File.WriteAllText(IndexPath, "x");
+        Assert.Throws<RqaException>(() => VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.L2), [[1, 2]]));
+        Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, Manifest(1, 2, Similarity.L2), out _, out _));
+    }
+
+    [Fact]
+    public void EmbeddingsThatDoNotMatchTheManifestAreCorrupt()
+    {
+        var manifest = Manifest(2, 2, Similarity.L2);
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4]]);
+        var embeddings = Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile);
+        SafetensorsFile.Write(embeddings, new Dictionary<string, HostTensor> { ["embeddings"] = HostTensor.FromFloats([1, 2], 1, 2) });
+        var error = Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+        Assert.Contains("[1, 2]", error.Message);
+
+        File.Delete(embeddings);
+        Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+    }
+
+    [Fact]
+    public void OtherFormatVersionIsAMismatch()
+    {
+        var manifest = Manifest(1, 2, Similarity.L2);
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2]]);
+        var path = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"format_version\": 1", "\"format_version\": 2"));
+        Assert.False(VectorIndexStore.TryLoad(IndexPath, manifest, out _, out var mismatch));
+        Assert.Equal("index format 2 vs 1", mismatch);
+    }
+
+    [Fact]
+    public void DocumentFingerprintCoversIdentityTextAndOrder()
+    {
+        var a = Document.Create("alpha", null, new Dictionary<string, object?> { ["source"] = "s1" });
+        var b = Document.Create("beta", null, null);
+        var fingerprint = DocumentFingerprint.Compute([a, b]);
+        Assert.Equal(64, fingerprint.Length);
+        Assert.Equal(fingerprint, DocumentFingerprint.Compute([a, b]));
+        Assert.NotEqual(fingerprint, DocumentFingerprint.Compute([b, a]));
+        Assert.NotEqual(fingerprint, DocumentFingerprint.Compute([a with { FmtContent = "other" }, b]));
+        Assert.NotEqual(fingerprint, DocumentFingerprint.Compute([a, b with { Metadata = new Dictionary<string, object?> { ["source"] = "" } }]));
+    }
+}
