@@ -44,7 +44,7 @@ public static class TestRetrieverJob
         };
 
         SentenceEncoder? encoder = null;
-        IRetriever retriever;
+        IRetriever? retriever = null;
         try
         {
             if (retrieverType == "bm25")

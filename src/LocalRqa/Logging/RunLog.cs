@@ -19,7 +19,7 @@ public sealed class RunLog : TextWriter
 
     public void AttachFile(string path)
     {
-        lock (gate) file = new StreamWriter(path, append: false, Encoding.UTF8) { AutoFlush = true };
+        lock (gate) file = new StreamWriter(path, append: false, new UTF8Encoding(false)) { AutoFlush = true };
     }
 
     public override void Write(char value)
