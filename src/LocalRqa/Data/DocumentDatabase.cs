@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using LocalRqa.Checkpoints;
+using LocalRqa.Json;
 
 namespace LocalRqa.Data;
 
@@ -36,18 +35,7 @@ public static class DocumentDatabase
     /// half a database.
     /// </summary>
     public static void SaveJsonLines(string path, IEnumerable<Document> documents) =>
-        AtomicFile.Write(path, file =>
-        {
-            // Relaxed escaping keeps non-ASCII text readable, as Python's json.dumps(ensure_ascii=False) would.
-            using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            foreach (var document in documents)
-            {
-                DocumentJson.Write(writer, document);
-                writer.Flush();
-                file.WriteByte((byte)'\n');
-                writer.Reset();
-            }
-        });
+        JsonLinesFile.Write(path, documents, DocumentJson.Write);
 
     private static int FirstSignificantByte(string path)
     {

@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using LocalRqa.Checkpoints;
+using LocalRqa.Json;
 
 namespace LocalRqa.Encoders;
 
@@ -21,22 +21,14 @@ public static class EncodeJob
                        $"(pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
                        $"max length {encoder.Settings.MaxLength}, prompt {request.Prompt.ToString().ToLowerInvariant()})");
         var embeddings = encoder.Encode(texts, request.Prompt, request.BatchSize, startProgress?.Invoke(texts.Count));
-        AtomicFile.Write(request.OutputPath, stream =>
+        JsonLinesFile.Write(request.OutputPath, Enumerable.Range(0, texts.Count), (writer, i) =>
         {
-            // Relaxed escaping writes text as Python's json.dumps(ensure_ascii=False) does: readable and smaller.
-            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            for (var i = 0; i < texts.Count; i++)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("text", texts[i]);
-                writer.WriteStartArray("embedding");
-                foreach (var value in embeddings[i]) writer.WriteNumberValue(value);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-                writer.Flush();
-                stream.WriteByte((byte)'\n');
-                writer.Reset();
-            }
+            writer.WriteStartObject();
+            writer.WriteString("text", texts[i]);
+            writer.WriteStartArray("embedding");
+            foreach (var value in embeddings[i]) writer.WriteNumberValue(value);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         });
         return texts.Count;
     }

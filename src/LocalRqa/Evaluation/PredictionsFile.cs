@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using LocalRqa.Checkpoints;
+using LocalRqa.Json;
 using LocalRqa.Data;
 
 namespace LocalRqa.Evaluation;
@@ -14,28 +13,21 @@ public static class PredictionsFile
     public const string RetrieveScore = "retrieve_score";
 
     public static void Write(string path, IEnumerable<RetrievalPrediction> predictions) =>
-        AtomicFile.Write(path, stream =>
+        JsonLinesFile.Write(path, predictions, (writer, prediction) =>
         {
-            using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            foreach (var prediction in predictions)
+            writer.WriteStartObject();
+            writer.WriteString("question", prediction.Question);
+            writer.WriteStartArray("gold_docs");
+            foreach (var gold in prediction.GoldDocs) DocumentJson.Write(writer, gold);
+            writer.WriteEndArray();
+            writer.WriteStartArray("retrieved_docs");
+            foreach (var retrieved in prediction.Retrieved)
             {
-                writer.WriteStartObject();
-                writer.WriteString("question", prediction.Question);
-                writer.WriteStartArray("gold_docs");
-                foreach (var gold in prediction.GoldDocs) DocumentJson.Write(writer, gold);
-                writer.WriteEndArray();
-                writer.WriteStartArray("retrieved_docs");
-                foreach (var retrieved in prediction.Retrieved)
-                {
-                    var metadata = new Dictionary<string, object?>(retrieved.Document.Metadata) { [RetrieveScore] = retrieved.Score };
-                    DocumentJson.Write(writer, retrieved.Document with { Metadata = metadata });
-                }
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-                writer.Flush();
-                stream.WriteByte((byte)'\n');
-                writer.Reset();
+                var metadata = new Dictionary<string, object?>(retrieved.Document.Metadata) { [RetrieveScore] = retrieved.Score };
+                DocumentJson.Write(writer, retrieved.Document with { Metadata = metadata });
             }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         });
 
     /// <summary>Reads a predictions file written by rqa or LocalRQA (for `--compare_with`).</summary>
