@@ -1,0 +1,8 @@
+namespace LocalRqa.Losses;
+
+/// <summary>
+/// How <see cref="ContrastiveLoss"/> scores a query against a candidate. `Dot` is LocalRQA's
+/// <c>einsum('id,jd->ij', q / T, k)</c> on the pooled embeddings as they come; `Cosine` normalises both sides
+/// to unit L2 norm first (the same as `Dot` for an encoder that already normalises).
+/// </summary>
+public enum ContrastiveSimilarity { Dot, Cosine }
