@@ -42,6 +42,12 @@ public static class CommandLine
             stderr.WriteLine($"rqa: error: {e.Message}");
             return UserErrorExitCode;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file the user named is unreadable or a folder unwritable: their environment, not our bug.
+            stderr.WriteLine($"rqa: error: {e.Message}");
+            return UserErrorExitCode;
+        }
     }
 
     static bool Asks(string[] args, params string[] flags) => args.Any(a => flags.Contains(a));

@@ -5,16 +5,28 @@ using static TorchSharp.torch;
 namespace LocalRqa.Encoders;
 
 /// <summary>
-/// A SHA-256 over an encoder's configuration and every weight, so a persisted index can tell whether it was
-/// built by exactly this model (a fine-tuned checkpoint differs from its base in weights only).
+/// A SHA-256 over everything that decides an encoder's embeddings: the version of rqa's embedding code, the
+/// model's config.json and tokenizer files, and every weight. A persisted index is reused only when it matches,
+/// so a fine-tuned checkpoint (same files, other weights), an edited config or an upgraded rqa rebuilds it.
 /// </summary>
 public static class ModelFingerprint
 {
+    /// <summary>Bump when tokenization, the network or pooling change what the same model embeds.</summary>
+    public const string EmbeddingCodeVersion = "rqa-embedding-1";
+
+    static readonly string[] DefiningFiles =
+        ["config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];
+
     public static string Of(SentenceEncoder encoder)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var config = encoder.Model.Config;
-        hash.AppendData(Encoding.UTF8.GetBytes($"{config.ModelType}|{config.HiddenSize}|{config.NumHiddenLayers}|{config.VocabSize}|{config.HiddenAct}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(EmbeddingCodeVersion + "\n"));
+        foreach (var file in DefiningFiles)
+        {
+            var path = Path.Combine(encoder.SourceFolder, file);
+            hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
+            if (File.Exists(path)) hash.AppendData(File.ReadAllBytes(path));
+        }
         foreach (var (name, tensor) in encoder.Model.state_dict())
         {
             using var scope = NewDisposeScope();

@@ -13,6 +13,6 @@ public sealed record EvaluatorOptions
     public int BootstrapResamples { get; init; } = 1000;
     public int Seed { get; init; } = 42;
 
-    /// <summary>Ranking metrics need the top 20 whatever TopK is; MAP@100 uses what was retrieved.</summary>
-    public int RetrievalDepth => Math.Max(TopK, 20);
+    /// <summary>Ranking metrics look at the top 100 (MAP@100) whatever TopK is; retrieving them costs little.</summary>
+    public int RetrievalDepth => Math.Max(TopK, 100);
 }

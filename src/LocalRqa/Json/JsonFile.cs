@@ -60,7 +60,11 @@ public static class JsonFile
     public static void Write(string path, JsonNode node) =>
         Checkpoints.AtomicFile.WriteAllText(path, node.ToJsonString(Indented) + "\n");
 
-    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     static RqaException WrongKind(string path, string field, string expected) =>
         new($"{path}: field '{field}' must be {expected}");

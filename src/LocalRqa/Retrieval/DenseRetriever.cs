@@ -54,7 +54,17 @@ public sealed class DenseRetriever : IRetriever, IDisposable
                 throw new RqaException($"{indexPath}: the saved index does not fit this run: {mismatch}; pass --rebuild_index to rebuild it, or choose another --index_path");
         }
         var built = Embed(encoder, documents, similarity, batchSize, log, startProgress);
-        VectorIndexStore.Save(indexPath, manifest, built, replaceAnyFolder: rebuild);
+        try
+        {
+            // Only an empty folder or an rqa index is ever replaced, --rebuild_index or not: the path may be a
+            // mistake pointing at the user's data.
+            VectorIndexStore.Save(indexPath, manifest, built);
+        }
+        catch
+        {
+            built.Dispose();
+            throw;
+        }
         log?.WriteLine($"saved the index to {indexPath}");
         return new DenseRetriever(encoder, built, batchSize, description);
     }
