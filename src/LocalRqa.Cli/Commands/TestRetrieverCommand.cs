@@ -25,6 +25,7 @@ public static class TestRetrieverCommand
         similarity.AcceptOnlyFromAmong("l2", "ip", "cosine");
         var topK = Flags.Create("--top_k", "Documents retrieved per question (LocalRQA retrieves 4).", () => 4);
         var maxLength = Flags.Create<int?>("--max_length", "Truncate texts to this many tokens (default: the model's).");
+        var prompts = Flags.Boolean("--use_prompts", "Embed with the model's query/passage prompts (default true; false matches LocalRQA's HuggingFaceEmbeddings).");
         var rebuild = Flags.Boolean("--rebuild_index", "Rebuild the index at --index_path even if it was built differently.");
         var ndcg = Flags.Boolean("--retr_ndcg", "Also compute LocalRQA's nDCG.");
         var compare = Flags.Create<string?>("--compare_with", "Another run's test-predictions.jsonl: gained/lost questions and paired bootstrap p-values.");
@@ -33,7 +34,7 @@ public static class TestRetrieverCommand
 
         var command = new Command("test-retriever", "Evaluate a retriever (dense or BM25) on questions with gold documents.")
         {
-            model, documents, index, evalData, output, type, batch, similarity, topK, maxLength, rebuild, ndcg, compare, resamples, seed,
+            model, documents, index, evalData, output, type, batch, similarity, topK, maxLength, prompts, rebuild, ndcg, compare, resamples, seed,
         };
         command.SetAction(result =>
         {
@@ -49,6 +50,7 @@ public static class TestRetrieverCommand
                 Similarity = result.GetValue(similarity),
                 TopK = result.GetValue(topK),
                 MaxLength = result.GetValue(maxLength),
+                UsePrompts = result.GetBoolean(prompts) ?? true,
                 RebuildIndex = result.GetBoolean(rebuild) ?? false,
                 Ndcg = result.GetBoolean(ndcg) ?? false,
                 CompareWith = result.GetValue(compare),

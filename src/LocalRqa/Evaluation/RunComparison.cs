@@ -13,9 +13,14 @@ public sealed record RunComparison(string BaselinePath, IReadOnlyDictionary<stri
     public static readonly IReadOnlyList<string> Compared =
         [LocalRqaMetrics.Recall1, LocalRqaMetrics.Recall4, RankingMetrics.Mrr, RankingMetrics.NdcgAt10];
 
-    public static RunComparison Compare(string baselinePath, RetrieverEvaluation candidate, EvaluatorOptions options)
+    public static RunComparison Compare(string baselinePath, IReadOnlyList<RetrievalPrediction> baseline, RetrieverEvaluation candidate,
+        EvaluatorOptions options, TextWriter? log = null)
     {
-        var baseline = PredictionsFile.Read(baselinePath);
+        var baselineDepth = baseline.Max(p => p.Retrieved.Count);
+        var candidateDepth = candidate.Predictions.Max(p => p.Retrieved.Count);
+        if (baselineDepth != candidateDepth)
+            log?.WriteLine($"warning: {baselinePath} holds {baselineDepth} documents per question and this run {candidateDepth}; " +
+                           "rank metrics deeper than the smaller list are not comparable");
         // The baseline file holds only its top-k; score both runs from what their files hold.
         var baselineOutcomes = baseline.Select(p => new RetrievalOutcome(p.GoldDocs, p.Retrieved.Select(r => r.Document).ToList())).ToList();
         var candidateOutcomes = candidate.Predictions.Select(p => new RetrievalOutcome(p.GoldDocs, p.Retrieved.Select(r => r.Document).ToList())).ToList();

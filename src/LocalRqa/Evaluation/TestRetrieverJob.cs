@@ -28,8 +28,21 @@ public static class TestRetrieverJob
         };
         if (request.TestBatchSize < 1) throw new RqaException($"--test_bszv must be at least 1, got {request.TestBatchSize}");
         if (request.TopK < 1) throw new RqaException($"--top_k must be at least 1, got {request.TopK}");
+        if (request.BootstrapResamples < 1) throw new RqaException($"--bootstrap_samples must be at least 1, got {request.BootstrapResamples}");
+        var predictionsPath = Path.Combine(request.OutputDir, "test-predictions.jsonl");
+        // Read the baseline first: it may be this output folder's previous predictions, about to be replaced.
+        IReadOnlyList<RetrievalPrediction>? baseline = null;
+        if (request.CompareWith is not null)
+        {
+            if (Path.GetFullPath(request.CompareWith) == Path.GetFullPath(predictionsPath))
+                log.WriteLine($"note: --compare_with is this output folder's previous predictions; comparing against that earlier run");
+            baseline = PredictionsFile.Read(request.CompareWith);
+        }
         var similarity = request.Similarity is null ? (Similarity?)null : Similarities.Parse(request.Similarity);
         PrepareOutputDir(request.OutputDir);
+        // Results of an earlier run in this folder must not sit beside this run's arguments and log.
+        foreach (var stale in new[] { "score.json", "test-predictions.jsonl", "comparison.json" })
+            File.Delete(Path.Combine(request.OutputDir, stale));
         JsonFile.Write(Path.Combine(request.OutputDir, "all_args.json"), AllArgs(request));
         log.AttachFile(Path.Combine(request.OutputDir, "test.log"));
 
@@ -52,7 +65,7 @@ public static class TestRetrieverJob
             else
             {
                 var folder = (resolveModel ?? ModelLocator.Resolve)(request.EmbeddingModel);
-                encoder = SentenceEncoder.Load(folder, new EncoderOverrides { MaxLength = request.MaxLength });
+                encoder = SentenceEncoder.Load(folder, new EncoderOverrides { MaxLength = request.MaxLength, UsePrompts = request.UsePrompts });
                 var chosen = similarity ?? DenseRetriever.DefaultSimilarity(encoder);
                 log.WriteLine($"Initializing retriever with {request.EmbeddingModel} ({folder}; pooling {encoder.Settings.Pooling.Name()}, " +
                               $"normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, similarity {chosen.Name()}, max length {encoder.Settings.MaxLength})");
@@ -66,13 +79,15 @@ public static class TestRetrieverJob
             var scores = new JsonObject();
             foreach (var (key, value) in evaluation.Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal)) scores[key] = value;
             JsonFile.Write(Path.Combine(request.OutputDir, "score.json"), scores);
-            PredictionsFile.Write(Path.Combine(request.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
+            PredictionsFile.Write(predictionsPath, evaluation.Predictions);
             log.WriteLine($"Wrote score.json and test-predictions.jsonl to {request.OutputDir}");
+            // LocalRQA logs the score map as sorted, indented JSON; scripts grep test.log for it.
+            log.WriteLine($"Performance: {scores.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })}");
             log.WriteLine(EvaluationSummary.Table(evaluation, Prefix, retriever.Description));
 
-            if (request.CompareWith is not null)
+            if (baseline is not null)
             {
-                var comparison = RunComparison.Compare(request.CompareWith, evaluation, options);
+                var comparison = RunComparison.Compare(request.CompareWith!, baseline, evaluation, options, log);
                 JsonFile.Write(Path.Combine(request.OutputDir, "comparison.json"), EvaluationSummary.ComparisonJson(comparison));
                 log.WriteLine(EvaluationSummary.ComparisonText(comparison));
             }
@@ -107,6 +122,7 @@ public static class TestRetrieverJob
             ["eval_data_path"] = r.EvalDataPath,
             ["index_path"] = r.IndexPath,
             ["max_length"] = r.MaxLength,
+            ["use_prompts"] = r.UsePrompts,
             ["output_dir"] = r.OutputDir,
             ["rebuild_index"] = r.RebuildIndex,
             ["retr_ndcg"] = r.Ndcg,

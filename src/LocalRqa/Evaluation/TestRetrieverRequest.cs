@@ -15,6 +15,8 @@ public sealed record TestRetrieverRequest
     public string? Similarity { get; init; }
     public int TopK { get; init; } = 4;
     public int? MaxLength { get; init; }
+    /// <summary>False embeds queries and documents without the model's prompts (as LocalRQA's HuggingFaceEmbeddings).</summary>
+    public bool UsePrompts { get; init; } = true;
     public bool RebuildIndex { get; init; }
     public bool Ndcg { get; init; }
     public string? CompareWith { get; init; }

@@ -31,7 +31,7 @@ public sealed class RunLog : TextWriter
                 var line = pending.ToString();
                 pending.Clear();
                 console.WriteLine(line);
-                file?.WriteLine($"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {line}");
+                file?.WriteLine($"[{DateTime.Now:MM/dd/yyyy HH:mm:ss}] INFO - {line}"); // LocalRQA's log line shape
             }
             else if (value != '\r') pending.Append(value);
         }
