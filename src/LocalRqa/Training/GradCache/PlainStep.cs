@@ -1,0 +1,49 @@
+using LocalRqa.Encoders;
+using LocalRqa.Tokenization;
+using static TorchSharp.torch;
+
+namespace LocalRqa.Training.GradCache;
+
+/// <summary>
+/// The contrastive step without caching: every chunk is encoded with its graph kept, the loss is computed on
+/// all embeddings and backpropagated once, so activation memory grows with the whole batch. It is the reference
+/// GradCache must reproduce, and the path taken when one chunk already holds a whole tower's batch.
+/// </summary>
+public static class PlainStep
+{
+    /// <summary>
+    /// Accumulates the loss's parameter gradients into <c>.grad</c> (the caller zeroes them) and returns the loss.
+    /// </summary>
+    /// <param name="chunkSize">
+    /// Texts per forward pass. It changes no gradient in eval mode; in train mode it fixes the shapes dropout
+    /// draws for, which is what makes a GradCache step with the same chunk size comparable bit for bit.
+    /// </param>
+    public static float Run(SentenceEncoder encoder, IReadOnlyList<TokenizedText> queries, IReadOnlyList<TokenizedText> documents,
+        ContrastiveLoss loss, int chunkSize = int.MaxValue)
+    {
+        Validate(queries, documents, chunkSize);
+        using var scope = NewDisposeScope();
+        // Queries first, then documents: the order GradCacheStep draws random numbers in.
+        var q = cat(TextChunks.Split(queries, chunkSize).Select(c => TextChunks.Encode(encoder, c)).ToArray(), 0); // [B, H]
+        var d = cat(TextChunks.Split(documents, chunkSize).Select(c => TextChunks.Encode(encoder, c)).ToArray(), 0); // [C, H]
+        var value = Evaluate(loss, q, d); // []
+        value.backward();
+        return value.item<float>();
+    }
+
+    internal static void Validate(IReadOnlyList<TokenizedText> queries, IReadOnlyList<TokenizedText> documents, int chunkSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        if (queries.Count == 0) throw new ArgumentException("a contrastive step needs at least one query", nameof(queries));
+        if (documents.Count == 0) throw new ArgumentException("a contrastive step needs at least one document", nameof(documents));
+    }
+
+    /// <summary>The loss of q [B, H] and d [C, H], checked to be a scalar (backward needs one).</summary>
+    internal static Tensor Evaluate(ContrastiveLoss loss, Tensor q, Tensor d)
+    {
+        var value = loss(q, d);
+        if (value.numel() != 1)
+            throw new ArgumentException($"the contrastive loss must return one element, got shape [{string.Join(", ", value.shape)}]", nameof(loss));
+        return value.reshape([]);
+    }
+}
