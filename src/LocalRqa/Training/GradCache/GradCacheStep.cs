@@ -19,11 +19,11 @@ public static class GradCacheStep
     /// </summary>
     /// <param name="chunkSize">texts per forward pass, for queries and documents alike</param>
     public static float Run(SentenceEncoder encoder, IReadOnlyList<TokenizedText> queries, IReadOnlyList<TokenizedText> documents,
-        ContrastiveLoss loss, int chunkSize) => Run(encoder, queries, documents, loss, chunkSize, replayRandomState: true);
+        EmbeddingLoss loss, int chunkSize) => Run(encoder, queries, documents, loss, chunkSize, replayRandomState: true);
 
     /// <param name="replayRandomState">false only in tests, to show that without the replay dropout breaks equality</param>
     internal static float Run(SentenceEncoder encoder, IReadOnlyList<TokenizedText> queries, IReadOnlyList<TokenizedText> documents,
-        ContrastiveLoss loss, int chunkSize, bool replayRandomState)
+        EmbeddingLoss loss, int chunkSize, bool replayRandomState)
     {
         PlainStep.Validate(queries, documents, chunkSize);
         // One chunk per tower: caching would only add a second forward pass.

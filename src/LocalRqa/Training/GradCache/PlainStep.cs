@@ -19,7 +19,7 @@ public static class PlainStep
     /// draws for, which is what makes a GradCache step with the same chunk size comparable bit for bit.
     /// </param>
     public static float Run(SentenceEncoder encoder, IReadOnlyList<TokenizedText> queries, IReadOnlyList<TokenizedText> documents,
-        ContrastiveLoss loss, int chunkSize = int.MaxValue)
+        EmbeddingLoss loss, int chunkSize = int.MaxValue)
     {
         Validate(queries, documents, chunkSize);
         using var scope = NewDisposeScope();
@@ -39,7 +39,7 @@ public static class PlainStep
     }
 
     /// <summary>The loss of q [B, H] and d [C, H], checked to be a scalar (backward needs one).</summary>
-    internal static Tensor Evaluate(ContrastiveLoss loss, Tensor q, Tensor d)
+    internal static Tensor Evaluate(EmbeddingLoss loss, Tensor q, Tensor d)
     {
         var value = loss(q, d);
         if (value.numel() != 1)
