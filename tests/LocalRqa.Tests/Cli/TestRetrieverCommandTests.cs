@@ -93,7 +93,51 @@ public sealed class TestRetrieverCommandTests : IDisposable
         var recall4 = comparison["metrics"]!["document_recall/recall4"]!;
         Assert.Equal(Scores(bm25)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 9);
         Assert.Equal(Scores(dense)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["baseline"]!.GetValue<double>(), 9);
+        // recall4 is 0/1 per question: the difference of the means is (gained - lost) / questions.
+        var gained = recall4["gained"]!.AsArray().Count;
+        var lost = recall4["lost"]!.AsArray().Count;
+        Assert.Equal((gained - lost) / 16.0, recall4["difference"]!.GetValue<double>(), 9);
         Assert.InRange(recall4["p_value"]!.GetValue<double>(), 0, 1);
+    }
+
+    [Fact]
+    public void ComparingWithThisFoldersPreviousRunUsesThatRun()
+    {
+        var output = Path.Combine(work, "same");
+        Assert.Equal(0, Run(output, "--retriever_type", "bm25").ExitCode);
+        var bm25Recall4 = Scores(output)["test_retr/document_recall/recall4"]!.GetValue<double>();
+        var run = Run(output, "--compare_with", Path.Combine(output, "test-predictions.jsonl"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var recall4 = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "comparison.json")))!["metrics"]!["document_recall/recall4"]!;
+        Assert.Equal(bm25Recall4, recall4["baseline"]!.GetValue<double>(), 9); // the BM25 run, not this dense run compared with itself
+        Assert.Equal(Scores(output)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 9);
+    }
+
+    [Fact]
+    public void RebuildNeverReplacesAFolderThatIsNotAnIndex()
+    {
+        var precious = Directory.CreateDirectory(Path.Combine(work, "precious")).FullName;
+        File.WriteAllText(Path.Combine(precious, "notes.txt"), "keep me");
+        var run = Run(Path.Combine(work, "o"), "--index_path", precious, "--rebuild_index");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("refusing to overwrite it", run.Stderr);
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(precious, "notes.txt")));
+    }
+
+    [Fact]
+    public void AnIndexOfAnEditedModelIsRefused()
+    {
+        var index = Path.Combine(work, "index");
+        Assert.Equal(0, Run(Path.Combine(work, "a"), "--index_path", index).ExitCode);
+        var edited = Directory.CreateDirectory(Path.Combine(work, "edited")).FullName;
+        foreach (var file in Directory.GetFiles(model)) File.Copy(file, Path.Combine(edited, Path.GetFileName(file)));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(edited, "config.json")))!;
+        config["layer_norm_eps"] = 1e-5; // same weights, different network
+        File.WriteAllText(Path.Combine(edited, "config.json"), config.ToJsonString());
+        var run = CliRun.Of("test-retriever", "--embedding_model_name_or_path", edited, "--document_path", documents, "--eval_data_path", questions,
+            "--output_dir", Path.Combine(work, "b"), "--index_path", index);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("different model", run.Stderr);
     }
 
     [Fact]

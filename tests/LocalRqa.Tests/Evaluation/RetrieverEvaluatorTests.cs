@@ -51,8 +51,10 @@ public sealed class RetrieverEvaluatorTests
         Assert.Equal(2.0 / 3, s["test_retr/document_recall/recall4"], 9); // q1 and q2 within 4
         Assert.Equal(2.0 / 12, s["test_retr/document_accuracy/accuracy"], 9); // 2 correct of 3 × 4 retrieved
         Assert.Equal(0.5, s["test_retr/ranking/mrr@10"], 9); // (1 + 1/2 + 0) / 3
-        foreach (var key in new[] { "test_retr/latency/avg_latency", "test_retr/latency/total_latency", "test_e2e/latency/avg_latency", "test_e2e/latency/total_latency" })
-            Assert.True(s[key] >= 0, key);
+        // LocalRQA's latency: the time of the retrieval calls (retr) and of the whole loop (e2e), total and per question.
+        Assert.Equal(s["test_retr/latency/total_latency"] / 3, s["test_retr/latency/avg_latency"], 12);
+        Assert.Equal(s["test_e2e/latency/total_latency"] / 3, s["test_e2e/latency/avg_latency"], 12);
+        Assert.True(s["test_e2e/latency/total_latency"] >= s["test_retr/latency/total_latency"]);
         Assert.True(s["test_retr/document_recall/recall4_ci95_low"] <= s["test_retr/document_recall/recall4"]);
         Assert.False(s.ContainsKey("test_retr/document_ndcg/ndcg")); // opt-in
 

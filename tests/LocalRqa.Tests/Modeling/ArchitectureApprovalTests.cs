@@ -9,7 +9,7 @@ namespace LocalRqa.Tests.Modeling;
 /// each supported model's published config.json must equal the approved listing (HF's state-dict names).
 /// On a mismatch the test writes `*.received.txt` beside the approved file for review.
 /// </summary>
-[Collection(MetaDeviceCollection.Name)]
+[Collection(GlobalTorchStateCollection.Name)]
 public class ArchitectureApprovalTests
 {
     static string Folder => Path.Combine(TestPaths.RepoRoot, "tests", "LocalRqa.Tests", "Modeling");
@@ -50,11 +50,4 @@ public class ArchitectureApprovalTests
         }
         finally { set_default_device(previous); }
     }
-}
-
-/// <summary>The meta device is set process-wide, so these tests run alone, never beside tensor work.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MetaDeviceCollection
-{
-    public const string Name = "meta device";
 }

@@ -11,6 +11,7 @@ namespace LocalRqa.Tests.Training.GradCache;
 /// GradCache (Gao et al. 2021) must give the parameter gradients of the plain step, dropout included: with the
 /// same chunking, the same random state per chunk and so the same masks, the two differ only by float rounding.
 /// </summary>
+[Collection(GlobalTorchStateCollection.Name)]
 public sealed class GradCacheStepTests : IDisposable
 {
     const long Seed = 20210915;

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace LocalRqa.Tests.Training.Optimization;
 
+[Collection(GlobalTorchStateCollection.Name)]
 public sealed class AdamWOptimizerTests
 {
     public AdamWOptimizerTests() => TorchRuntime.Initialize();

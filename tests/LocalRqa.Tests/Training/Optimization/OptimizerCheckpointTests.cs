@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace LocalRqa.Tests.Training.Optimization;
 
+[Collection(GlobalTorchStateCollection.Name)]
 public sealed class OptimizerCheckpointTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("rqa-optim-").FullName;

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace LocalRqa.Tests.Training.Optimization;
 
+[Collection(GlobalTorchStateCollection.Name)]
 public sealed class TrainingSeedTests
 {
     public TrainingSeedTests() => TorchRuntime.Initialize();
