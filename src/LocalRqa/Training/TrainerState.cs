@@ -35,7 +35,7 @@ public sealed class TrainerState
         ["is_local_process_zero"] = true,
         ["is_world_process_zero"] = true,
         ["log_history"] = new JsonArray(LogHistory.Select(entry =>
-            (JsonNode?)new JsonObject(entry.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(Integral(kv.Key) ? (object)(long)kv.Value : kv.Value))))).ToArray()),
+            (JsonNode?)new JsonObject(entry.Select(kv => KeyValuePair.Create(kv.Key, Integral(kv.Key) ? JsonValue.Create((long)kv.Value) : (JsonNode?)JsonValue.Create(kv.Value))))).ToArray()),
         ["logging_steps"] = LoggingSteps,
         ["max_steps"] = MaxSteps,
         ["num_train_epochs"] = NumTrainEpochs,

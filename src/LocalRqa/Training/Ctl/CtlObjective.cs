@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using LocalRqa.Data;
+using LocalRqa.Encoders;
+using LocalRqa.Json;
+using LocalRqa.Logging;
+using LocalRqa.Losses;
+using LocalRqa.Training.GradCache;
+
+namespace LocalRqa.Training.Ctl;
+
+/// <summary>
+/// LocalRQA's CTL objective: in-batch contrastive learning with sampled hard negatives (see
+/// <see cref="CtlBatchBuilder"/> and <see cref="ContrastiveLoss"/>), optionally through GradCache so a large
+/// batch fits in memory. The data position (seed, epoch, position) is its whole resumable state.
+/// </summary>
+public sealed class CtlObjective : ITrainingObjective
+{
+    readonly CtlDataLoader loader;
+    readonly CtlBatchBuilder builder;
+    readonly double temperature;
+    readonly ContrastiveSimilarity similarity;
+    readonly int gradCacheChunkSize;
+    readonly RunLog? log;
+    CtlLoaderState position;
+    bool warnedMissingNegatives;
+
+    public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int seed, CtlBatchBuilder builder,
+        double temperature, ContrastiveSimilarity similarity, int gradCacheChunkSize, RunLog? log = null)
+    {
+        if (examples.Count == 0) throw new RqaException("the training file has no questions");
+        Encoder = encoder;
+        loader = new CtlDataLoader(examples, Math.Min(batchSize, examples.Count), seed);
+        if (batchSize > examples.Count)
+            log?.WriteLine($"warning: --per_device_train_batch_size {batchSize} is larger than the {examples.Count} training questions; batches hold {examples.Count}");
+        this.builder = builder;
+        this.temperature = temperature;
+        this.similarity = similarity;
+        this.gradCacheChunkSize = gradCacheChunkSize;
+        this.log = log;
+        position = loader.Start;
+    }
+
+    public string Name => "ctl";
+    public SentenceEncoder Encoder { get; }
+    public int BatchesPerEpoch => loader.BatchesPerEpoch;
+    public double Epoch => position.Epoch + (double)position.Position / loader.Count;
+
+    public double AccumulateGradients(double scale)
+    {
+        var next = loader.Remaining(position).FirstOrDefault() ?? loader.Remaining(position = position with { Epoch = position.Epoch + 1, Position = 0 }).First();
+        var batch = builder.Build(next.Examples, next.SamplingRandom());
+        position = next.Next;
+        if (batch.MissingHardNegatives > 0 && !warnedMissingNegatives)
+        {
+            warnedMissingNegatives = true;
+            log?.WriteLine($"warning: a batch had {batch.MissingHardNegatives} fewer hard negatives than asked (its questions have too few hard_neg_docs); training goes on with fewer");
+        }
+        var queries = Encoder.Tokenize(batch.Queries, PromptKind.Query);
+        var candidates = Encoder.Tokenize(batch.CandidateTexts, PromptKind.Passage);
+        using var mask = batch.MaskTensor();
+        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d, temperature, similarity, mask) * scale;
+        var value = gradCacheChunkSize > 0
+            ? GradCacheStep.Run(Encoder, queries, candidates, loss, gradCacheChunkSize)
+            : PlainStep.Run(Encoder, queries, candidates, loss);
+        return value / scale;
+    }
+
+    public JsonObject SaveState() => new() { ["seed"] = position.Seed, ["epoch"] = position.Epoch, ["position"] = position.Position };
+
+    public void RestoreState(JsonObject state)
+    {
+        const string where = "objective_state.json";
+        position = new CtlLoaderState(
+            (int)(JsonFile.Integer(state["seed"], where, "seed") ?? throw new RqaException($"{where}: missing seed")),
+            (int)(JsonFile.Integer(state["epoch"], where, "epoch") ?? 0),
+            (int)(JsonFile.Integer(state["position"], where, "position") ?? 0));
+        if (position.Seed != loader.Seed)
+            throw new RqaException($"{where}: the checkpoint was trained with seed {position.Seed}, this run uses {loader.Seed}");
+    }
+}

@@ -1,0 +1,30 @@
+using LocalRqa.Training.Optimization;
+
+namespace LocalRqa.Training;
+
+/// <summary>The shared training loop's settings (HF TrainingArguments' meaning and LocalRQA's defaults).</summary>
+public sealed record TrainerSettings
+{
+    public required string OutputDir { get; init; }
+    public double LearningRate { get; init; } = 1e-5;
+    public double WeightDecay { get; init; } = 0.01;
+    /// <summary>Optimizer steps; ≤ 0 means NumTrainEpochs decides.</summary>
+    public int MaxSteps { get; init; } = 200;
+    public double NumTrainEpochs { get; init; } = 3;
+    public double WarmupRatio { get; init; } = 0.1;
+    public int WarmupSteps { get; init; }
+    public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Cosine;
+    public int LoggingSteps { get; init; } = 10;
+    /// <summary>Evaluate every this many steps; ≤ 0 never (besides the start and the end).</summary>
+    public int EvalSteps { get; init; } = 100;
+    public int SaveSteps { get; init; } = 100;
+    public int SaveTotalLimit { get; init; } = 1;
+    public int Seed { get; init; } = 42;
+    public int GradientAccumulationSteps { get; init; } = 1;
+    public double MaxGradNorm { get; init; } = 1.0;
+    public string MetricForBestModel { get; init; } = "eval_retr/document_recall/recall4";
+    public bool GreaterIsBetter { get; init; } = true;
+    /// <summary>Evaluate the untrained model first, so reports show the gain.</summary>
+    public bool EvaluateAtStart { get; init; } = true;
+    public string? ResumeFromCheckpoint { get; init; }
+}
