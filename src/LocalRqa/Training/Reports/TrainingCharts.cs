@@ -77,7 +77,7 @@ public static class TrainingCharts
             plot.Axes.Right.Label.Text = "grad norm";
             if (loss.Steps.Length == 0) plot.Title("Gradient norm");
         }
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 
@@ -91,7 +91,7 @@ public static class TrainingCharts
         // Rates are ~1e-5: the default labels would read "0.00001"; scientific notation stays short.
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {
-            LabelFormatter = value => value.ToString("0.##E+0", System.Globalization.CultureInfo.InvariantCulture),
+            LabelFormatter = value => value == 0 ? "0" : value.ToString("0.##E+0", System.Globalization.CultureInfo.InvariantCulture),
         };
         plot.Axes.Margins(bottom: 0.05, top: 0.1);
         return plot;
@@ -125,7 +125,8 @@ public static class TrainingCharts
                 rule.LegendText = $"{label} (base)";
             }
         }
-        plot.ShowLegend(Alignment.LowerRight);
+        // Outside the data area: with five metrics and their baselines any corner covers a curve.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 

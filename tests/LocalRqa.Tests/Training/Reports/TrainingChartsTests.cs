@@ -29,7 +29,8 @@ public sealed class TrainingChartsTests : IDisposable
             var (width, height) = PngSize(bytes);
             Assert.Equal((900, 540), (width, height));
         }
-        Assert.Null(written.Warning);
+        // Only a machine without any font file gets charts without text, and is told so.
+        if (written.Warning is not null) Assert.StartsWith("no font found", written.Warning);
         Assert.Equal(3, Directory.GetFiles(folder).Length);
     }
 
