@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+using LocalRqa.Checkpoints;
+
+namespace LocalRqa.Training.Reports;
+
+/// <summary>
+/// The README.md of a saved model folder, in HuggingFace model-card style: YAML front matter the Hub reads
+/// (library, pipeline, base model, tags), then what the model is, how to use it, its data, arguments, results and charts.
+/// </summary>
+public static class ModelCard
+{
+    public const string FileName = "README.md";
+
+    static readonly string[] DefaultTags = ["sentence-transformers", "sentence-similarity", "feature-extraction", "dense-retrieval", "rqa"];
+
+    /// <summary>Writes the card to <paramref name="path"/> through a temporary file and a rename.</summary>
+    public static void Write(string path, ModelCardInfo info) => AtomicFile.WriteAllText(path, Render(info));
+
+    public static string Render(ModelCardInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var md = new StringBuilder();
+        FrontMatter(md, info);
+        md.Append("# ").AppendLine(info.ModelName).AppendLine();
+        md.AppendLine($"A dense retriever (sentence embedding model) fine-tuned from [{info.BaseModel}]({BaseModelLink(info.BaseModel)}) " +
+                      $"with **{info.Algorithm}**, trained with rqa (LocalRqa, a .NET port of LocalRQA's retriever training). " +
+                      "It maps questions and passages to vectors whose similarity ranks passages for a question.").AppendLine();
+        Usage(md, info);
+        TrainingData(md, info);
+        Arguments(md, info);
+        Results(md, info);
+        Charts(md, info);
+        return md.ToString();
+    }
+
+    static void FrontMatter(StringBuilder md, ModelCardInfo info)
+    {
+        md.AppendLine("---");
+        md.AppendLine("library_name: sentence-transformers");
+        md.AppendLine("pipeline_tag: sentence-similarity");
+        md.AppendLine($"base_model: {Yaml(info.BaseModel)}");
+        md.AppendLine("tags:");
+        foreach (var tag in DefaultTags.Concat(info.Tags).Distinct(StringComparer.Ordinal)) md.AppendLine($"- {Yaml(tag)}");
+        if (info.HubDatasets.Count > 0)
+        {
+            md.AppendLine("datasets:");
+            foreach (var id in info.HubDatasets) md.AppendLine($"- {Yaml(id)}");
+        }
+        md.AppendLine("---").AppendLine();
+    }
+
+    static void Usage(StringBuilder md, ModelCardInfo info)
+    {
+        md.AppendLine("## Usage").AppendLine();
+        md.AppendLine("With rqa, embed JSONL texts (one `{\"text\": ...}` object per line):").AppendLine();
+        md.AppendLine("```");
+        var prompt = info.HasPrompts ? " --prompt query" : "";
+        md.AppendLine($"rqa encode --model_name_or_path {Shell(info.ModelName)} --input questions.jsonl --output questions.emb.jsonl{prompt}");
+        md.AppendLine("```").AppendLine();
+        md.AppendLine("With [sentence-transformers](https://www.sbert.net) in Python:").AppendLine();
+        md.AppendLine("```python");
+        md.AppendLine("from sentence_transformers import SentenceTransformer").AppendLine();
+        md.AppendLine($"model = SentenceTransformer({Python(info.ModelName)})");
+        var (queryArgs, passageArgs) = info.HasPrompts ? (", prompt_name=\"query\"", ", prompt_name=\"passage\"") : ("", "");
+        md.AppendLine($"queries = model.encode([\"How do I reset my password?\"]{queryArgs})");
+        md.AppendLine($"passages = model.encode([\"To reset your password, open Settings > Account.\"]{passageArgs})");
+        md.AppendLine("print(model.similarity(queries, passages))");
+        md.AppendLine("```").AppendLine();
+    }
+
+    static void TrainingData(StringBuilder md, ModelCardInfo info)
+    {
+        if (info.Data.Count == 0) return;
+        md.AppendLine("## Training data").AppendLine();
+        md.AppendLine("| role | file | size |");
+        md.AppendLine("|---|---|---|");
+        foreach (var d in info.Data)
+            md.AppendLine($"| {Cell(d.Role)} | `{Cell(d.Path)}` | {(d.Count is { } n ? $"{n.ToString("N0", CultureInfo.InvariantCulture)} {Cell(d.Unit)}" : "")} |");
+        md.AppendLine();
+    }
+
+    static void Arguments(StringBuilder md, ModelCardInfo info)
+    {
+        if (info.Arguments.Count == 0) return;
+        md.AppendLine("## Training arguments").AppendLine();
+        md.AppendLine("| argument | value |");
+        md.AppendLine("|---|---|");
+        foreach (var (name, value) in info.Arguments) md.AppendLine($"| `{Cell(name)}` | {Cell(Value(value))} |");
+        md.AppendLine();
+    }
+
+    static void Results(StringBuilder md, ModelCardInfo info)
+    {
+        if (info.FinalMetrics.Count == 0) return;
+        var withBase = info.BaseMetrics.Count > 0;
+        md.AppendLine("## Evaluation").AppendLine();
+        md.AppendLine(withBase
+            ? "Retrieval metrics on the evaluation data, of the base model before training and of this model:"
+            : "Retrieval metrics of this model on the evaluation data:").AppendLine();
+        md.AppendLine(withBase ? "| metric | base model | trained model | difference |" : "| metric | trained model |");
+        md.AppendLine(withBase ? "|---|---:|---:|---:|" : "|---|---:|");
+        // Headline metrics first, the rest in the order they were given.
+        var keys = info.FinalMetrics.Keys.Select((k, i) => (k, i))
+            .OrderBy(x => ReportMetrics.HeadlineRank(x.k)).ThenBy(x => x.i).Select(x => x.k);
+        foreach (var key in keys)
+        {
+            var final = info.FinalMetrics[key];
+            var label = Cell(ReportMetrics.HeadlineLabel(key) ?? key);
+            if (!withBase) { md.AppendLine($"| {label} | {Metric(final)} |"); continue; }
+            var hasBase = info.BaseMetrics.TryGetValue(key, out var before);
+            var difference = hasBase && double.IsFinite(before) && double.IsFinite(final)
+                ? (final - before).ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture) : "";
+            md.AppendLine($"| {label} | {(hasBase ? Metric(before) : "")} | {Metric(final)} | {difference} |");
+        }
+        md.AppendLine();
+    }
+
+    static void Charts(StringBuilder md, ModelCardInfo info)
+    {
+        if (info.Charts.Count == 0) return;
+        md.AppendLine("## Training curves").AppendLine();
+        foreach (var chart in info.Charts)
+        {
+            // Markdown links use '/', whatever the OS wrote; spaces would end the link.
+            var link = chart.Replace('\\', '/').Replace(" ", "%20", StringComparison.Ordinal);
+            md.AppendLine($"![{Path.GetFileNameWithoutExtension(chart).Replace('_', ' ')}]({link})").AppendLine();
+        }
+    }
+
+    /// <summary>A Hub link for an id like "org/name", else the path as given (a local base model).</summary>
+    static string BaseModelLink(string baseModel) =>
+        !Path.IsPathRooted(baseModel) && !baseModel.StartsWith('.') && baseModel.Count(c => c == '/') == 1
+            ? $"https://huggingface.co/{baseModel}" : baseModel.Replace(" ", "%20", StringComparison.Ordinal);
+
+    static string Metric(double value) => double.IsFinite(value) ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
+
+    static string Value(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>Table cells: a '|' or a line break would split the row.</summary>
+    static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+
+    /// <summary>A YAML scalar, double-quoted when plain style could misparse it (':', '#', leading indicators, ...).</summary>
+    static string Yaml(string text)
+    {
+        var plain = text.Length > 0 && !text.Any(c => c is ':' or '#' or '"' or '\'' or '\\' or '\n' or '\r' or '\t')
+                    && !"-?[]{},&*!|>%@`".Contains(text[0]) && text.Trim() == text
+                    && text is not ("true" or "false" or "null" or "yes" or "no" or "~") && !double.TryParse(text, CultureInfo.InvariantCulture, out _);
+        return plain ? text : "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
+    }
+
+    static string Python(string text) =>
+        "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    static string Shell(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '@' or ':' or '+')
+            ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

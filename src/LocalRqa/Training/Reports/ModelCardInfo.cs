@@ -1,0 +1,37 @@
+namespace LocalRqa.Training.Reports;
+
+/// <summary>What <see cref="ModelCard.Write"/> needs to describe a trained retriever.</summary>
+public sealed record ModelCardInfo
+{
+    /// <summary>Title, and the path used in the usage snippets (e.g. the output folder).</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>Training algorithm as the user named it, e.g. "contrastive learning with in-batch negatives".</summary>
+    public required string Algorithm { get; init; }
+
+    /// <summary>HuggingFace id or path of the model training started from.</summary>
+    public required string BaseModel { get; init; }
+
+    public IReadOnlyList<ModelCardDataset> Data { get; init; } = [];
+
+    /// <summary>Key hyperparameters by flag name, shown in enumeration order (a Dictionary keeps insertion order until a removal).</summary>
+    public IReadOnlyDictionary<string, object?> Arguments { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>The base model's evaluation (flat log keys such as "eval_retr/document_recall/recall4"); empty when not run.</summary>
+    public IReadOnlyDictionary<string, double> BaseMetrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The trained model's evaluation, same keys.</summary>
+    public IReadOnlyDictionary<string, double> FinalMetrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Chart files relative to the card's folder, e.g. <see cref="ChartsWritten.Files"/>.</summary>
+    public IReadOnlyList<string> Charts { get; init; } = [];
+
+    /// <summary>Whether the model has "query"/"passage" prompts (config_sentence_transformers.json), for the usage snippets.</summary>
+    public bool HasPrompts { get; init; }
+
+    /// <summary>Tags added to the defaults (sentence-transformers, sentence-similarity, feature-extraction, dense-retrieval, rqa).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Dataset ids for the front matter's datasets list, when the data comes from the Hub.</summary>
+    public IReadOnlyList<string> HubDatasets { get; init; } = [];
+}

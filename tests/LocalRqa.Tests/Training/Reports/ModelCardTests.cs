@@ -1,0 +1,133 @@
+using LocalRqa.Training.Reports;
+
+namespace LocalRqa.Tests.Training.Reports;
+
+public sealed class ModelCardTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("rqa-card-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    static ModelCardInfo Info() => new()
+    {
+        ModelName = "model_checkpoints/faire-ctl",
+        Algorithm = "contrastive learning (CTL) with in-batch and hard negatives",
+        BaseModel = "Snowflake/snowflake-arctic-embed-xs",
+        Data =
+        [
+            new("train", "data/faire/train_w_q.jsonl", 1200, "questions"),
+            new("eval", "data/faire/eval_w_q.jsonl", 150, "questions"),
+            new("documents", "data/faire/documents.pkl", 1758, "passages"),
+        ],
+        Arguments = new Dictionary<string, object?>
+        {
+            ["learning_rate"] = 2e-5,
+            ["per_device_train_batch_size"] = 64,
+            ["num_train_epochs"] = 3.0,
+            ["temperature"] = 0.05,
+            ["hard_neg_ratio"] = 0.05,
+            ["gradient_checkpointing"] = true,
+        },
+        BaseMetrics = new Dictionary<string, double>
+        {
+            ["eval_retr/document_recall/recall4"] = 0.6,
+            ["eval_retr/document_recall/recall1"] = 0.4,
+            ["eval_retr/ranking/ndcg@10"] = 0.55,
+        },
+        FinalMetrics = new Dictionary<string, double>
+        {
+            ["eval_retr/document_recall/recall4"] = 0.8123,
+            ["eval_retr/document_recall/recall1"] = 0.35,
+            ["eval_retr/ranking/ndcg@10"] = 0.7,
+            ["eval_retr/document_accuracy/accuracy"] = 0.3,
+        },
+        Charts = ["loss.png", "eval_metrics.png"],
+        HasPrompts = true,
+    };
+
+    [Fact]
+    public void Front_matter_names_library_pipeline_base_model_and_tags()
+    {
+        var card = ModelCard.Render(Info());
+
+        var lines = card.Split('\n');
+        Assert.Equal("---", lines[0]);
+        var end = Array.IndexOf(lines, "---", 1);
+        Assert.True(end > 0);
+        var front = lines[1..end];
+        Assert.Contains("library_name: sentence-transformers", front);
+        Assert.Contains("pipeline_tag: sentence-similarity", front);
+        Assert.Contains("base_model: Snowflake/snowflake-arctic-embed-xs", front);
+        Assert.Contains("tags:", front);
+        Assert.Contains("- sentence-transformers", front);
+        Assert.Contains("- rqa", front);
+    }
+
+    [Fact]
+    public void Tables_list_data_arguments_and_results_with_differences()
+    {
+        var card = ModelCard.Render(Info());
+
+        Assert.Contains("| train | `data/faire/train_w_q.jsonl` | 1,200 questions |", card);
+        Assert.Contains("| documents | `data/faire/documents.pkl` | 1,758 passages |", card);
+        Assert.Contains("| `learning_rate` | 2E-05 |", card);
+        Assert.Contains("| `per_device_train_batch_size` | 64 |", card);
+        Assert.Contains("| `gradient_checkpointing` | true |", card);
+        Assert.Contains("| metric | base model | trained model | difference |", card);
+        Assert.Contains("| recall4 | 0.6000 | 0.8123 | +0.2123 |", card);
+        Assert.Contains("| recall1 | 0.4000 | 0.3500 | -0.0500 |", card);
+        Assert.Contains("| ndcg@10 | 0.5500 | 0.7000 | +0.1500 |", card);
+        // A metric the base run lacks keeps its row, without a base value or difference.
+        Assert.Contains("| eval_retr/document_accuracy/accuracy |  | 0.3000 |  |", card);
+        // Headline order: recall1 before recall4 before ndcg@10, then the rest.
+        Assert.True(card.IndexOf("| recall1 |", StringComparison.Ordinal) < card.IndexOf("| recall4 |", StringComparison.Ordinal));
+        Assert.True(card.IndexOf("| ndcg@10 |", StringComparison.Ordinal) < card.IndexOf("| eval_retr/document_accuracy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Describes_training_usage_and_embeds_charts()
+    {
+        var card = ModelCard.Render(Info());
+
+        Assert.Contains("[Snowflake/snowflake-arctic-embed-xs](https://huggingface.co/Snowflake/snowflake-arctic-embed-xs)", card);
+        Assert.Contains("**contrastive learning (CTL) with in-batch and hard negatives**", card);
+        Assert.Contains("rqa encode --model_name_or_path model_checkpoints/faire-ctl --input questions.jsonl --output questions.emb.jsonl --prompt query", card);
+        Assert.Contains("model = SentenceTransformer(\"model_checkpoints/faire-ctl\")", card);
+        Assert.Contains("prompt_name=\"query\"", card);
+        Assert.Contains("![loss](loss.png)", card);
+        Assert.Contains("![eval metrics](eval_metrics.png)", card);
+    }
+
+    [Fact]
+    public void Without_base_results_the_table_has_only_the_trained_model()
+    {
+        var card = ModelCard.Render(Info() with { BaseMetrics = new Dictionary<string, double>(), Charts = [], Data = [] });
+
+        Assert.Contains("| metric | trained model |", card);
+        Assert.Contains("| recall4 | 0.8123 |", card);
+        Assert.DoesNotContain("difference", card);
+        Assert.DoesNotContain("## Training curves", card);
+        Assert.DoesNotContain("## Training data", card);
+    }
+
+    [Fact]
+    public void Yaml_values_that_would_misparse_are_quoted()
+    {
+        var card = ModelCard.Render(Info() with { BaseModel = "/models/base: v1", Tags = ["#x"] });
+
+        Assert.Contains("base_model: \"/models/base: v1\"", card);
+        Assert.Contains("- \"#x\"", card);
+    }
+
+    [Fact]
+    public void Write_replaces_the_file_and_leaves_no_temporary_files()
+    {
+        var path = Path.Combine(folder, ModelCard.FileName);
+        File.WriteAllText(path, "old");
+
+        ModelCard.Write(path, Info());
+
+        Assert.Equal(ModelCard.Render(Info()), File.ReadAllText(path));
+        Assert.Equal([ModelCard.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+    }
+}
