@@ -1,0 +1,64 @@
+namespace LocalRqa.Training.Arguments;
+
+/// <summary>
+/// Declares the fields of argument record <typeparamref name="T"/> with typed getters and `with` setters, so a
+/// record's schema is one list of lines next to its properties. Fields go into the current group
+/// (see <see cref="Group"/>), which names the all_args.json object they are saved under.
+/// </summary>
+public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T : class, IArgumentRecord
+{
+    readonly List<ArgumentField> fields = [];
+    string group = group;
+
+    /// <summary>Puts the fields declared after this call into <paramref name="name"/>.</summary>
+    public ArgumentSchemaBuilder<T> Group(string name) { group = name; return this; }
+
+    public ArgumentSchemaBuilder<T> Text(string name, Func<T, string> get, Func<T, string, T> set, string description,
+        bool required = false, IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Text, description, false, required, [], null, aliases, r => get(r), (r, v) => set(r, (string)v!));
+
+    public ArgumentSchemaBuilder<T> OptionalText(string name, Func<T, string?> get, Func<T, string?, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Text, description, true, false, [], null, aliases, r => get(r), (r, v) => set(r, (string?)v));
+
+    public ArgumentSchemaBuilder<T> Integer(string name, Func<T, int> get, Func<T, int, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Integer, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (int)v!));
+
+    public ArgumentSchemaBuilder<T> OptionalInteger(string name, Func<T, int?> get, Func<T, int?, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Integer, description, true, false, [], null, aliases, r => get(r), (r, v) => set(r, (int?)v));
+
+    public ArgumentSchemaBuilder<T> Number(string name, Func<T, double> get, Func<T, double, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Number, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (double)v!));
+
+    public ArgumentSchemaBuilder<T> Boolean(string name, Func<T, bool> get, Func<T, bool, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Boolean, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (bool)v!));
+
+    /// <summary>
+    /// A field stored as an enum and written as one of <paramref name="choices"/>' spellings (the first spelling
+    /// of a value is the canonical one); <paramref name="note"/> explains refusals.
+    /// </summary>
+    public ArgumentSchemaBuilder<T> Choice<TEnum>(string name, IReadOnlyList<(string Spelling, TEnum Value)> choices,
+        Func<T, TEnum> get, Func<T, TEnum, T> set, string description, string? note = null, IReadOnlyList<string>? aliases = null)
+        where TEnum : struct, Enum
+    {
+        string Spell(TEnum value) => choices.First(c => EqualityComparer<TEnum>.Default.Equals(c.Value, value)).Spelling;
+        TEnum Value(string spelling) => choices.First(c => c.Spelling == spelling).Value;
+        return Add(name, ArgumentKind.Choice, description, false, false, choices.Select(c => c.Spelling).ToArray(), note, aliases,
+            r => Spell(get(r)), (r, v) => set(r, Value((string)v!)));
+    }
+
+    public ArgumentSchema Build() => new(typeof(T), defaults, fields.ToArray());
+
+    ArgumentSchemaBuilder<T> Add(string name, ArgumentKind kind, string description, bool nullable, bool required,
+        IReadOnlyList<string> choices, string? note, IReadOnlyList<string>? aliases, Func<T, object?> get, Func<T, object?, T> set)
+    {
+        if (fields.Any(f => f.Name == name)) throw new InvalidOperationException($"{typeof(T).Name} declares {name} twice");
+        fields.Add(new ArgumentField(name, group, kind, description, nullable, required, choices, note, aliases ?? [], get(defaults),
+            r => get((T)r), (r, v) => set((T)r, v)));
+        return this;
+    }
+}

@@ -1,0 +1,71 @@
+using LocalRqa.Losses;
+
+namespace LocalRqa.Training.Arguments;
+
+/// <summary>
+/// Flags of `rqa train ctl` (LocalRQA's ContrasitiveTrainingArgs and their rqa additions), saved under
+/// "contrastive_args" in all_args.json. Parsed together with <see cref="TrainingArguments"/>.
+/// </summary>
+public sealed record CtlArguments : IArgumentRecord
+{
+    public double HardNegRatio { get; init; } = 0.05;
+    public double Temperature { get; init; } = 0.05;
+    public ContrastiveSimilarity Similarity { get; init; } = ContrastiveSimilarity.Dot;
+    public bool MaskFalseNegatives { get; init; } = true;
+    /// <summary>GradCache chunk size in texts; 0 encodes each batch in one pass.</summary>
+    public int GradCacheChunkSize { get; init; }
+    /// <summary>Token limit per text; null uses the model's maximum.</summary>
+    public int? MaxLength { get; init; }
+    public bool UsePrompts { get; init; } = true;
+
+    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
+        .Number("hard_neg_ratio", a => a.HardNegRatio, (a, v) => a with { HardNegRatio = v },
+            "Hard negatives added per batch, as a fraction of the batch size.")
+        .Number("temperature", a => a.Temperature, (a, v) => a with { Temperature = v },
+            "Divides the similarity scores before the softmax of the contrastive loss.")
+        .Choice("similarity", [("dot", ContrastiveSimilarity.Dot), ("cosine", ContrastiveSimilarity.Cosine)],
+            a => a.Similarity, (a, v) => a with { Similarity = v },
+            "Score of a question against a passage: dot product of the embeddings as pooled (LocalRQA), or cosine.")
+        .Boolean("mask_false_negatives", a => a.MaskFalseNegatives, (a, v) => a with { MaskFalseNegatives = v },
+            "Leave out of the loss in-batch passages that are also gold for the question.")
+        .Integer("grad_cache_chunk_size", a => a.GradCacheChunkSize, (a, v) => a with { GradCacheChunkSize = v },
+            "Encode batches in chunks of this many texts with GradCache (same result, less memory); 0 turns it off.")
+        .OptionalInteger("max_length", a => a.MaxLength, (a, v) => a with { MaxLength = v },
+            "Tokens kept per text; none uses the model's maximum.")
+        .Boolean("use_prompts", a => a.UsePrompts, (a, v) => a with { UsePrompts = v },
+            "Prefix questions and passages with the model's prompts (e.g. e5's \"query: \" and \"passage: \").")
+        .Build();
+
+    ArgumentSchema IArgumentRecord.Schema => Schema;
+
+    public void Validate(ArgumentSet arguments)
+    {
+        Require(HardNegRatio is >= 0 and <= 1, $"--hard_neg_ratio must be in [0, 1], got {F(HardNegRatio)}");
+        Require(Temperature > 0, $"--temperature must be > 0, got {F(Temperature)}");
+        Require(GradCacheChunkSize >= 0, $"--grad_cache_chunk_size must be >= 0 (0 turns GradCache off), got {F(GradCacheChunkSize)}");
+        Require(MaxLength is null or >= 1, $"--max_length must be at least 1 or none, got {F(MaxLength)}");
+    }
+
+    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    {
+        var training = arguments.Records.OfType<TrainingArguments>().SingleOrDefault();
+        if (training is { GradientAccumulationSteps: > 1 })
+            yield return $"--gradient_accumulation_steps {training.GradientAccumulationSteps} does not add in-batch negatives: "
+                + $"each batch of {training.PerDeviceTrainBatchSize} is contrasted only within itself; "
+                + "use --grad_cache_chunk_size to train a larger batch in less memory";
+        if (Similarity == ContrastiveSimilarity.Dot && Temperature < 0.01)
+            yield return $"--temperature {F(Temperature)} is very small for --similarity dot: dot products of unnormalised embeddings "
+                + "are already large, so dividing them by it saturates the softmax; try 0.05 or --similarity cosine";
+        if (Similarity == ContrastiveSimilarity.Cosine && Temperature > 0.2)
+            yield return $"--temperature {F(Temperature)} is large for --similarity cosine: cosine scores lie in [-1, 1], "
+                + $"so the logits span only ±{F(Math.Round(1 / Temperature, 2))} and the loss barely separates gold from negative passages; "
+                + "0.01 to 0.1 is usual";
+    }
+
+    static string F(object? value) => ArgumentField.Format(value);
+
+    static void Require(bool condition, string message)
+    {
+        if (!condition) throw new RqaException(message);
+    }
+}
