@@ -16,6 +16,7 @@ public static class CommandLine
         var root = new RootCommand("rqa: train and evaluate dense retrievers for retrieval-augmented question answering.");
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(TestRetrieverCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 
@@ -23,6 +24,11 @@ public static class CommandLine
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
+        if (args is ["train", "ctl", ..] && Asks(args, "--help", "-h", "-?"))
+        {
+            stdout.WriteLine(TrainCommand.CtlHelp());
+            return 0;
+        }
         var parsed = Build().Parse(args);
         if (parsed.Errors.Count > 0 && !Asks(args, "--help", "-h", "-?", "--version"))
         {

@@ -20,7 +20,8 @@ public sealed class SentenceEncoder : IDisposable
 
     public BertModel Model { get; }
     public ITextTokenizer Tokenizer { get; }
-    public EncoderSettings Settings { get; }
+    /// <summary>Settable so a trainer can record what it trained with (e.g. the similarity) before saving.</summary>
+    public EncoderSettings Settings { get; set; }
     /// <summary>The folder it was loaded from (tokenizer files are copied from there when saving).</summary>
     public string SourceFolder { get; }
 

@@ -30,7 +30,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
     public TrainerState State { get; } = new();
 
     /// <summary>Reports (step, total steps, last loss) after each optimizer step.</summary>
-    public IProgress<(int Step, int Total, double Loss)>? Progress { get; init; }
+    public IProgress<(int Step, int Total, double Loss)>? Progress { get; set; }
 
     public TrainerState Train()
     {

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using LocalRqa.Logging;
+using LocalRqa.Training.Arguments;
+using LocalRqa.Training.Ctl;
+
+namespace LocalRqa.Cli.Commands;
+
+/// <summary>
+/// `rqa train ctl ...`: the flags are HuggingFace-style (`--learning_rate 1e-4`, `--do_eval False`, or one JSON
+/// file) and are parsed by the shared training-argument layer, so this command passes its tokens through.
+/// </summary>
+public static class TrainCommand
+{
+    public static readonly IReadOnlyList<ArgumentSchema> CtlSchemas = [TrainingArguments.Schema, CtlArguments.Schema];
+
+    /// <summary>`rqa train ctl --help`: the HF-style flags table of the argument layer.</summary>
+    public static string CtlHelp() =>
+        "Usage: rqa train ctl [--flag value ...] | rqa train ctl ARGS.json\n\n" + ArgumentHelp.Text(CtlSchemas);
+
+    public static Command Create()
+    {
+        var train = new Command("train", "Fine-tune a retriever (ctl; dca and rpg follow).");
+        var ctl = new Command("ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL). `rqa train ctl --help` lists the flags.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        ctl.SetAction(result =>
+        {
+            var tokens = result.UnmatchedTokens;
+            var schemas = CtlSchemas.ToArray();
+            var arguments = tokens.Count == 1 && tokens[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                ? ArgumentParser.ParseJsonFile(tokens[0], schemas)
+                : ArgumentParser.Parse(tokens, schemas);
+            using var log = new RunLog(Console.Error);
+            ConsoleProgress? steps = null;
+            CtlTrainingJob.Run(arguments, log, trainer =>
+                {
+                    // Ctrl-C: finish the step, save a checkpoint, stop; a second Ctrl-C kills as usual.
+                    Console.CancelKeyPress += (_, e) =>
+                    {
+                        e.Cancel = true;
+                        log.WriteLine("stopping after this step (a checkpoint will be saved); press Ctrl-C again to abort");
+                        trainer.RequestStop();
+                    };
+                    trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
+                    {
+                        steps ??= new ConsoleProgress("training steps", Console.Error, p.Total);
+                        steps.Report(p.Step);
+                    });
+                },
+                (label, total) => new ConsoleProgress(label, Console.Error, total));
+            return 0;
+        });
+        train.Subcommands.Add(ctl);
+        return train;
+    }
+}

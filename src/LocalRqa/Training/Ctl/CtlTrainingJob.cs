@@ -1,0 +1,155 @@
+using LocalRqa.Data;
+using LocalRqa.Encoders;
+using LocalRqa.Evaluation;
+using LocalRqa.Logging;
+using LocalRqa.Losses;
+using LocalRqa.Retrieval;
+using LocalRqa.Training.Arguments;
+using LocalRqa.Training.Reports;
+
+namespace LocalRqa.Training.Ctl;
+
+/// <summary>
+/// `rqa train ctl` (LocalRQA's scripts/train/retriever/train_ctl_retriever.py): fine-tunes a retriever with
+/// in-batch contrastive learning, evaluates it during training, and leaves in `--output_dir` the best model as a
+/// HuggingFace + sentence-transformers folder, checkpoints, trainer_state.json, train.log, all_args.json,
+/// charts and a model card.
+/// </summary>
+public static class CtlTrainingJob
+{
+    public static TrainerState Run(ArgumentSet arguments, RunLog log, Action<Trainer>? onTrainerCreated = null,
+        Func<string, int, IProgress<int>>? startProgress = null, Func<string, string>? resolveModel = null)
+    {
+        var args = arguments.Get<TrainingArguments>();
+        var ctl = arguments.Get<CtlArguments>();
+        var output = args.OutputDir;
+        PrepareOutputDir(args);
+        arguments.WriteAllArgs(output);
+        log.AttachFile(Path.Combine(output, "train.log"));
+        foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
+
+        var train = RetrievalDataReader.Read(args.TrainFile!);
+        log.WriteLine($"Loaded {train.Count} training questions from {args.TrainFile}");
+        DocumentCollection? documents = null;
+        IReadOnlyList<RetrievalExample>? eval = null;
+        if (args.Evaluates)
+        {
+            documents = DocumentCollection.Load(args.FullDatasetFilePath!, log);
+            eval = RetrievalDataReader.Read(args.EvalFile!);
+            log.WriteLine($"Loaded {documents.Count} documents and {eval.Count} eval questions");
+        }
+
+        var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
+        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.MaxLength, UsePrompts = ctl.UsePrompts });
+        // The saved model says how it was trained to be compared, so evaluation and Python use the same similarity.
+        var similarity = ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct;
+        encoder.Settings = encoder.Settings with { SimilarityFunction = ctl.Similarity == ContrastiveSimilarity.Cosine ? "cosine" : "dot" };
+        log.WriteLine($"Model {args.ModelNameOrPath} ({folder}): pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
+                      $"max length {encoder.Settings.MaxLength}, similarity {similarity.Name()}");
+
+        var objective = new CtlObjective(encoder, train, args.PerDeviceTrainBatchSize, args.Seed,
+            new CtlBatchBuilder(ctl.HardNegRatio, ctl.MaskFalseNegatives), ctl.Temperature, ctl.Similarity, ctl.GradCacheChunkSize, log);
+        Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate = null;
+        if (documents != null && eval != null)
+        {
+            var options = new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed, BootstrapResamples = 200 };
+            evaluate = (model, step) =>
+            {
+                using var retriever = DenseRetriever.Build(model, documents, similarity, args.PerDeviceEvalBatchSize, log: log,
+                    startProgress: total => startProgress?.Invoke($"eval step {step}: embedding documents", total) ?? new Progress<int>());
+                return new RetrieverEvaluator(eval, documents, options).Evaluate(retriever, "eval", log);
+            };
+        }
+        var settings = new TrainerSettings
+        {
+            OutputDir = output,
+            LearningRate = args.LearningRate,
+            WeightDecay = args.WeightDecay,
+            MaxSteps = args.MaxSteps,
+            NumTrainEpochs = args.NumTrainEpochs,
+            WarmupRatio = args.WarmupRatio,
+            WarmupSteps = args.WarmupSteps,
+            Schedule = args.LrSchedulerType,
+            LoggingSteps = args.LoggingSteps,
+            EvalSteps = args.EvaluationStrategy switch
+            {
+                IntervalStrategy.Steps => args.EvalSteps,
+                IntervalStrategy.Epoch => objective.BatchesPerEpoch,
+                _ => 0,
+            },
+            SaveSteps = args.SaveStrategy switch
+            {
+                IntervalStrategy.Steps => args.SaveSteps,
+                IntervalStrategy.Epoch => objective.BatchesPerEpoch,
+                _ => 0,
+            },
+            SaveTotalLimit = args.SaveTotalLimit ?? int.MaxValue,
+            Seed = args.Seed,
+            GradientAccumulationSteps = args.GradientAccumulationSteps,
+            MaxGradNorm = args.MaxGradNorm,
+            MetricForBestModel = args.MetricForBestModel,
+            GreaterIsBetter = args.GreaterIsBetter,
+            EvaluateAtStart = evaluate != null,
+            ResumeFromCheckpoint = args.ResumeFromCheckpoint,
+        };
+        var trainer = new Trainer(settings, objective, evaluate, log);
+        onTrainerCreated?.Invoke(trainer);
+        var state = trainer.Train();
+
+        WriteReports(args, ctl, state, train.Count, eval?.Count, documents?.Count, encoder, log);
+        return state;
+    }
+
+    static void PrepareOutputDir(TrainingArguments args)
+    {
+        var output = args.OutputDir;
+        if (File.Exists(output)) throw new RqaException($"--output_dir {output} is a file, not a folder");
+        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !args.OverwriteOutputDir && args.ResumeFromCheckpoint is null)
+            throw new RqaException($"--output_dir {output} already holds a run; pass --overwrite_output_dir to replace it or --resume_from_checkpoint to continue it");
+        if (args.OverwriteOutputDir && args.ResumeFromCheckpoint is null && Directory.Exists(output))
+            foreach (var entry in Directory.EnumerateFileSystemEntries(output))
+                if (Directory.Exists(entry)) Directory.Delete(entry, true); else File.Delete(entry);
+        Directory.CreateDirectory(output);
+    }
+
+    static void WriteReports(TrainingArguments args, CtlArguments ctl, TrainerState state, int trainCount, int? evalCount, int? documentCount,
+        SentenceEncoder encoder, RunLog log)
+    {
+        var evals = state.LogHistory.Where(e => e.Keys.Any(k => k.StartsWith("eval_retr/", StringComparison.Ordinal))).ToList();
+        var baseline = evals.FirstOrDefault(e => e["step"] == 0);
+        var final = evals.LastOrDefault(e => e["step"] > 0);
+        var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
+        if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
+        var data = new List<ModelCardDataset> { new("train", args.TrainFile!, trainCount, "questions") };
+        if (evalCount is { } e) data.Add(new ModelCardDataset("eval", args.EvalFile!, e, "questions"));
+        if (documentCount is { } d) data.Add(new ModelCardDataset("documents", args.FullDatasetFilePath!, d, "passages"));
+        ModelCard.Write(Path.Combine(args.OutputDir, ModelCard.FileName), new ModelCardInfo
+        {
+            ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.OutputDir))),
+            Algorithm = "CTL (in-batch contrastive learning with hard negatives)",
+            BaseModel = args.ModelNameOrPath,
+            Data = data,
+            Arguments = new Dictionary<string, object?>
+            {
+                ["learning_rate"] = args.LearningRate, ["per_device_train_batch_size"] = args.PerDeviceTrainBatchSize,
+                ["max_steps"] = state.MaxSteps, ["lr_scheduler_type"] = args.LrSchedulerType.ToString().ToLowerInvariant(),
+                ["warmup_ratio"] = args.WarmupRatio, ["hard_neg_ratio"] = ctl.HardNegRatio, ["temperature"] = ctl.Temperature,
+                ["similarity"] = ctl.Similarity.ToString().ToLowerInvariant(), ["pooling_type"] = args.PoolingType.Name(),
+                ["mask_false_negatives"] = ctl.MaskFalseNegatives, ["grad_cache_chunk_size"] = ctl.GradCacheChunkSize, ["seed"] = args.Seed,
+            },
+            BaseMetrics = baseline?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
+            FinalMetrics = (state.BestModelCheckpoint is not null
+                ? evals.LastOrDefault(x => x.TryGetValue(args.MetricForBestModel, out var v) && v == state.BestMetric && x["step"] > 0) ?? final
+                : final)?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
+            Charts = charts.Files.Select(Path.GetFileName).ToList()!,
+            HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
+        });
+        if (baseline != null && final != null)
+        {
+            log.WriteLine("eval: base model -> trained model");
+            foreach (var key in new[] { "eval_retr/document_recall/recall1", "eval_retr/document_recall/recall4", "eval_retr/ranking/mrr@10", "eval_retr/ranking/ndcg@10" })
+                if (baseline.TryGetValue(key, out var before) && final.TryGetValue(key, out var after))
+                    log.WriteLine($"  {key,-40} {before:F3} -> {after:F3} ({after - before:+0.000;-0.000;0.000})");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using LocalRqa.Data;
+
+namespace LocalRqa.Tests.Cli;
+
+/// <summary>`rqa train ctl` end to end: a few steps on a slice of Faire with the tiny fixture model.</summary>
+[Collection(GlobalTorchStateCollection.Name)]
+public sealed class TrainCtlCommandTests : IDisposable
+{
+    readonly string work = Directory.CreateTempSubdirectory("rqa-train-ctl-").FullName;
+    readonly string train, eval, documents;
+
+    public TrainCtlCommandTests()
+    {
+        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
+        train = Path.Combine(work, "train.jsonl");
+        File.WriteAllLines(train, File.ReadLines(Path.Combine(faire, "train_w_q.jsonl")).Take(12));
+        eval = Path.Combine(work, "eval.jsonl");
+        File.WriteAllLines(eval, File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(5));
+        var gold = RetrievalDataReader.Read(eval).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
+        documents = Path.Combine(work, "docs.jsonl");
+        DocumentDatabase.SaveJsonLines(documents, DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < 60 || gold.Contains(d.Identity)));
+    }
+
+    public void Dispose() => Directory.Delete(work, true);
+
+    CliRun Train(string output, params string[] extra) => CliRun.Of(
+        ["train", "ctl", "--model_name_or_path", TestPaths.Fixture("bert-tiny"), "--full_dataset_file_path", documents, "--train_file", train,
+         "--eval_file", eval, "--output_dir", output, "--per_device_train_batch_size", "8", "--per_device_eval_batch_size", "16",
+         "--max_steps", "4", "--eval_steps", "2", "--save_steps", "2", "--logging_steps", "1", "--learning_rate", "1e-3",
+         "--hard_neg_ratio", "0.25", "--grad_cache_chunk_size", "4", .. extra]);
+
+    [Fact]
+    public void ProducesEveryOutputAndAModelRqaEncodeLoads()
+    {
+        var output = Path.Combine(work, "model");
+        var run = Train(output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        foreach (var file in new[] { "all_args.json", "train.log", "trainer_state.json", "config.json", "model.safetensors", "vocab.txt",
+                     "modules.json", "1_Pooling/config.json", "sentence_bert_config.json", "config_sentence_transformers.json", "README.md",
+                     "loss.png", "learning_rate.png", "eval_metrics.png", "step-0-predictions.jsonl", "step-4-predictions.jsonl" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.Contains(Directory.GetDirectories(output, "checkpoint-*"), d => d.EndsWith("checkpoint-4"));
+
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trainer_state.json")))!;
+        Assert.Equal(4, state["global_step"]!.GetValue<int>());
+        Assert.Contains(state["log_history"]!.AsArray(), e => e!["eval_retr/document_recall/recall4"] is not null);
+        var st = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "config_sentence_transformers.json")))!;
+        Assert.Equal("dot", st["similarity_fn_name"]!.GetValue<string>()); // CTL's default similarity travels with the model
+        var args = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!;
+        Assert.Equal(8, args["training_args"]!["per_device_train_batch_size"]!.GetValue<int>());
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        Assert.Contains("recall4", card);
+        Assert.Contains("loss.png", card);
+
+        var input = Path.Combine(work, "in.jsonl");
+        File.WriteAllText(input, """{"text": "How do I reset my password?"}""" + "\n");
+        var encode = CliRun.Of("encode", "--model_name_or_path", output, "--input", input, "--output", Path.Combine(work, "emb.jsonl"));
+        Assert.True(encode.ExitCode == 0, encode.Stderr);
+
+        // The output folder now holds a run: refused unless told to overwrite or resume.
+        var again = Train(output);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already holds a run", again.Stderr);
+        Assert.Equal(0, Train(output, "--overwrite_output_dir").ExitCode);
+    }
+
+    [Fact]
+    public void ArgumentsFromAJsonFileAndBadValues()
+    {
+        var output = Path.Combine(work, "json");
+        var file = Path.Combine(work, "args.json");
+        File.WriteAllText(file, new JsonObject
+        {
+            ["model_name_or_path"] = TestPaths.Fixture("bert-tiny"), ["train_file"] = train, ["do_eval"] = false, ["evaluation_strategy"] = "no",
+            ["load_best_model_at_end"] = false, ["output_dir"] = output, ["per_device_train_batch_size"] = 8, ["max_steps"] = 2, ["save_steps"] = 2,
+        }.ToJsonString());
+        var run = CliRun.Of("train", "ctl", file);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
+
+        var bad = CliRun.Of("train", "ctl", "--output_dir", Path.Combine(work, "bad"), "--lr_scheduler_type", "cosin", "--train_file", train);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("'cosin' is not one of", bad.Stderr);
+        var unknown = CliRun.Of("train", "ctl", "--output_dir", Path.Combine(work, "bad"), "--learning_rat", "1e-4", "--train_file", train);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--learning_rate", unknown.Stderr);
+    }
+}
