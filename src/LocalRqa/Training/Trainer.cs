@@ -100,7 +100,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
                     ["step"] = done,
                 };
                 if (settings.MaxGradNorm > 0) entry["grad_norm"] = gradNormSum / lossCount;
-                State.LogHistory.Add(entry);
+                Record(entry);
                 log.WriteLine($"step {done}/{totalSteps}: loss {entry["loss"]:F4}, lr {entry["learning_rate"]:E2}, " +
                               $"epoch {State.Epoch:F2}, {done - start} steps in {clock.Elapsed.TotalSeconds:F0} s");
                 lossSum = gradNormSum = 0;
@@ -136,7 +136,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary(kv => kv.Key, kv => kv.Value);
         entry["epoch"] = State.Epoch;
         entry["step"] = step;
-        State.LogHistory.Add(entry);
+        Record(entry);
         PredictionsFile.Write(Path.Combine(settings.OutputDir, $"step-{step}-predictions.jsonl"), evaluation.Predictions);
         var key = settings.MetricForBestModel;
         log.WriteLine($"eval at step {step}: " + string.Join(", ", new[] { "eval_retr/document_recall/recall1", "eval_retr/document_recall/recall4", key }
@@ -147,6 +147,14 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
     }
 
     double? pendingMetric;
+
+    void Record(Dictionary<string, double> entry)
+    {
+        State.LogHistory.Add(entry);
+        if (settings.ReportJsonlPath is { } path)
+            File.AppendAllText(path, new System.Text.Json.Nodes.JsonObject(entry.Select(kv =>
+                KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonValue.Create(kv.Value)))).ToJsonString() + "\n");
+    }
 
     void SaveCheckpoint(int step, TrainingCheckpoints checkpoints, AdamWOptimizer optimizer, LearningRateSchedule schedule, bool evaluatedNow)
     {

@@ -27,4 +27,6 @@ public sealed record TrainerSettings
     /// <summary>Evaluate the untrained model first, so reports show the gain.</summary>
     public bool EvaluateAtStart { get; init; } = true;
     public string? ResumeFromCheckpoint { get; init; }
+    /// <summary>`--report_to jsonl`: every log entry is appended to this file as it happens.</summary>
+    public string? ReportJsonlPath { get; init; }
 }

@@ -34,13 +34,15 @@ public sealed class TrainCtlCommandTests : IDisposable
     public void ProducesEveryOutputAndAModelRqaEncodeLoads()
     {
         var output = Path.Combine(work, "model");
-        var run = Train(output);
+        var run = Train(output, "--report_to", "jsonl");
         Assert.True(run.ExitCode == 0, run.Stderr);
         foreach (var file in new[] { "all_args.json", "train.log", "trainer_state.json", "config.json", "model.safetensors", "vocab.txt",
                      "modules.json", "1_Pooling/config.json", "sentence_bert_config.json", "config_sentence_transformers.json", "README.md",
                      "loss.png", "learning_rate.png", "eval_metrics.png", "step-0-predictions.jsonl", "step-4-predictions.jsonl" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Contains(Directory.GetDirectories(output, "checkpoint-*"), d => d.EndsWith("checkpoint-4"));
+        // --report_to jsonl: one line per log entry (4 training logs, 3 evaluations at steps 0, 2, 4).
+        Assert.Equal(7, File.ReadAllLines(Path.Combine(output, "log_history.jsonl")).Length);
 
         var state = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trainer_state.json")))!;
         Assert.Equal(4, state["global_step"]!.GetValue<int>());

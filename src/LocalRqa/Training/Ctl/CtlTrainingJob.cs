@@ -22,6 +22,9 @@ public static class CtlTrainingJob
     {
         var args = arguments.Get<TrainingArguments>();
         var ctl = arguments.Get<CtlArguments>();
+        if (args.ReportTo == ReportTarget.Tensorboard)
+            throw new RqaException("--report_to tensorboard is not implemented yet; use jsonl (log_history.jsonl) or none");
+        if (!args.DoTrain) throw new RqaException("--do_train false (evaluation only) is not implemented yet for train ctl; use rqa test-retriever on the model");
         var output = args.OutputDir;
         PrepareOutputDir(args);
         arguments.WriteAllArgs(output);
@@ -91,7 +94,9 @@ public static class CtlTrainingJob
             GreaterIsBetter = args.GreaterIsBetter,
             EvaluateAtStart = evaluate != null,
             ResumeFromCheckpoint = args.ResumeFromCheckpoint,
+            ReportJsonlPath = args.ReportTo == ReportTarget.Jsonl ? Path.Combine(args.LoggingDir ?? output, "log_history.jsonl") : null,
         };
+        if (args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         var trainer = new Trainer(settings, objective, evaluate, log);
         onTrainerCreated?.Invoke(trainer);
         var state = trainer.Train();
