@@ -68,6 +68,30 @@ public sealed class TrainCtlCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADivergingLossStopsWithAClearMessageAndKeepsTheLastCheckpoint()
+    {
+        var output = Path.Combine(work, "diverge");
+        var run = Train(output, "--learning_rate", "1e6", "--max_steps", "20", "--save_steps", "1",
+            "--max_grad_norm", "0", "--do_eval", "false", "--evaluation_strategy", "no", "--load_best_model_at_end", "false");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the loss became", run.Stderr);
+        var checkpoints = Directory.GetDirectories(output, "checkpoint-*");
+        Assert.NotEmpty(checkpoints);
+        Assert.True(File.Exists(Path.Combine(checkpoints[0], "model.safetensors")));
+    }
+
+    [Fact]
+    public void TestFileIsEvaluatedAfterTraining()
+    {
+        var output = Path.Combine(work, "with-test");
+        var run = Train(output, "--test_file", eval);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var scores = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "test_score.json")))!;
+        Assert.NotNull(scores["test_retr/document_recall/recall4"]);
+        Assert.Equal(10, File.ReadAllLines(Path.Combine(output, "test-predictions.jsonl")).Length);
+    }
+
+    [Fact]
     public void ArgumentsFromAJsonFileAndBadValues()
     {
         var output = Path.Combine(work, "json");

@@ -102,7 +102,23 @@ public static class CtlTrainingJob
         var state = trainer.Train();
 
         WriteReports(args, ctl, state, train.Count, eval?.Count, documents?.Count, encoder, log);
+        if (args.TestFile is { } testFile) EvaluateOnTest(testFile, args, encoder, similarity, documents, log);
         return state;
+    }
+
+    /// <summary>`--test_file`: the final (best) model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
+    static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)
+    {
+        documents ??= DocumentCollection.Load(args.FullDatasetFilePath ?? throw new RqaException("--test_file needs --full_dataset_file_path"), log);
+        var test = RetrievalDataReader.Read(testFile);
+        using var retriever = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log);
+        var evaluation = new RetrieverEvaluator(test, documents, new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed })
+            .Evaluate(retriever, TestRetrieverJob.Prefix, log);
+        var scores = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, value) in evaluation.Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal)) scores[key] = value;
+        Json.JsonFile.Write(Path.Combine(args.OutputDir, "test_score.json"), scores);
+        PredictionsFile.Write(Path.Combine(args.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
+        log.WriteLine(EvaluationSummary.Table(evaluation, TestRetrieverJob.Prefix, $"trained model on {testFile}"));
     }
 
     static void PrepareOutputDir(TrainingArguments args)
