@@ -12,4 +12,13 @@ public sealed record RetrieverEvaluation(
     PerQuestionScores LocalRqaPerQuestion,
     PerQuestionScores RankingPerQuestion,
     IReadOnlyDictionary<string, BootstrapInterval> Intervals,
-    int MissingGoldDocuments);
+    int MissingGoldDocuments)
+{
+    /// <summary>The score map as LocalRQA dumps score.json: keys sorted.</summary>
+    public System.Text.Json.Nodes.JsonObject ScoresJson()
+    {
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, value) in Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json[key] = value;
+        return json;
+    }
+}

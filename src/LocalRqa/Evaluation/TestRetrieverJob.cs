@@ -76,8 +76,7 @@ public static class TestRetrieverJob
             var evaluator = new RetrieverEvaluator(examples, documents, options);
             var evaluation = evaluator.Evaluate(retriever, Prefix, log, startProgress?.Invoke("retrieving", examples.Count));
 
-            var scores = new JsonObject();
-            foreach (var (key, value) in evaluation.Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal)) scores[key] = value;
+            var scores = evaluation.ScoresJson();
             JsonFile.Write(Path.Combine(request.OutputDir, "score.json"), scores);
             PredictionsFile.Write(predictionsPath, evaluation.Predictions);
             log.WriteLine($"Wrote score.json and test-predictions.jsonl to {request.OutputDir}");

@@ -114,9 +114,7 @@ public static class CtlTrainingJob
         using var retriever = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log);
         var evaluation = new RetrieverEvaluator(test, documents, new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed })
             .Evaluate(retriever, TestRetrieverJob.Prefix, log);
-        var scores = new System.Text.Json.Nodes.JsonObject();
-        foreach (var (key, value) in evaluation.Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal)) scores[key] = value;
-        Json.JsonFile.Write(Path.Combine(args.OutputDir, "test_score.json"), scores);
+        Json.JsonFile.Write(Path.Combine(args.OutputDir, "test_score.json"), evaluation.ScoresJson());
         PredictionsFile.Write(Path.Combine(args.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
         log.WriteLine(EvaluationSummary.Table(evaluation, TestRetrieverJob.Prefix, $"trained model on {testFile}"));
     }
