@@ -8,6 +8,9 @@ namespace LocalRqa.Cli;
 /// </summary>
 public sealed class ConsoleProgress(string label, TextWriter writer, int? total = null) : IProgress<int>
 {
+    /// <summary>Extra text after the counts, e.g. the last loss and eval metric of a training run.</summary>
+    public Func<string>? Details { get; set; }
+
     readonly Stopwatch clock = Stopwatch.StartNew();
     readonly bool live = !Console.IsErrorRedirected;
     TimeSpan lastShown = TimeSpan.Zero;
@@ -40,7 +43,9 @@ public sealed class ConsoleProgress(string label, TextWriter writer, int? total 
     {
         var rate = current / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         var of = total is { } t ? $"/{t}" : "";
-        var line = $"{label} {current}{of} ({rate:F1}/s, {clock.Elapsed:mm\\:ss})";
+        var eta = total is { } all && current > 0 && !final ? $", ETA {TimeSpan.FromSeconds((all - current) / rate):hh\\:mm\\:ss}" : "";
+        var details = Details?.Invoke() is { Length: > 0 } d ? $" {d}" : "";
+        var line = $"{label} {current}{of} ({rate:F2}/s, {clock.Elapsed:hh\\:mm\\:ss}{eta}){details}";
         if (live) writer.Write($"\r{line}{(final ? "\n" : "")}");
         else writer.WriteLine(line);
     }

@@ -17,6 +17,16 @@ public static class TrainCommand
     public static string CtlHelp() =>
         "Usage: rqa train ctl [--flag value ...] | rqa train ctl ARGS.json\n\n" + ArgumentHelp.Text(CtlSchemas);
 
+    /// <summary>"loss 0.412, recall4 0.753 @ step 18": the live line's view of how training goes.</summary>
+    static string StepDetails(LocalRqa.Training.Trainer trainer, double loss)
+    {
+        var text = $"loss {loss:F3}";
+        var metric = trainer.Settings.MetricForBestModel;
+        var lastEval = trainer.State.LogHistory.LastOrDefault(e => e.ContainsKey(metric));
+        if (lastEval != null) text += $", {metric.Split('/').Last()} {lastEval[metric]:F3} @ step {lastEval["step"]}";
+        return text;
+    }
+
     public static Command Create()
     {
         var train = new Command("train", "Fine-tune a retriever (ctl; dca and rpg follow).");
@@ -42,9 +52,11 @@ public static class TrainCommand
                         log.WriteLine("stopping after this step (a checkpoint will be saved); press Ctrl-C again to abort");
                         trainer.RequestStop();
                     };
+                    var lastLoss = double.NaN;
                     trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
                     {
-                        steps ??= new ConsoleProgress("training steps", Console.Error, p.Total);
+                        lastLoss = p.Loss;
+                        steps ??= new ConsoleProgress("step", Console.Error, p.Total) { Details = () => StepDetails(trainer, lastLoss) };
                         steps.Report(p.Step);
                     });
                 },

@@ -28,6 +28,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
     public void RequestStopAt(int step) => stopAt = step;
 
     public TrainerState State { get; } = new();
+    public TrainerSettings Settings => settings;
 
     /// <summary>Reports (step, total steps, last loss) after each optimizer step.</summary>
     public IProgress<(int Step, int Total, double Loss)>? Progress { get; set; }

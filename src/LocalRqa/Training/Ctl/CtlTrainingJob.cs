@@ -24,13 +24,13 @@ public static class CtlTrainingJob
         var ctl = arguments.Get<CtlArguments>();
         if (args.ReportTo == ReportTarget.Tensorboard)
             throw new RqaException("--report_to tensorboard is not implemented yet; use jsonl (log_history.jsonl) or none");
-        if (!args.DoTrain) throw new RqaException("--do_train false (evaluation only) is not implemented yet for train ctl; use rqa test-retriever on the model");
         var output = args.OutputDir;
         PrepareOutputDir(args);
         arguments.WriteAllArgs(output);
         log.AttachFile(Path.Combine(output, "train.log"));
         foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
 
+        if (!args.DoTrain) return EvaluateOnly(args, ctl, log, startProgress, resolveModel);
         var train = RetrievalDataReader.Read(args.TrainFile!);
         log.WriteLine($"Loaded {train.Count} training questions from {args.TrainFile}");
         DocumentCollection? documents = null;
@@ -119,6 +119,32 @@ public static class CtlTrainingJob
         log.WriteLine(EvaluationSummary.Table(evaluation, TestRetrieverJob.Prefix, $"trained model on {testFile}"));
     }
 
+    /// <summary>`--do_train false`: the model evaluated on --eval_file (HF's eval-only mode) into eval_score.json.</summary>
+    static TrainerState EvaluateOnly(TrainingArguments args, CtlArguments ctl, RunLog log, Func<string, int, IProgress<int>>? startProgress,
+        Func<string, string>? resolveModel)
+    {
+        if (!args.Evaluates || args.EvalFile is null || args.FullDatasetFilePath is null)
+            throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
+        var documents = DocumentCollection.Load(args.FullDatasetFilePath, log);
+        var eval = RetrievalDataReader.Read(args.EvalFile);
+        var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
+        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.MaxLength, UsePrompts = ctl.UsePrompts });
+        var similarity = ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct;
+        using var retriever = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log,
+            startProgress: total => startProgress?.Invoke("embedding documents", total) ?? new Progress<int>());
+        var evaluation = new RetrieverEvaluator(eval, documents, new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed })
+            .Evaluate(retriever, "eval", log);
+        Json.JsonFile.Write(Path.Combine(args.OutputDir, "eval_score.json"), evaluation.ScoresJson());
+        PredictionsFile.Write(Path.Combine(args.OutputDir, "eval-predictions.jsonl"), evaluation.Predictions);
+        log.WriteLine(EvaluationSummary.Table(evaluation, "eval", $"{args.ModelNameOrPath} on {args.EvalFile}"));
+        var state = new TrainerState();
+        var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary();
+        entry["step"] = 0;
+        state.LogHistory.Add(entry);
+        state.Save(Path.Combine(args.OutputDir, TrainerState.FileName));
+        return state;
+    }
+
     static void PrepareOutputDir(TrainingArguments args)
     {
         var output = args.OutputDir;
@@ -129,6 +155,8 @@ public static class CtlTrainingJob
             foreach (var entry in Directory.EnumerateFileSystemEntries(output))
                 if (Directory.Exists(entry)) Directory.Delete(entry, true); else File.Delete(entry);
         Directory.CreateDirectory(output);
+        // Staging folders of a save that was killed hold nothing anyone needs.
+        foreach (var stale in Directory.GetDirectories(output, TrainingCheckpoints.Prefix + "*.tmp-*")) Directory.Delete(stale, true);
     }
 
     static void WriteReports(TrainingArguments args, CtlArguments ctl, TrainerState state, int trainCount, int? evalCount, int? documentCount,
