@@ -31,6 +31,7 @@ public sealed class TrainingCheckpoints(string outputDir)
             JsonFile.Write(Path.Combine(staging, ObjectiveStateFile), objective.SaveState());
             state.Save(Path.Combine(staging, TrainerState.FileName));
             SaveRandomState(Path.Combine(staging, RandomStateFile));
+            PauseForKillTest(staging);
             if (Directory.Exists(final)) Directory.Delete(final, true);
             Directory.Move(staging, final);
         }
@@ -40,6 +41,17 @@ public sealed class TrainingCheckpoints(string outputDir)
             throw new RqaException($"{final}: cannot write the checkpoint: {e.Message}", e);
         }
         return final;
+    }
+
+    /// <summary>
+    /// For the test that kills a run in the middle of a save: RQA_TEST_CHECKPOINT_SAVE_DELAY_MS holds the save, its
+    /// files written but not yet renamed into place, long enough to kill the process there.
+    /// </summary>
+    static void PauseForKillTest(string staging)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("RQA_TEST_CHECKPOINT_SAVE_DELAY_MS"), out var delay) || delay <= 0) return;
+        Console.Error.WriteLine($"checkpoint save in progress: {staging}");
+        Thread.Sleep(delay);
     }
 
     /// <summary>Checkpoint steps present, oldest first (temporary folders of interrupted saves are ignored).</summary>
