@@ -59,16 +59,17 @@ public sealed class SentenceEncoder : IDisposable
         }
     }
 
-    /// <summary>Token ids of texts with the prompt prepended, truncated to the max length.</summary>
-    public TokenizedText[] Tokenize(IReadOnlyList<string> texts, PromptKind prompt)
+    /// <summary>Token ids of texts with the prompt prepended, truncated to <paramref name="maxLength"/> or the model's.</summary>
+    public TokenizedText[] Tokenize(IReadOnlyList<string> texts, PromptKind prompt, int? maxLength = null)
     {
+        var limit = maxLength ?? Settings.MaxLength;
         var prefix = Settings.Prompt(prompt);
         var lower = Settings.LowerCaseInput;
         var result = new TokenizedText[texts.Count];
         Parallel.For(0, texts.Count, i =>
         {
             var text = prefix + texts[i];
-            result[i] = Tokenizer.Encode(lower ? text.ToLowerInvariant() : text, Settings.MaxLength);
+            result[i] = Tokenizer.Encode(lower ? text.ToLowerInvariant() : text, limit);
         });
         return result;
     }

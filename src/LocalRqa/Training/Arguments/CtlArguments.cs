@@ -16,6 +16,8 @@ public sealed record CtlArguments : IArgumentRecord
     public int GradCacheChunkSize { get; init; }
     /// <summary>Token limit per text; null uses the model's maximum.</summary>
     public int? MaxLength { get; init; }
+    /// <summary>Tokens per text when evaluating; null: the model's own maximum, whatever --max_length trains with.</summary>
+    public int? EvalMaxLength { get; init; }
     public bool UsePrompts { get; init; } = true;
 
     public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
@@ -31,7 +33,9 @@ public sealed record CtlArguments : IArgumentRecord
         .Integer("grad_cache_chunk_size", a => a.GradCacheChunkSize, (a, v) => a with { GradCacheChunkSize = v },
             "Encode batches in chunks of this many texts with GradCache (same result, less memory); 0 turns it off.")
         .OptionalInteger("max_length", a => a.MaxLength, (a, v) => a with { MaxLength = v },
-            "Tokens kept per text; none uses the model's maximum.")
+            "Tokens kept per text in training; none uses the model's maximum.")
+        .OptionalInteger("eval_max_length", a => a.EvalMaxLength, (a, v) => a with { EvalMaxLength = v },
+            "Tokens kept per text in evaluation; none uses the model's maximum (train short, evaluate whole passages).")
         .Boolean("use_prompts", a => a.UsePrompts, (a, v) => a with { UsePrompts = v },
             "Prefix questions and passages with the model's prompts (e.g. e5's \"query: \" and \"passage: \").")
         .Build();
@@ -44,6 +48,7 @@ public sealed record CtlArguments : IArgumentRecord
         Require(Temperature > 0, $"--temperature must be > 0, got {F(Temperature)}");
         Require(GradCacheChunkSize >= 0, $"--grad_cache_chunk_size must be >= 0 (0 turns GradCache off), got {F(GradCacheChunkSize)}");
         Require(MaxLength is null or >= 1, $"--max_length must be at least 1 or none, got {F(MaxLength)}");
+        Require(EvalMaxLength is null or >= 1, $"--eval_max_length must be at least 1 or none, got {F(EvalMaxLength)}");
     }
 
     public IEnumerable<string> Warnings(ArgumentSet arguments)

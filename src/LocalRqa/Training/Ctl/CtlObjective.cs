@@ -20,12 +20,13 @@ public sealed class CtlObjective : ITrainingObjective
     readonly double temperature;
     readonly ContrastiveSimilarity similarity;
     readonly int gradCacheChunkSize;
+    readonly int? maxLength;
     readonly RunLog? log;
     CtlLoaderState position;
     bool warnedMissingNegatives;
 
     public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int seed, CtlBatchBuilder builder,
-        double temperature, ContrastiveSimilarity similarity, int gradCacheChunkSize, RunLog? log = null)
+        double temperature, ContrastiveSimilarity similarity, int gradCacheChunkSize, int? maxLength = null, RunLog? log = null)
     {
         if (examples.Count == 0) throw new RqaException("the training file has no questions");
         Encoder = encoder;
@@ -36,6 +37,7 @@ public sealed class CtlObjective : ITrainingObjective
         this.temperature = temperature;
         this.similarity = similarity;
         this.gradCacheChunkSize = gradCacheChunkSize;
+        this.maxLength = maxLength;
         this.log = log;
         position = loader.Start;
     }
@@ -55,8 +57,8 @@ public sealed class CtlObjective : ITrainingObjective
             warnedMissingNegatives = true;
             log?.WriteLine($"warning: a batch had {batch.MissingHardNegatives} fewer hard negatives than asked (its questions have too few hard_neg_docs); training goes on with fewer");
         }
-        var queries = Encoder.Tokenize(batch.Queries, PromptKind.Query);
-        var candidates = Encoder.Tokenize(batch.CandidateTexts, PromptKind.Passage);
+        var queries = Encoder.Tokenize(batch.Queries, PromptKind.Query, maxLength);
+        var candidates = Encoder.Tokenize(batch.CandidateTexts, PromptKind.Passage, maxLength);
         using var mask = batch.MaskTensor();
         EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d, temperature, similarity, mask) * scale;
         var value = gradCacheChunkSize > 0

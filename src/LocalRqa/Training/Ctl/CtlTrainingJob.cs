@@ -43,15 +43,18 @@ public static class CtlTrainingJob
         }
 
         var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
-        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.MaxLength, UsePrompts = ctl.UsePrompts });
+        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, UsePrompts = ctl.UsePrompts });
+        // Train on --max_length tokens; evaluate and save with --eval_max_length (default: the model's own).
+        if (ctl.EvalMaxLength is { } evalLength) encoder.Settings = encoder.Settings with { MaxLength = CheckLength(evalLength, "--eval_max_length", encoder) };
+        var trainMaxLength = ctl.MaxLength is { } trainLength ? CheckLength(trainLength, "--max_length", encoder) : encoder.Settings.MaxLength;
         // The saved model says how it was trained to be compared, so evaluation and Python use the same similarity.
         var similarity = ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct;
         encoder.Settings = encoder.Settings with { SimilarityFunction = ctl.Similarity == ContrastiveSimilarity.Cosine ? "cosine" : "dot" };
         log.WriteLine($"Model {args.ModelNameOrPath} ({folder}): pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
-                      $"max length {encoder.Settings.MaxLength}, similarity {similarity.Name()}");
+                      $"max length {trainMaxLength} (eval {encoder.Settings.MaxLength}), similarity {similarity.Name()}");
 
         var objective = new CtlObjective(encoder, train, args.PerDeviceTrainBatchSize, args.Seed,
-            new CtlBatchBuilder(ctl.HardNegRatio, ctl.MaskFalseNegatives), ctl.Temperature, ctl.Similarity, ctl.GradCacheChunkSize, log);
+            new CtlBatchBuilder(ctl.HardNegRatio, ctl.MaskFalseNegatives), ctl.Temperature, ctl.Similarity, ctl.GradCacheChunkSize, trainMaxLength, log);
         Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate = null;
         if (documents != null && eval != null)
         {
@@ -128,7 +131,7 @@ public static class CtlTrainingJob
         var documents = DocumentCollection.Load(args.FullDatasetFilePath, log);
         var eval = RetrievalDataReader.Read(args.EvalFile);
         var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
-        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.MaxLength, UsePrompts = ctl.UsePrompts });
+        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.EvalMaxLength, UsePrompts = ctl.UsePrompts });
         var similarity = ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct;
         using var retriever = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log,
             startProgress: total => startProgress?.Invoke("embedding documents", total) ?? new Progress<int>());
@@ -144,6 +147,11 @@ public static class CtlTrainingJob
         state.Save(Path.Combine(args.OutputDir, TrainerState.FileName));
         return state;
     }
+
+    static int CheckLength(int length, string flag, SentenceEncoder encoder) =>
+        length <= encoder.Model.Config.MaxPositionEmbeddings
+            ? length
+            : throw new RqaException($"{flag} {length} exceeds the model's max_position_embeddings ({encoder.Model.Config.MaxPositionEmbeddings})");
 
     static void PrepareOutputDir(TrainingArguments args)
     {
