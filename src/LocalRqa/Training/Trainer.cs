@@ -5,6 +5,7 @@ using LocalRqa.Evaluation;
 using LocalRqa.Logging;
 using LocalRqa.Modeling.Bert;
 using LocalRqa.Training.Optimization;
+using LocalRqa.Training.Reports;
 using static TorchSharp.torch;
 
 namespace LocalRqa.Training;
@@ -51,6 +52,8 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         State.SaveSteps = settings.SaveSteps;
         State.NumTrainEpochs = settings.NumTrainEpochs;
 
+        using var tensorBoard = settings.TensorBoardDir is { } boardDir ? new TensorBoardWriter(boardDir) : null;
+        board = tensorBoard;
         var start = 0;
         if (settings.ResumeFromCheckpoint is { } resume)
             start = Resume(resume == "true" ? checkpoints.Latest() ?? throw new RqaException($"{settings.OutputDir}: no checkpoint to resume from") : resume, optimizer);
@@ -149,9 +152,14 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
 
     double? pendingMetric;
 
+    TensorBoardWriter? board;
+
     void Record(Dictionary<string, double> entry)
     {
         State.LogHistory.Add(entry);
+        if (board != null)
+            foreach (var (key, value) in entry.Where(kv => kv.Key != "step"))
+                board.AddScalar(key.StartsWith("eval_", StringComparison.Ordinal) ? key : $"train/{key}", value, (long)entry["step"]);
         if (settings.ReportJsonlPath is { } path)
             File.AppendAllText(path, new System.Text.Json.Nodes.JsonObject(entry.Select(kv =>
                 KeyValuePair.Create(kv.Key, (System.Text.Json.Nodes.JsonNode?)System.Text.Json.Nodes.JsonValue.Create(kv.Value)))).ToJsonString() + "\n");

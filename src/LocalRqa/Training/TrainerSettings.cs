@@ -29,4 +29,6 @@ public sealed record TrainerSettings
     public string? ResumeFromCheckpoint { get; init; }
     /// <summary>`--report_to jsonl`: every log entry is appended to this file as it happens.</summary>
     public string? ReportJsonlPath { get; init; }
+    /// <summary>`--report_to tensorboard`: scalars written as TensorBoard event files in this folder.</summary>
+    public string? TensorBoardDir { get; init; }
 }

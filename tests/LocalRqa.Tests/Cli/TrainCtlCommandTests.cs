@@ -81,6 +81,18 @@ public sealed class TrainCtlCommandTests : IDisposable
     }
 
     [Fact]
+    public void ReportsToTensorBoardEventFiles()
+    {
+        var output = Path.Combine(work, "tb");
+        var run = Train(output, "--report_to", "tensorboard");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var events = Assert.Single(Directory.GetFiles(Path.Combine(output, "runs"), "events.out.tfevents.*"));
+        var text = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(events));
+        Assert.Contains("train/loss", text);
+        Assert.Contains("eval_retr/document_recall/recall4", text);
+    }
+
+    [Fact]
     public void EvaluationOnlyMode()
     {
         var output = Path.Combine(work, "eval-only");

@@ -22,8 +22,6 @@ public static class CtlTrainingJob
     {
         var args = arguments.Get<TrainingArguments>();
         var ctl = arguments.Get<CtlArguments>();
-        if (args.ReportTo == ReportTarget.Tensorboard)
-            throw new RqaException("--report_to tensorboard is not implemented yet; use jsonl (log_history.jsonl) or none");
         var output = args.OutputDir;
         PrepareOutputDir(args);
         arguments.WriteAllArgs(output);
@@ -98,6 +96,7 @@ public static class CtlTrainingJob
             EvaluateAtStart = evaluate != null,
             ResumeFromCheckpoint = args.ResumeFromCheckpoint,
             ReportJsonlPath = args.ReportTo == ReportTarget.Jsonl ? Path.Combine(args.LoggingDir ?? output, "log_history.jsonl") : null,
+            TensorBoardDir = args.ReportTo == ReportTarget.Tensorboard ? args.LoggingDir ?? Path.Combine(output, "runs") : null,
         };
         if (args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         var trainer = new Trainer(settings, objective, evaluate, log);
