@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using LocalRqa.BuiltIn;
+using LocalRqa.Data;
+using LocalRqa.Encoders;
+using LocalRqa.Losses;
+using LocalRqa.Runtime;
+using LocalRqa.Tokenization;
+using LocalRqa.Training.Ctl;
+using LocalRqa.Training.GradCache;
+using static TorchSharp.torch;
+
+namespace LocalRqa.Bench;
+
+/// <summary>
+/// CPU training cost of the built-in arctic-embed-xs, in one run: (1) this machine's fp32 matmul rate;
+/// (2) tokens/s of CTL forward + backward steps on Faire questions (train mode, dropout on), plain and through
+/// GradCache, as achieved GFLOP/s against that rate; (3) peak RSS of one large GradCache step at 512 tokens,
+/// beside a linear estimate of what the same batch would need without GradCache.
+/// </summary>
+public static class TrainBenchmark
+{
+    const string Model = "Snowflake/snowflake-arctic-embed-xs";
+
+    public static int Run(string[] args)
+    {
+        var options = new BenchArgs(args);
+        var trainPath = options.Get("train", SharedData.Faire("train_w_q.jsonl"));
+        var batchSize = options.GetInt("batch_size", 32);
+        var hardNegatives = options.GetInt("hard_negatives", 16);
+        var maxLength = options.GetInt("max_length", 256);
+        var chunkSize = options.GetInt("chunk_size", 16);
+        var warmUpSteps = options.GetInt("warmup_steps", 1);
+        var steps = options.GetInt("steps", 3);
+        var memoryBatch = options.GetInt("memory_batch", 256);
+        var memoryLength = options.GetInt("memory_max_length", 512);
+        var memoryChunk = options.GetInt("memory_chunk_size", 16);
+        var plainMemoryBatch = options.GetInt("plain_memory_batch", 8);
+        var seed = options.GetInt("seed", 42);
+
+        TorchRuntime.Initialize();
+        manual_seed(seed);
+        Console.WriteLine($"threads: {get_num_threads()} intra-op (TorchRuntime), {Environment.ProcessorCount} processors");
+
+        // 1. The machine's matmul rate.
+        var squareRate = MatmulRate.Measure(1024, 1024, 1024);
+        var modelShapeRate = MatmulRate.Measure(4096, 384, 1536);
+        Console.WriteLine($"fp32 torch.mm [1024,1024]x[1024,1024]: {squareRate,7:F1} GFLOP/s");
+        Console.WriteLine($"fp32 torch.mm [4096,384]x[384,1536]:   {modelShapeRate,7:F1} GFLOP/s (the FFN shape of a 16 x 256 chunk)");
+
+        // 2. Training throughput.
+        using var encoder = SentenceEncoder.Load(BuiltInModels.TryGetFolder(Model)!, new EncoderOverrides { MaxLength = maxLength });
+        encoder.Model.train();
+        var flops = TransformerFlops.Of(encoder.Model);
+        Console.WriteLine($"{Model}: {flops.Parameters / 1e6:F2} M parameters, {flops.NonEmbeddingParameters / 1e6:F2} M outside the embeddings " +
+                          $"({flops.Layers} layers, hidden {flops.Hidden}); train mode (dropout on)");
+        var batches = Batches(encoder, RetrievalDataReader.Read(trainPath), batchSize, hardNegatives, warmUpSteps + steps, seed);
+        Console.WriteLine($"CTL batches from {trainPath}: {batchSize} queries + {batches[0].Batch.HardNegatives} hard negatives " +
+                          $"(+{batchSize} positives), max_length {maxLength}; {warmUpSteps} warm-up + {steps} measured steps per mode");
+        Console.WriteLine("flops estimate: forward + backward = 6 x non-embedding parameters x real tokens (+ attention 12 x layers x hidden x sum L^2)");
+        Console.WriteLine($"{"step",-14} {"tokens/s",9} {"s/step",7} {"GFLOP/s 6NT",12} {"+attention",11} {"vs 1024^3",10} {"vs model mm",12} {"padding",8}");
+        foreach (var chunk in new[] { 0, chunkSize })
+        {
+            var seconds = 0.0;
+            for (var i = 0; i < batches.Count; i++)
+            {
+                var elapsed = Step(encoder, batches[i], chunk);
+                if (i >= warmUpSteps) seconds += elapsed;
+            }
+            var measured = batches.Skip(warmUpSteps).ToList();
+            var tokens = measured.Sum(b => b.Tokens);
+            var dense = flops.Dense(tokens) / seconds / 1e9;
+            var withAttention = dense + flops.Attention(measured.Sum(b => b.SquaredLengths)) / seconds / 1e9;
+            var padded = measured.Sum(b => b.PaddedTokens(chunk > 0 ? chunk : int.MaxValue));
+            var name = chunk > 0 ? $"GradCache {chunk}" : "plain";
+            Console.WriteLine($"{name,-14} {tokens / seconds,9:F0} {seconds / measured.Count,7:F2} {dense,12:F1} {withAttention,11:F1} " +
+                              $"{withAttention / squareRate,10:P0} {withAttention / modelShapeRate,12:P0} {1 - (double)tokens / padded,8:P0}");
+        }
+        Console.WriteLine("(GradCache runs every forward twice, so its hardware flops are ~8NT for the same 6NT of useful work; " +
+                          "padding = share of computed tokens that are padding)");
+
+        // 3. Memory at 512 tokens: GradCache measured, no GradCache estimated.
+        encoder.Settings = encoder.Settings with { MaxLength = memoryLength };
+        var text = SyntheticText(encoder, batches[0].Batch.CandidateTexts[0], memoryLength);
+        var plainGrowth = PeakGrowth(() => MemoryStep(encoder, text, plainMemoryBatch, 0), out var plainBase, out var plainSeconds);
+        var estimate = plainGrowth * memoryBatch / plainMemoryBatch;
+        var cachedGrowth = PeakGrowth(() => MemoryStep(encoder, text, memoryBatch, memoryChunk), out var cachedBase, out var cachedSeconds);
+        var cachedPeak = cachedBase + cachedGrowth;
+        Console.WriteLine($"memory, every text {memoryLength} tokens (a Faire passage repeated), {memoryBatch} queries + {memoryBatch} passages per step:");
+        Console.WriteLine($"  plain step {plainMemoryBatch} + {plainMemoryBatch}: RSS grew {plainGrowth:F0} MiB over {plainBase:F0} MiB ({plainSeconds:F1} s)");
+        Console.WriteLine($"  without GradCache, {memoryBatch} + {memoryBatch} (ESTIMATE: that growth x {memoryBatch / (double)plainMemoryBatch:F0}, linear in texts): " +
+                          $"~{(plainBase + estimate) / 1024:F1} GiB peak RSS, of which ~{estimate / 1024:F1} GiB activations");
+        Console.WriteLine($"  GradCache chunk {memoryChunk}, {memoryBatch} + {memoryBatch} (measured): peak RSS {cachedPeak:F0} MiB = {cachedPeak / 1024:F2} GiB " +
+                          $"(+{cachedGrowth:F0} MiB over {cachedBase:F0} MiB; {cachedSeconds:F0} s); target < 8 GB: {(cachedPeak * 1024 * 1024 < 8e9 ? "met" : "NOT met")}");
+        return 0;
+    }
+
+    /// <summary>Consecutive CTL batches of shuffled questions, tokenized as CtlObjective tokenizes them.</summary>
+    static List<TokenizedCtlBatch> Batches(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int hardNegatives,
+        int count, int seed)
+    {
+        var random = new Random(seed);
+        var order = examples.ToArray();
+        random.Shuffle(order);
+        // int(ratio × B) must come out as exactly hardNegatives: aim half a negative above it.
+        var builder = new CtlBatchBuilder((hardNegatives + 0.5) / batchSize);
+        return Enumerable.Range(0, count).Select(i =>
+        {
+            var batch = builder.Build(Enumerable.Range(i * batchSize, batchSize).Select(j => order[j % order.Length]).ToList(), random);
+            return new TokenizedCtlBatch(batch, encoder.Tokenize(batch.Queries, PromptKind.Query),
+                encoder.Tokenize(batch.CandidateTexts, PromptKind.Passage));
+        }).ToList();
+    }
+
+    /// <summary>Seconds of one forward + backward (gradients zeroed first; no optimizer step); chunk 0 = plain.</summary>
+    static double Step(SentenceEncoder encoder, TokenizedCtlBatch batch, int chunk)
+    {
+        encoder.Model.zero_grad();
+        using var mask = batch.Batch.MaskTensor();
+        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d, mask: mask);
+        var clock = Stopwatch.StartNew();
+        var value = chunk > 0
+            ? GradCacheStep.Run(encoder, batch.Queries, batch.Candidates, loss, chunk)
+            : PlainStep.Run(encoder, batch.Queries, batch.Candidates, loss);
+        if (!float.IsFinite(value)) throw new RqaException($"the loss is {value}");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    static void MemoryStep(SentenceEncoder encoder, TokenizedText text, int batch, int chunk)
+    {
+        encoder.Model.zero_grad();
+        var texts = Enumerable.Repeat(text, batch).ToArray();
+        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d);
+        if (chunk > 0) GradCacheStep.Run(encoder, texts, texts, loss, chunk);
+        else PlainStep.Run(encoder, texts, texts, loss);
+    }
+
+    /// <summary>Peak RSS growth (MiB) of <paramref name="work"/> over the RSS it started from.</summary>
+    static double PeakGrowth(Action work, out double baseMiB, out double seconds)
+    {
+        if (!ProcessMemory.ResetPeak()) Console.WriteLine("  (cannot reset the peak RSS here: the numbers below include earlier peaks)");
+        baseMiB = ProcessMemory.CurrentRssMiB();
+        var clock = Stopwatch.StartNew();
+        work();
+        seconds = clock.Elapsed.TotalSeconds;
+        return ProcessMemory.PeakRssMiB() - baseMiB;
+    }
+
+    /// <summary>A passage repeated until it truncates at exactly <paramref name="length"/> tokens.</summary>
+    static TokenizedText SyntheticText(SentenceEncoder encoder, string passage, int length)
+    {
+        var text = passage;
+        for (var repeats = 1; ; repeats++)
+        {
+            var tokens = encoder.Tokenize([text], PromptKind.Passage)[0];
+            if (tokens.Ids.Length >= length) return tokens;
+            if (repeats > 10_000) throw new RqaException($"cannot make a {length}-token text (max_length {encoder.Settings.MaxLength})");
+            text += "\n" + passage;
+        }
+    }
+}
