@@ -14,7 +14,12 @@ public sealed record TokenizedCtlBatch(CtlBatch Batch, TokenizedText[] Queries, 
     /// <summary>Σ L² over the texts, for the attention term.</summary>
     public double SquaredLengths => Texts.Sum(t => (double)t.Ids.Length * t.Ids.Length);
 
-    /// <summary>Tokens after padding each run of <paramref name="chunkSize"/> texts to its longest (what the model computes).</summary>
-    public long PaddedTokens(int chunkSize) =>
-        Queries.Chunk(chunkSize).Concat(Candidates.Chunk(chunkSize)).Sum(c => (long)c.Length * c.Max(t => t.Ids.Length));
+    /// <summary>
+    /// Tokens after padding each pass to its longest text (what the model computes): the steps encode each tower in
+    /// passes of <paramref name="chunkSize"/> texts taken longest first.
+    /// </summary>
+    public long PaddedTokens(int chunkSize) => Padded(Queries, chunkSize) + Padded(Candidates, chunkSize);
+
+    static long Padded(TokenizedText[] texts, int chunkSize) =>
+        texts.Select(t => t.Ids.Length).OrderDescending().Chunk(chunkSize).Sum(c => (long)c.Length * c[0]);
 }

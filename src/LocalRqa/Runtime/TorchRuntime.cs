@@ -22,6 +22,7 @@ public static class TorchRuntime
             // libtorch refuses a second setting once parallel work has started; the first one stands.
             try { set_num_interop_threads(1); }
             catch (System.Runtime.InteropServices.ExternalException) { }
+            if (Environment.GetEnvironmentVariable("RQA_MALLOC_TUNING") != "0") GlibcMalloc.ReturnLargeBlocks();
             initialized = true;
         }
     }

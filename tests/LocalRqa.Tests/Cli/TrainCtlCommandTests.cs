@@ -136,4 +136,36 @@ public sealed class TrainCtlCommandTests : IDisposable
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("--learning_rate", unknown.Stderr);
     }
+
+    [Theory]
+    [InlineData("dense")]
+    [InlineData("bm25")]
+    public void MinedNegativesJoinTrainingAndAreWrittenAsALocalRqaFile(string source)
+    {
+        var output = Path.Combine(work, "mined-" + source);
+        var run = Train(output, "--mine_hard_negatives", source, "--mined_negatives_per_question", "2", "--mining_skip_top", "1");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var log = File.ReadAllText(Path.Combine(output, "train.log"));
+        Assert.Contains($"Mined 2 hard negatives per question with {source}", log);
+        if (source == "dense") Assert.Contains("reusing the index built for mining", log);
+
+        var original = RetrievalDataReader.Read(train);
+        var mined = RetrievalDataReader.Read(Path.Combine(output, "train_with_mined_negatives.jsonl"));
+        Assert.Equal(original.Select(e => e.Question), mined.Select(e => e.Question));
+        for (var i = 0; i < mined.Count; i++)
+        {
+            Assert.Equal(original[i].HardNegDocs.Count + 2, mined[i].HardNegDocs.Count);
+            Assert.Equal(original[i].HardNegDocs.Select(d => d.Identity), mined[i].HardNegDocs.Skip(2).Select(d => d.Identity));
+            Assert.DoesNotContain(mined[i].HardNegDocs.Take(2), d => d.Identity == mined[i].GoldDocs[0].Identity);
+        }
+    }
+
+    [Fact]
+    public void MiningNeedsTheDocumentDatabase()
+    {
+        var run = CliRun.Of("train", "ctl", "--output_dir", Path.Combine(work, "no-db"), "--train_file", train, "--model_name_or_path",
+            TestPaths.Fixture("bert-tiny"), "--do_eval", "false", "--evaluation_strategy", "no", "--mine_hard_negatives", "bm25");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--mine_hard_negatives searches the document database: it needs --full_dataset_file_path", run.Stderr);
+    }
 }

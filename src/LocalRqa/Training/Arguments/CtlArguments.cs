@@ -1,4 +1,5 @@
 using LocalRqa.Losses;
+using LocalRqa.Training.Mining;
 
 namespace LocalRqa.Training.Arguments;
 
@@ -19,6 +20,10 @@ public sealed record CtlArguments : IArgumentRecord
     /// <summary>Tokens per text when evaluating; null: the model's own maximum, whatever --max_length trains with.</summary>
     public int? EvalMaxLength { get; init; }
     public bool UsePrompts { get; init; } = true;
+    public NegativeMiningSource MineHardNegatives { get; init; } = NegativeMiningSource.None;
+    public int MinedNegativesPerQuestion { get; init; } = 2;
+    public int MiningSkipTop { get; init; } = 3;
+    public int MiningDepth { get; init; } = 30;
 
     public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
         .Number("hard_neg_ratio", a => a.HardNegRatio, (a, v) => a with { HardNegRatio = v },
@@ -38,6 +43,16 @@ public sealed record CtlArguments : IArgumentRecord
             "Tokens kept per text in evaluation; none uses the model's maximum (train short, evaluate whole passages).")
         .Boolean("use_prompts", a => a.UsePrompts, (a, v) => a with { UsePrompts = v },
             "Prefix questions and passages with the model's prompts (e.g. e5's \"query: \" and \"passage: \").")
+        .Choice("mine_hard_negatives", [("none", NegativeMiningSource.None), ("bm25", NegativeMiningSource.Bm25), ("dense", NegativeMiningSource.Dense)],
+            a => a.MineHardNegatives, (a, v) => a with { MineHardNegatives = v },
+            "Before training, search each question in --full_dataset_file_path (with BM25, or with the model before training) "
+            + "and add the passages it ranks just below the top to the question's hard negatives.")
+        .Integer("mined_negatives_per_question", a => a.MinedNegativesPerQuestion, (a, v) => a with { MinedNegativesPerQuestion = v },
+            "Hard negatives mined per question (they join the file's own hard_neg_docs in the batch pool).")
+        .Integer("mining_skip_top", a => a.MiningSkipTop, (a, v) => a with { MiningSkipTop = v },
+            "Ranks skipped before mining starts: the very top often holds unlabelled answers (neighbouring chunks).")
+        .Integer("mining_depth", a => a.MiningDepth, (a, v) => a with { MiningDepth = v },
+            "How deep each question's ranking is searched for negatives.")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
@@ -49,6 +64,13 @@ public sealed record CtlArguments : IArgumentRecord
         Require(GradCacheChunkSize >= 0, $"--grad_cache_chunk_size must be >= 0 (0 turns GradCache off), got {F(GradCacheChunkSize)}");
         Require(MaxLength is null or >= 1, $"--max_length must be at least 1 or none, got {F(MaxLength)}");
         Require(EvalMaxLength is null or >= 1, $"--eval_max_length must be at least 1 or none, got {F(EvalMaxLength)}");
+        if (MineHardNegatives == NegativeMiningSource.None) return;
+        Require(MinedNegativesPerQuestion >= 1, $"--mined_negatives_per_question must be at least 1, got {F(MinedNegativesPerQuestion)}");
+        Require(MiningSkipTop >= 0, $"--mining_skip_top must be >= 0, got {F(MiningSkipTop)}");
+        Require(MiningDepth > MiningSkipTop, $"--mining_depth ({F(MiningDepth)}) must exceed --mining_skip_top ({F(MiningSkipTop)})");
+        var training = arguments.Records.OfType<TrainingArguments>().SingleOrDefault();
+        Require(training is null || training.FullDatasetFilePath is not null || !training.DoTrain,
+            "--mine_hard_negatives searches the document database: it needs --full_dataset_file_path");
     }
 
     public IEnumerable<string> Warnings(ArgumentSet arguments)
@@ -58,6 +80,9 @@ public sealed record CtlArguments : IArgumentRecord
             yield return $"--gradient_accumulation_steps {training.GradientAccumulationSteps} does not add in-batch negatives: "
                 + $"each batch of {training.PerDeviceTrainBatchSize} is contrasted only within itself; "
                 + "use --grad_cache_chunk_size to train a larger batch in less memory";
+        if (MineHardNegatives != NegativeMiningSource.None && HardNegRatio == 0)
+            yield return $"--mine_hard_negatives {MineHardNegatives.ToString().ToLowerInvariant()} has no effect with --hard_neg_ratio 0: "
+                + "no hard negatives enter the batches";
         if (Similarity == ContrastiveSimilarity.Dot && Temperature < 0.01)
             yield return $"--temperature {F(Temperature)} is very small for --similarity dot: dot products of unnormalised embeddings "
                 + "are already large, so dividing them by it saturates the softmax; try 0.05 or --similarity cosine";

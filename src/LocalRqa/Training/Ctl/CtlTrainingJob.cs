@@ -5,6 +5,7 @@ using LocalRqa.Logging;
 using LocalRqa.Losses;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;
+using LocalRqa.Training.Mining;
 using LocalRqa.Training.Reports;
 
 namespace LocalRqa.Training.Ctl;
@@ -33,11 +34,15 @@ public static class CtlTrainingJob
         log.WriteLine($"Loaded {train.Count} training questions from {args.TrainFile}");
         DocumentCollection? documents = null;
         IReadOnlyList<RetrievalExample>? eval = null;
-        if (args.Evaluates)
+        if (args.Evaluates || ctl.MineHardNegatives != NegativeMiningSource.None)
         {
             documents = DocumentCollection.Load(args.FullDatasetFilePath!, log);
+            log.WriteLine($"Loaded {documents.Count} documents");
+        }
+        if (args.Evaluates)
+        {
             eval = RetrievalDataReader.Read(args.EvalFile!);
-            log.WriteLine($"Loaded {documents.Count} documents and {eval.Count} eval questions");
+            log.WriteLine($"Loaded {eval.Count} eval questions from {args.EvalFile}");
         }
 
         var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
@@ -51,6 +56,12 @@ public static class CtlTrainingJob
         log.WriteLine($"Model {args.ModelNameOrPath} ({folder}): pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
                       $"max length {trainMaxLength} (eval {encoder.Settings.MaxLength}), similarity {similarity.Name()}");
 
+        // The untrained model's index, when mining built one: the evaluation at step 0 needs exactly it.
+        DenseRetriever? initialIndex = null;
+        if (ctl.MineHardNegatives != NegativeMiningSource.None)
+            (train, initialIndex) = MineNegatives(train, ctl, documents!, encoder, similarity, args, log, startProgress);
+        using var disposeInitialIndex = initialIndex;
+
         var objective = new CtlObjective(encoder, train, args.PerDeviceTrainBatchSize, args.Seed,
             new CtlBatchBuilder(ctl.HardNegRatio, ctl.MaskFalseNegatives), ctl.Temperature, ctl.Similarity, ctl.GradCacheChunkSize, trainMaxLength, log);
         Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate = null;
@@ -59,6 +70,11 @@ public static class CtlTrainingJob
             var options = new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed, BootstrapResamples = 200 };
             evaluate = (model, step) =>
             {
+                if (step == 0 && initialIndex is { } reuse)
+                {
+                    log.WriteLine("eval step 0: reusing the index built for mining");
+                    return new RetrieverEvaluator(eval, documents, options).Evaluate(reuse, "eval", log);
+                }
                 using var retriever = DenseRetriever.Build(model, documents, similarity, args.PerDeviceEvalBatchSize, log: log,
                     startProgress: total => startProgress?.Invoke($"eval step {step}: embedding documents", total) ?? new Progress<int>());
                 return new RetrieverEvaluator(eval, documents, options).Evaluate(retriever, "eval", log);
@@ -107,6 +123,63 @@ public static class CtlTrainingJob
         if (args.TestFile is { } testFile) EvaluateOnTest(testFile, args, encoder, similarity, documents, log);
         return state;
     }
+
+    /// <summary>
+    /// `--mine_hard_negatives`: every training question searched in the database before training (with the base model,
+    /// also on resume, so a resumed run trains on the same negatives), the mined passages listed in mined_negatives.jsonl.
+    /// </summary>
+    static (IReadOnlyList<RetrievalExample>, DenseRetriever?) MineNegatives(IReadOnlyList<RetrievalExample> train, CtlArguments ctl,
+        DocumentCollection documents, SentenceEncoder encoder, Similarity similarity, TrainingArguments args, RunLog log,
+        Func<string, int, IProgress<int>>? startProgress)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        DenseRetriever? dense = null;
+        IRetriever retriever;
+        if (ctl.MineHardNegatives == NegativeMiningSource.Dense)
+            retriever = dense = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log,
+                startProgress: total => startProgress?.Invoke("mining: embedding documents", total) ?? new Progress<int>());
+        else
+            retriever = new Bm25Retriever(documents.Documents);
+        try
+        {
+            var miner = new HardNegativeMiner(ctl.MinedNegativesPerQuestion, ctl.MiningSkipTop, ctl.MiningDepth);
+            var result = miner.Mine(train, retriever, documents, startProgress?.Invoke("mining: searching questions", train.Count));
+            var name = ctl.MineHardNegatives.ToString().ToLowerInvariant();
+            log.WriteLine($"Mined {ctl.MinedNegativesPerQuestion} hard negatives per question with {name} (ranks {ctl.MiningSkipTop + 1} to {ctl.MiningDepth}) "
+                + $"in {clock.Elapsed.TotalSeconds:F1} s; written to {MinedNegativesFile}");
+            if (result.Shortfall > 0)
+                log.WriteLine($"warning: {result.Shortfall} questions got fewer than {ctl.MinedNegativesPerQuestion} mined negatives (raise --mining_depth)");
+            // A LocalRQA training file, so the mined data can be reused as it is (also by LocalRQA itself).
+            Json.JsonLinesFile.Write(Path.Combine(args.OutputDir, MinedNegativesFile), result.Examples, (writer, e) =>
+            {
+                writer.WriteStartObject();
+                WriteDocuments(writer, "gold_docs", e.GoldDocs);
+                WriteDocuments(writer, "hard_neg_docs", e.HardNegDocs);
+                writer.WriteStartArray("chat_history");
+                writer.WriteEndArray();
+                writer.WriteStartArray("questions");
+                writer.WriteStringValue(e.Question);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            });
+            return (result.Examples, dense);
+        }
+        catch
+        {
+            dense?.Dispose();
+            throw;
+        }
+    }
+
+    static void WriteDocuments(System.Text.Json.Utf8JsonWriter writer, string name, IReadOnlyList<Document> documents)
+    {
+        writer.WriteStartArray(name);
+        foreach (var document in documents) DocumentJson.Write(writer, document);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>The training questions with their mined negatives first in hard_neg_docs, one question per line.</summary>
+    public const string MinedNegativesFile = "train_with_mined_negatives.jsonl";
 
     /// <summary>`--test_file`: the final (best) model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
     static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)

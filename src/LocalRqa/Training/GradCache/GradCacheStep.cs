@@ -31,8 +31,10 @@ public static class GradCacheStep
             return PlainStep.Run(encoder, queries, documents, loss, chunkSize);
 
         using var scope = NewDisposeScope();
-        var queryChunks = TextChunks.Split(queries, chunkSize);
-        var chunks = queryChunks.Concat(TextChunks.Split(documents, chunkSize)).ToArray();
+        var queryPlan = new TextChunks(queries, chunkSize);
+        var documentPlan = new TextChunks(documents, chunkSize);
+        var queryChunkCount = queryPlan.Chunks.Length;
+        var chunks = queryPlan.Chunks.Concat(documentPlan.Chunks).ToArray();
 
         // Phase 1: embeddings without a graph. The CPU generator's state before each chunk is what dropout
         // (hidden and attention) will draw from; recording it lets phase 3 draw the very same masks.
@@ -48,14 +50,13 @@ public static class GradCacheStep
         }
 
         // Phase 2: the loss on leaf embeddings; its backward stops at them and caches dL/dq, dL/dd.
-        var q = cat(embeddings[..queryChunks.Length], 0).requires_grad_(); // [B, H]
-        var d = cat(embeddings[queryChunks.Length..], 0).requires_grad_(); // [C, H]
-        var value = PlainStep.Evaluate(loss, q, d); // []
+        // The leaves are in encoding order; the loss sees the batch's order, and the gradients come back sorted.
+        var q = cat(embeddings[..queryChunkCount], 0).requires_grad_(); // [B, H]
+        var d = cat(embeddings[queryChunkCount..], 0).requires_grad_(); // [C, H]
+        var value = PlainStep.Evaluate(loss, queryPlan.InBatchOrder(q), documentPlan.InBatchOrder(d)); // []
         value.backward();
         var result = value.item<float>();
-        var chunkSizes = chunks.Select(c => (long)c.Length).ToArray();
-        var cachedGradients = q.grad!.split(chunkSizes[..queryChunks.Length], 0)
-            .Concat(d.grad!.split(chunkSizes[queryChunks.Length..], 0)).ToArray(); // [n_i, H]
+        var cachedGradients = q.grad!.split(queryPlan.Sizes, 0).Concat(d.grad!.split(documentPlan.Sizes, 0)).ToArray(); // [n_i, H]
         // Where a plain step would leave the generator; restored at the end so the replay consumes nothing.
         var afterStep = random.get_rng_state();
 
