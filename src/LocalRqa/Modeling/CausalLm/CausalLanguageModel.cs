@@ -37,9 +37,7 @@ public sealed class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     public static CausalLanguageModel FromPretrained(string folder, ScalarType weightType = ScalarType.Float32)
     {
-        var source = Path.Combine(folder, ConfigFile.Name);
-        var config = ConfigFile.Read<CausalLmConfig>(folder);
-        var settings = CausalLmFamily.Find(config, source).Resolve(config, source);
+        var settings = CausalLmFamily.LoadSettings(folder);
         return Load(settings, CheckpointFolder.Open(folder), weightType);
     }
 

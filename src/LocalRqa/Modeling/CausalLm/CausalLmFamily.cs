@@ -16,6 +16,14 @@ public abstract class CausalLmFamily
 
     public static IEnumerable<string> SupportedModelTypes => All.SelectMany(f => f.ModelTypes);
 
+    /// <summary>Reads a model folder's config.json and resolves it with the family it names.</summary>
+    public static DecoderSettings LoadSettings(string folder)
+    {
+        var source = Path.Combine(folder, ConfigFile.Name);
+        var config = ConfigFile.Read<CausalLmConfig>(folder);
+        return Find(config, source).Resolve(config, source);
+    }
+
     /// <summary>Picks the family by model_type, or by architectures when model_type is absent.</summary>
     public static CausalLmFamily Find(CausalLmConfig config, string source)
     {
