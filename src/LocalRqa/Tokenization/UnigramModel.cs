@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 
 namespace LocalRqa.Tokenization;
 
@@ -13,6 +14,9 @@ public sealed class UnigramModel : ITokenizerModel
     /// <summary>sentencepiece's kUnkPenalty: how much less likely than the rarest piece an unknown character is.</summary>
     public const double UnknownPenalty = 10.0;
 
+    private const int MaxCachedWordLength = 256;
+    private const int MaxCacheEntries = 50_000;
+
     private readonly string[] _pieces;
     private readonly double[] _scores;
     private readonly Dictionary<string, int> _vocab = new(StringComparer.Ordinal);
@@ -21,6 +25,9 @@ public sealed class UnigramModel : ITokenizerModel
     private readonly int _unkId;
     private readonly double _unkScore;
     private readonly int[]? _byteIds;
+    // Words repeat (Zipf): their ids are kept, keyed by the word's span so a hit allocates nothing.
+    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
 
     /// <param name="vocab">Pieces and their log-probability scores; a piece's id is its index.</param>
     /// <param name="unkId">Id of the unknown piece; null only for a vocabulary that covers every input.</param>
@@ -43,6 +50,7 @@ public sealed class UnigramModel : ITokenizerModel
             minScore = Math.Min(minScore, score);
         }
         _lookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _unkId = unkId ?? -1;
         _unkScore = minScore - UnknownPenalty;
         ByteFallback = byteFallback;
@@ -60,6 +68,13 @@ public sealed class UnigramModel : ITokenizerModel
     {
         int n = word.Length;
         if (n == 0) return;
+        bool cacheable = n <= MaxCachedWordLength;
+        if (cacheable && _cacheLookup.TryGetValue(word, out var cached))
+        {
+            ids.AddRange(cached);
+            return;
+        }
+        int first = ids.Count;
         // best[end]: score of the best segmentation of word[..end]; from[end] and piece[end]: its last piece.
         var best = ArrayPool<double>.Shared.Rent(n + 1);
         var from = ArrayPool<int>.Shared.Rent(n + 1);
@@ -86,6 +101,8 @@ public sealed class UnigramModel : ITokenizerModel
                 pos += charLength;
             }
             Emit(word, from, piece, ids);
+            if (cacheable && _cache.Count < MaxCacheEntries)
+                _cacheLookup.TryAdd(word, ids.GetRange(first, ids.Count - first).ToArray());
         }
         finally
         {
