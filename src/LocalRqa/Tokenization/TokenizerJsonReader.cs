@@ -207,8 +207,9 @@ internal sealed class TokenizerJsonReader
             string at = $"model.vocab[{i}]";
             if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2)
                 throw JsonFields.WrongKind(_file, at, "a [piece, score] pair", entry);
-            if (entry[1].ValueKind != JsonValueKind.Number) throw JsonFields.WrongKind(_file, $"{at}[1]", "a number", entry[1]);
-            pieces.Add((JsonFields.AsString(entry[0], _file, $"{at}[0]"), entry[1].GetDouble()));
+            if (entry[1].ValueKind != JsonValueKind.Number || !entry[1].TryGetDouble(out double score) || !double.IsFinite(score))
+                throw JsonFields.WrongKind(_file, $"{at}[1]", "a finite number", entry[1]);
+            pieces.Add((JsonFields.AsString(entry[0], _file, $"{at}[0]"), score));
         }
         int? unkId = JsonFields.OptionalInt(m, "unk_id", _file, "model");
         if (pieces.Count == 0) throw new RqaException($"{_file}: model.vocab is empty");
@@ -253,7 +254,7 @@ internal sealed class TokenizerJsonReader
             merges.Add(pair);
         }
         if (JsonFields.TryGet(m, "dropout", _file, "model") is { } dropout
-            && (dropout.ValueKind != JsonValueKind.Number || dropout.GetDouble() != 0))
+            && (dropout.ValueKind != JsonValueKind.Number || !dropout.TryGetDouble(out double rate) || rate != 0))
             throw new RqaException($"{_file}: model.dropout must be null: BPE dropout is for training and would make ids random");
         var options = new BpeOptions
         {
