@@ -23,6 +23,16 @@ internal static class PieceSplitter
             i += used;
         }
         if (span.Length > runStart) runs.Add((runStart, span.Length - runStart, false));
+        Split(piece, runs, behavior, output);
+    }
+
+    /// <summary>
+    /// Splits at given runs: consecutive (start, length, isDelimiter) stretches that cover the piece, e.g. regex
+    /// matches and the gaps between them.
+    /// </summary>
+    public static void Split(TextPiece piece, List<(int Start, int Length, bool Delimiter)> runs, SplitBehavior behavior,
+        List<TextPiece> output)
+    {
         if (runs.Count == 1 && !runs[0].Delimiter)
         {
             output.Add(piece);
@@ -40,6 +50,7 @@ internal static class PieceSplitter
         };
         foreach (var (start, length) in merged)
         {
+            if (length == 0) continue;
             output.Add(new TextPiece(piece.Text.Slice(start, length), piece.StartsText && start == 0));
         }
     }

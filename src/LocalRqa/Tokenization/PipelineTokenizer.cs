@@ -12,6 +12,8 @@ public sealed class PipelineTokenizer : ITextTokenizer
     private readonly ITokenizerModel _model;
     private readonly IPostProcessor? _postProcessor;
     private readonly TruncationSettings? _truncation;
+    private readonly ITokenDecoder? _decoder;
+    private readonly HashSet<int> _specialIds = new();
     private readonly AddedTokenMatcher _rawMatcher;
     private readonly AddedTokenMatcher _normalizedMatcher;
     private readonly Dictionary<string, int> _addedByContent = new(StringComparer.Ordinal);
@@ -25,8 +27,10 @@ public sealed class PipelineTokenizer : ITextTokenizer
         IReadOnlyList<AddedToken>? addedTokens = null,
         TruncationSettings? truncation = null,
         int padTokenId = 0,
-        int? modelMaxLength = null)
+        int? modelMaxLength = null,
+        ITokenDecoder? decoder = null)
     {
+        _decoder = decoder;
         _model = model;
         _normalizer = normalizer;
         _preTokenizer = preTokenizer;
@@ -37,6 +41,7 @@ public sealed class PipelineTokenizer : ITextTokenizer
         {
             _addedByContent[token.Content] = token.Id;
             _addedById.TryAdd(token.Id, token.Content);
+            if (token.Special) _specialIds.Add(token.Id);
         }
         _rawMatcher = new AddedTokenMatcher(AddedTokens.Where(t => !t.Normalized).Select(t => (t.Content, t)));
         _normalizedMatcher = new AddedTokenMatcher(AddedTokens.Where(t => t.Normalized)
@@ -81,6 +86,22 @@ public sealed class PipelineTokenizer : ITextTokenizer
         var ids = new List<int>();
         EncodeContent(text, ids);
         return ids.Select(id => IdToToken(id) ?? $"<{id}>").ToList();
+    }
+
+    /// <summary>
+    /// Text of ids as tokenizers' decode gives it: ids to token strings (special added tokens left out when
+    /// <paramref name="skipSpecialTokens"/>), then the file's decoder; without one, the tokens joined by spaces.
+    /// Ids outside the vocabulary are skipped.
+    /// </summary>
+    public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
+    {
+        var tokens = new List<string>();
+        foreach (int id in ids)
+        {
+            if (skipSpecialTokens && _specialIds.Contains(id)) continue;
+            if (IdToToken(id) is { } token) tokens.Add(token);
+        }
+        return _decoder is null ? string.Join(" ", tokens) : string.Concat(_decoder.DecodeChain(tokens));
     }
 
     public int? TokenToId(string token) => _addedByContent.TryGetValue(token, out int id) ? id : _model.TokenToId(token);

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace LocalRqa.Tokenization;
 
 /// <summary>
 /// Builds a <see cref="PipelineTokenizer"/> from a HuggingFace tokenizers tokenizer.json. Each component kind has one
-/// switch on its "type"; new components (Metaspace, ByteLevel, Unigram, BPE) are one class and one case each.
+/// switch on its "type"; a new component is one class and one case, and its name joins the list that an unsupported
+/// type's error prints.
 /// </summary>
 internal sealed class TokenizerJsonReader
 {
@@ -29,10 +31,35 @@ internal sealed class TokenizerJsonReader
         var model = ReadModel(JsonFields.Required(root, "model", _file, "tokenizer"));
         int? TokenId(string token) => addedTokens.FirstOrDefault(t => t.Content == token)?.Id ?? model.TokenToId(token);
         var postProcessor = Optional(root, "post_processor") is { } pp ? ReadPostProcessor(pp, "post_processor", TokenId) : null;
+        postProcessor = LlamaTemplate(config, TokenId) ?? postProcessor;
         var truncation = Optional(root, "truncation") is { } t ? ReadTruncation(t) : null;
+        var decoder = Optional(root, "decoder") is { } d ? ReadDecoder(d, "decoder") : null;
 
         return new PipelineTokenizer(model, normalizer, preTokenizer, postProcessor, addedTokens, truncation,
-            ResolvePadId(root, config, TokenId), config.ModelMaxLength);
+            ResolvePadId(root, config, TokenId), config.ModelMaxLength, decoder);
+    }
+
+    private static readonly string[] LlamaClasses =
+        ["LlamaTokenizer", "LlamaTokenizerFast", "CodeLlamaTokenizer", "CodeLlamaTokenizerFast", "GemmaTokenizer", "GemmaTokenizerFast"];
+
+    /// <summary>
+    /// transformers' LlamaTokenizerFast (and CodeLlama, Gemma) rebuilds the post-processor from tokenizer_config.json's
+    /// add_bos_token (default true) and add_eos_token (default false) when it loads; other classes keep the file's.
+    /// </summary>
+    private IPostProcessor? LlamaTemplate(TokenizerConfig config, Func<string, int?> tokenId)
+    {
+        if (config.GetToken("tokenizer_class") is not { } cls || !LlamaClasses.Contains(cls)) return null;
+        var pieces = new List<TemplatePiece>();
+        if (config.GetBool("add_bos_token") ?? true) pieces.Add(TemplatePiece.Special(SpecialId(config, "bos_token", tokenId)));
+        pieces.Add(TemplatePiece.Sequence());
+        if (config.GetBool("add_eos_token") ?? false) pieces.Add(TemplatePiece.Special(SpecialId(config, "eos_token", tokenId)));
+        return new TemplatePostProcessor(pieces);
+    }
+
+    private int SpecialId(TokenizerConfig config, string name, Func<string, int?> tokenId)
+    {
+        string token = config.GetToken(name) ?? throw new RqaException($"{config.ConfigPath}: add_{name} is set but {name} is missing");
+        return tokenId(token) ?? throw new RqaException($"{config.ConfigPath}: {name} '{token}' is not in {_file}");
     }
 
     // Pad id: the folder's pad_token, else tokenizer.json's padding, else eos (what causal-LM fine-tuning pads with), else 0.
@@ -74,11 +101,30 @@ internal sealed class TokenizerJsonReader
         "Strip" => new StripNormalizer(
             JsonFields.OptionalBool(n, "strip_left", _file, where) ?? true,
             JsonFields.OptionalBool(n, "strip_right", _file, where) ?? true),
-        "Replace" => new ReplaceNormalizer(ReadStringPattern(n, where), JsonFields.RequiredString(n, "content", _file, where)),
+        "Replace" => ReadReplace(n, where),
         "Prepend" => new PrependNormalizer(JsonFields.RequiredString(n, "prepend", _file, where)),
+        "Precompiled" => ReadPrecompiled(n, where),
         "Sequence" => new SequenceNormalizer(List(n, "normalizers", where).Select((e, i) => ReadNormalizer(e, $"{where}.normalizers[{i}]")).ToList()),
-        var other => throw Unsupported("normalizer", other),
+        var other => throw Unsupported("normalizer", other, NormalizerTypes),
     };
+
+    private static readonly string[] NormalizerTypes =
+        ["BertNormalizer", "Lowercase", "NFD", "NFC", "NFKD", "NFKC", "StripAccents", "Strip", "Replace", "Prepend", "Precompiled", "Sequence"];
+
+    private INormalizer ReadReplace(JsonElement n, string where)
+    {
+        string content = JsonFields.RequiredString(n, "content", _file, where);
+        var (literal, regex) = ReadPattern(n, where);
+        return regex is null ? new ReplaceNormalizer(literal!, content) : new RegexReplaceNormalizer(regex, content);
+    }
+
+    // A sentencepiece model without normalization rules is converted with an empty or null charsmap: nothing to do.
+    private INormalizer ReadPrecompiled(JsonElement n, string where)
+    {
+        string? charsmap = JsonFields.OptionalString(n, "precompiled_charsmap", _file, where);
+        if (string.IsNullOrEmpty(charsmap)) return new SequenceNormalizer([]);
+        return PrecompiledNormalizer.FromBase64(charsmap, $"{_file}: {where}.precompiled_charsmap");
+    }
 
     private IPreTokenizer ReadPreTokenizer(JsonElement p, string where) => TypeOf(p, where) switch
     {
@@ -86,10 +132,45 @@ internal sealed class TokenizerJsonReader
         "Whitespace" => new WhitespacePreTokenizer(),
         "WhitespaceSplit" => new WhitespaceSplitPreTokenizer(),
         "Punctuation" => new PunctuationPreTokenizer(ReadBehavior(p, where) ?? SplitBehavior.Isolated),
+        "Metaspace" => new MetaspacePreTokenizer(ReadReplacement(p, where), ReadPrependScheme(p, where),
+            JsonFields.OptionalBool(p, "split", _file, where) ?? true),
+        "ByteLevel" => new ByteLevelPreTokenizer(
+            JsonFields.OptionalBool(p, "add_prefix_space", _file, where) ?? true,
+            JsonFields.OptionalBool(p, "use_regex", _file, where) ?? true),
+        "Split" => ReadSplit(p, where),
+        "Digits" => new DigitsPreTokenizer(JsonFields.OptionalBool(p, "individual_digits", _file, where) ?? false),
         "Sequence" => new SequencePreTokenizer(List(p, "pretokenizers", where).Select((e, i) => ReadPreTokenizer(e, $"{where}.pretokenizers[{i}]")).ToList()),
-        // Metaspace (T5, Unigram) and ByteLevel (causal LMs, BPE) belong here when those models are supported.
-        var other => throw Unsupported("pre_tokenizer", other),
+        var other => throw Unsupported("pre_tokenizer", other, PreTokenizerTypes),
     };
+
+    private static readonly string[] PreTokenizerTypes =
+        ["BertPreTokenizer", "Whitespace", "WhitespaceSplit", "Punctuation", "Metaspace", "ByteLevel", "Split", "Digits", "Sequence"];
+
+    private SplitPreTokenizer ReadSplit(JsonElement p, string where)
+    {
+        var behavior = ReadBehavior(p, where) ?? throw new RqaException($"{_file}: {where}.behavior is missing");
+        bool invert = JsonFields.OptionalBool(p, "invert", _file, where) ?? false;
+        var (literal, regex) = ReadPattern(p, where);
+        return regex is null ? SplitPreTokenizer.Literal(literal!, behavior, invert) : new SplitPreTokenizer(regex, behavior, invert);
+    }
+
+    private char ReadReplacement(JsonElement p, string where)
+    {
+        string replacement = JsonFields.OptionalString(p, "replacement", _file, where) ?? "▁";
+        if (replacement.Length != 1) throw new RqaException($"{_file}: {where}.replacement must be one character, not '{replacement}'");
+        return replacement[0];
+    }
+
+    // prepend_scheme since tokenizers 0.14; older files only have add_prefix_space (true = always, false = never).
+    private MetaspacePrependScheme ReadPrependScheme(JsonElement p, string where) =>
+        JsonFields.OptionalString(p, "prepend_scheme", _file, where) switch
+        {
+            "always" => MetaspacePrependScheme.Always,
+            "first" => MetaspacePrependScheme.First,
+            "never" => MetaspacePrependScheme.Never,
+            null => JsonFields.OptionalBool(p, "add_prefix_space", _file, where) ?? true ? MetaspacePrependScheme.Always : MetaspacePrependScheme.Never,
+            var other => throw new RqaException($"{_file}: {where}.prepend_scheme '{other}' is not one of always, first, never"),
+        };
 
     private ITokenizerModel ReadModel(JsonElement m)
     {
@@ -109,9 +190,91 @@ internal sealed class TokenizerJsonReader
                     JsonFields.OptionalString(m, "unk_token", _file, "model") ?? "[UNK]",
                     JsonFields.OptionalString(m, "continuing_subword_prefix", _file, "model") ?? "##",
                     JsonFields.OptionalInt(m, "max_input_chars_per_word", _file, "model") ?? 100);
-            // Unigram and BPE implement ITokenizerModel and get their case here.
+            case "Unigram":
+                return ReadUnigram(m);
+            case "BPE":
+                return ReadBpe(m);
             default:
-                throw new RqaException($"{_file}: unsupported tokenizer model type {type}");
+                throw new RqaException($"{_file}: unsupported tokenizer model type {type} (supported: WordPiece, Unigram, BPE)");
+        }
+    }
+
+    private UnigramModel ReadUnigram(JsonElement m)
+    {
+        var pieces = new List<(string, double)>();
+        foreach (var (entry, i) in List(m, "vocab", "model").Select((e, i) => (e, i)))
+        {
+            string at = $"model.vocab[{i}]";
+            if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2)
+                throw JsonFields.WrongKind(_file, at, "a [piece, score] pair", entry);
+            if (entry[1].ValueKind != JsonValueKind.Number || !entry[1].TryGetDouble(out double score) || !double.IsFinite(score))
+                throw JsonFields.WrongKind(_file, $"{at}[1]", "a finite number", entry[1]);
+            pieces.Add((JsonFields.AsString(entry[0], _file, $"{at}[0]"), score));
+        }
+        int? unkId = JsonFields.OptionalInt(m, "unk_id", _file, "model");
+        if (pieces.Count == 0) throw new RqaException($"{_file}: model.vocab is empty");
+        if (unkId is int u && (u < 0 || u >= pieces.Count))
+            throw new RqaException($"{_file}: model.unk_id {u} is outside model.vocab ({pieces.Count} pieces)");
+        return new UnigramModel(pieces, unkId, JsonFields.OptionalBool(m, "byte_fallback", _file, "model") ?? false);
+    }
+
+    private BpeModel ReadBpe(JsonElement m)
+    {
+        var vocabElement = JsonFields.Required(m, "vocab", _file, "model");
+        if (vocabElement.ValueKind != JsonValueKind.Object)
+            throw JsonFields.WrongKind(_file, "model.vocab", "an object of token: id", vocabElement);
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var e in vocabElement.EnumerateObject()) vocab[e.Name] = JsonFields.AsInt(e.Value, _file, $"model.vocab['{e.Name}']");
+
+        // Merges are "left right" strings (tokenizers before 0.20) or [left, right] pairs.
+        var merges = new List<(string, string)>();
+        var mergeList = JsonFields.TryGet(m, "merges", _file, "model") is { } ml ? JsonFields.AsList(ml, _file, "model.merges") : [];
+        foreach (var (entry, i) in mergeList.Select((e, i) => (e, i)))
+        {
+            string at = $"model.merges[{i}]";
+            (string, string) pair;
+            if (entry.ValueKind == JsonValueKind.String)
+            {
+                var parts = entry.GetString()!.Split(' ');
+                if (parts.Length != 2) throw new RqaException($"{_file}: {at} must be two tokens separated by one space, not '{entry.GetString()}'");
+                pair = (parts[0], parts[1]);
+            }
+            else if (entry.ValueKind == JsonValueKind.Array && entry.GetArrayLength() == 2)
+            {
+                pair = (JsonFields.AsString(entry[0], _file, $"{at}[0]"), JsonFields.AsString(entry[1], _file, $"{at}[1]"));
+            }
+            else
+            {
+                throw JsonFields.WrongKind(_file, at, "a \"left right\" string or a [left, right] pair", entry);
+            }
+            foreach (var token in new[] { pair.Item1, pair.Item2 })
+            {
+                if (!vocab.ContainsKey(token)) throw new RqaException($"{_file}: {at}: '{token}' is not in model.vocab");
+            }
+            merges.Add(pair);
+        }
+        if (JsonFields.TryGet(m, "dropout", _file, "model") is { } dropout
+            && (dropout.ValueKind != JsonValueKind.Number || !dropout.TryGetDouble(out double rate) || rate != 0))
+            throw new RqaException($"{_file}: model.dropout must be null: BPE dropout is for training and would make ids random");
+        var options = new BpeOptions
+        {
+            UnkToken = JsonFields.OptionalString(m, "unk_token", _file, "model"),
+            ContinuingSubwordPrefix = JsonFields.OptionalString(m, "continuing_subword_prefix", _file, "model"),
+            EndOfWordSuffix = JsonFields.OptionalString(m, "end_of_word_suffix", _file, "model"),
+            FuseUnk = JsonFields.OptionalBool(m, "fuse_unk", _file, "model") ?? false,
+            ByteFallback = JsonFields.OptionalBool(m, "byte_fallback", _file, "model") ?? false,
+            IgnoreMerges = JsonFields.OptionalBool(m, "ignore_merges", _file, "model") ?? false,
+        };
+        if (options.UnkToken is { } unk && !vocab.ContainsKey(unk))
+            throw new RqaException($"{_file}: model.unk_token '{unk}' is not in model.vocab");
+        try
+        {
+            return new BpeModel(vocab, merges, options);
+        }
+        catch (RqaException e)
+        {
+            // The merged token of a pair is missing from the vocabulary.
+            throw new RqaException($"{_file}: model.{e.Message}", e);
         }
     }
 
@@ -127,9 +290,40 @@ internal sealed class TokenizerJsonReader
                 return new TemplatePostProcessor([TemplatePiece.Special(cls), TemplatePiece.Sequence(), TemplatePiece.Special(sep)]);
             case "TemplateProcessing":
                 return ReadTemplate(p, where, tokenId);
+            case "ByteLevel":
+                return PassThroughPostProcessor.Instance;
+            case "Sequence":
+                return new SequencePostProcessor(List(p, "processors", where)
+                    .Select((e, i) => ReadPostProcessor(e, $"{where}.processors[{i}]", tokenId)).ToList());
             default:
-                throw Unsupported("post_processor", TypeOf(p, where));
+                throw Unsupported("post_processor", TypeOf(p, where), PostProcessorTypes);
         }
+    }
+
+    private static readonly string[] PostProcessorTypes = ["BertProcessing", "RobertaProcessing", "TemplateProcessing", "ByteLevel", "Sequence"];
+
+    private ITokenDecoder ReadDecoder(JsonElement d, string where) => TypeOf(d, where) switch
+    {
+        "ByteLevel" => new ByteLevelDecoder(),
+        "Metaspace" => new MetaspaceDecoder(ReadReplacement(d, where), ReadPrependScheme(d, where)),
+        "ByteFallback" => new ByteFallbackDecoder(),
+        "Fuse" => new FuseDecoder(),
+        "Strip" => new StripDecoder(ReadReplacementLike(d, "content", where),
+            JsonFields.OptionalInt(d, "start", _file, where) ?? 0, JsonFields.OptionalInt(d, "stop", _file, where) ?? 0),
+        "Replace" => new ReplaceDecoder(ReadReplace(d, where)),
+        "WordPiece" => new WordPieceDecoder(JsonFields.OptionalString(d, "prefix", _file, where) ?? "##",
+            JsonFields.OptionalBool(d, "cleanup", _file, where) ?? true),
+        "Sequence" => new SequenceDecoder(List(d, "decoders", where).Select((e, i) => ReadDecoder(e, $"{where}.decoders[{i}]")).ToList()),
+        var other => throw Unsupported("decoder", other, DecoderTypes),
+    };
+
+    private static readonly string[] DecoderTypes = ["ByteLevel", "Metaspace", "ByteFallback", "Fuse", "Strip", "Replace", "WordPiece", "Sequence"];
+
+    private char ReadReplacementLike(JsonElement d, string name, string where)
+    {
+        string content = JsonFields.RequiredString(d, name, _file, where);
+        if (content.Length != 1) throw new RqaException($"{_file}: {where}.{name} must be one character, not '{content}'");
+        return content[0];
     }
 
     private int SpecialPair(JsonElement p, string name, string where)
@@ -194,13 +388,28 @@ internal sealed class TokenizerJsonReader
         var other => throw new RqaException($"{_file}: {where}.behavior '{other}' is not a known split behavior"),
     };
 
-    private string ReadStringPattern(JsonElement n, string where)
+    /// <summary>
+    /// A {"String": text} or {"Regex": pattern} object. Regex patterns are Oniguruma syntax in tokenizers; the ones
+    /// real files use mean the same in .NET (see <see cref="SplitPreTokenizer"/> for the one known difference).
+    /// </summary>
+    private (string? Literal, Regex? Regex) ReadPattern(JsonElement n, string where)
     {
-        var pattern = JsonFields.Required(n, "pattern", _file, where);
-        if (pattern.ValueKind == JsonValueKind.Object && pattern.TryGetProperty("String", out var s) && s.ValueKind == JsonValueKind.String)
-            return s.GetString()!;
-        // Regex patterns are Oniguruma syntax in tokenizers; .NET regex would differ silently on edge cases.
-        throw new RqaException($"{_file}: {where}.pattern: only String patterns are supported");
+        var pattern = JsonFields.Object(JsonFields.Required(n, "pattern", _file, where), _file, $"{where}.pattern");
+        if (JsonFields.TryGet(pattern, "String", _file, $"{where}.pattern") is { } s)
+            return (JsonFields.AsString(s, _file, $"{where}.pattern.String"), null);
+        if (JsonFields.TryGet(pattern, "Regex", _file, $"{where}.pattern") is { } r)
+        {
+            string source = JsonFields.AsString(r, _file, $"{where}.pattern.Regex");
+            try
+            {
+                return (null, new Regex(source, RegexOptions.CultureInvariant | RegexOptions.Compiled));
+            }
+            catch (ArgumentException e)
+            {
+                throw new RqaException($"{_file}: {where}.pattern.Regex is not a regex .NET understands ({e.Message})");
+            }
+        }
+        throw new RqaException($"{_file}: {where}.pattern must have a String or a Regex field");
     }
 
     private string TypeOf(JsonElement e, string where) => JsonFields.RequiredString(e, "type", _file, where);
@@ -210,5 +419,6 @@ internal sealed class TokenizerJsonReader
 
     private JsonElement? Optional(JsonElement obj, string name) => JsonFields.TryGet(obj, name, _file, "tokenizer");
 
-    private RqaException Unsupported(string kind, string type) => new($"{_file}: unsupported {kind} type {type}");
+    private RqaException Unsupported(string kind, string type, IEnumerable<string> supported) =>
+        new($"{_file}: unsupported {kind} type {type} (supported: {string.Join(", ", supported)})");
 }

@@ -27,7 +27,7 @@ public sealed class MalformedTokenizerFileTests : IDisposable
         var fields = new Dictionary<string, string>
         {
             ["added_tokens"] = "[]", ["normalizer"] = "null", ["pre_tokenizer"] = """{"type":"WhitespaceSplit"}""",
-            ["post_processor"] = "null", ["truncation"] = "null", ["padding"] = "null", ["model"] = Model,
+            ["post_processor"] = "null", ["truncation"] = "null", ["padding"] = "null", ["model"] = Model, ["decoder"] = "null",
         };
         fields[field] = json;
         File.WriteAllText(PathOf("tokenizer.json"), "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}");
@@ -48,6 +48,33 @@ public sealed class MalformedTokenizerFileTests : IDisposable
     [InlineData("model", """{"type":"WordPiece","unk_token":"[UNK]","vocab":{"[UNK]":"1"}}""", "model.vocab['[UNK]'] must be an integer, not a string")]
     [InlineData("model", """{"type":"WordPiece","unk_token":"[UNK]","vocab":{"[UNK]":1.5}}""", "model.vocab['[UNK]'] must be an integer, not the number 1.5")]
     [InlineData("model", """{"type":"WordPiece","unk_token":7,"vocab":{"[UNK]":1}}""", "model.unk_token must be a string")]
+    [InlineData("model", """{"type":"Unigram","unk_id":0,"vocab":{"a":0}}""", "model.vocab must be a list, not an object")]
+    [InlineData("model", """{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0],["a"]]}""", "model.vocab[1] must be a [piece, score] pair, not a list")]
+    [InlineData("model", """{"type":"Unigram","unk_id":0,"vocab":[["<unk>","0"]]}""", "model.vocab[0][1] must be a finite number, not a string")]
+    [InlineData("model", """{"type":"Unigram","unk_id":0,"vocab":[["<unk>",1e400]]}""", "model.vocab[0][1] must be a finite number, not the number 1e400")]
+    [InlineData("model", """{"type":"Unigram","unk_id":0,"vocab":[[1,0.0]]}""", "model.vocab[0][0] must be a string, not the number 1")]
+    [InlineData("model", """{"type":"Unigram","unk_id":3,"vocab":[["<unk>",0.0]]}""", "model.unk_id 3 is outside model.vocab")]
+    [InlineData("model", """{"type":"Unigram","unk_id":"0","vocab":[["<unk>",0.0]]}""", "model.unk_id must be an integer, not a string")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0},"merges":"a b"}""", "model.merges must be a list, not a string")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a  b"]}""", "model.merges[0] must be two tokens separated by one space")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0,"b":1},"merges":[["a",2]]}""", "model.merges[0][1] must be a string, not the number 2")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0,"b":1},"merges":[7]}""", "model.merges[0] must be a \"left right\" string or a [left, right] pair")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a c"]}""", "model.merges[0]: 'c' is not in model.vocab")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0,"b":1},"merges":["a b"]}""", "model.merges[0]: 'ab' is not in the vocabulary")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0},"merges":[],"unk_token":"<unk>"}""", "model.unk_token '<unk>' is not in model.vocab")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0},"merges":[],"dropout":0.1}""", "model.dropout must be null")]
+    [InlineData("model", """{"type":"BPE","vocab":{"a":0},"merges":[],"byte_fallback":1}""", "model.byte_fallback must be true or false, not the number 1")]
+    [InlineData("pre_tokenizer", """{"type":"Metaspace","replacement":"__"}""", "pre_tokenizer.replacement must be one character")]
+    [InlineData("pre_tokenizer", """{"type":"Metaspace","prepend_scheme":"sometimes"}""", "pre_tokenizer.prepend_scheme 'sometimes' is not one of always, first, never")]
+    [InlineData("pre_tokenizer", """{"type":"ByteLevel","add_prefix_space":"no"}""", "pre_tokenizer.add_prefix_space must be true or false, not a string")]
+    [InlineData("pre_tokenizer", """{"type":"Split","pattern":{"Regex":"("},"behavior":"Isolated"}""", "pre_tokenizer.pattern.Regex is not a regex")]
+    [InlineData("pre_tokenizer", """{"type":"Split","pattern":{"Glob":"*"},"behavior":"Isolated"}""", "pre_tokenizer.pattern must have a String or a Regex field")]
+    [InlineData("pre_tokenizer", """{"type":"Split","pattern":{"String":" "}}""", "pre_tokenizer.behavior is missing")]
+    [InlineData("pre_tokenizer", """{"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":0}]}""", "pre_tokenizer.pretokenizers[0].individual_digits must be true or false")]
+    [InlineData("normalizer", """{"type":"Replace","pattern":{"Regex":5},"content":" "}""", "normalizer.pattern.Regex must be a string, not the number 5")]
+    [InlineData("post_processor", """{"type":"Sequence","processors":[{"type":"ByteLevel"},3]}""", "post_processor.processors[1] must be an object, not the number 3")]
+    [InlineData("decoder", """{"type":"Sequence","decoders":[{"type":"Strip","content":"ab","start":1,"stop":0}]}""", "decoder.decoders[0].content must be one character")]
+    [InlineData("decoder", """{"type":"CTC"}""", "unsupported decoder type CTC (supported: ByteLevel, Metaspace")]
     [InlineData("added_tokens", "[3]", "added_tokens[0] must be an object, not the number 3")]
     [InlineData("added_tokens", """[{"id":0,"content":"[PAD]"},{"id":"1","content":"[UNK]"}]""", "added_tokens[1].id must be an integer, not a string")]
     [InlineData("added_tokens", """[{"id":1,"content":"[UNK]","special":"yes"}]""", "added_tokens[0].special must be true or false")]

@@ -95,10 +95,10 @@ public sealed class TokenizerJsonTests : IDisposable
         Assert.Equal("hello ##s", Tokens(Load(preTokenizer: """{"type":"BertPreTokenizer"}"""), "hellos"));
 
     [Theory]
-    [InlineData("normalizer", """{"type":"Precompiled","precompiled_charsmap":""}""", "Precompiled")]
-    [InlineData("pre_tokenizer", """{"type":"Metaspace","replacement":"▁"}""", "Metaspace")]
-    [InlineData("post_processor", """{"type":"Fancy"}""", "Fancy")]
-    public void UnknownComponentTypesAreNamed(string kind, string json, string type)
+    [InlineData("normalizer", """{"type":"ByteLevel"}""", "ByteLevel", "Precompiled")]
+    [InlineData("pre_tokenizer", """{"type":"UnicodeScripts"}""", "UnicodeScripts", "Metaspace")]
+    [InlineData("post_processor", """{"type":"Fancy"}""", "Fancy", "TemplateProcessing")]
+    public void UnknownComponentTypesAreNamedWithTheSupportedOnes(string kind, string json, string type, string supported)
     {
         var e = Assert.Throws<RqaException>(() => kind switch
         {
@@ -106,15 +106,15 @@ public sealed class TokenizerJsonTests : IDisposable
             "pre_tokenizer" => Load(preTokenizer: json),
             _ => Load(postProcessor: json),
         });
-        Assert.Contains(type, e.Message);
-        Assert.Contains(kind, e.Message);
+        Assert.Contains($"unsupported {kind} type {type} (supported: ", e.Message);
+        Assert.Contains(supported, e.Message);
     }
 
     [Fact]
     public void UnsupportedModelTypeIsReported()
     {
-        var e = Assert.Throws<RqaException>(() => Load(model: """{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0]]}"""));
-        Assert.Contains("unsupported tokenizer model type Unigram", e.Message);
+        var e = Assert.Throws<RqaException>(() => Load(model: """{"type":"WordLevel","unk_token":"[UNK]","vocab":{"[UNK]":0}}"""));
+        Assert.Contains("unsupported tokenizer model type WordLevel (supported: WordPiece, Unigram, BPE)", e.Message);
     }
 
     [Fact]
