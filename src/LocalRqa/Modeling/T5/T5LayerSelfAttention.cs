@@ -1,0 +1,31 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LocalRqa.Modeling.T5;
+
+/// <summary>Pre-norm residual self-attention sublayer: x + dropout(attn(rms_norm(x))).</summary>
+public sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    readonly T5Attention SelfAttention;
+    readonly T5LayerNorm layer_norm;
+    readonly Dropout dropout;
+
+    public T5Attention Attention => SelfAttention;
+
+    public T5LayerSelfAttention(T5Config config, bool hasRelativeAttentionBias, bool bidirectional) : base(nameof(T5LayerSelfAttention))
+    {
+        SelfAttention = new T5Attention(config, hasRelativeAttentionBias, bidirectional);
+        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">[B, T, d_model]</param>
+    /// <param name="bias">position bias plus mask bias, broadcastable to [B, h, T, T]</param>
+    public override Tensor forward(Tensor hidden, Tensor bias)
+    {
+        using var scope = NewDisposeScope();
+        var normed = layer_norm.forward(hidden);
+        return (hidden + dropout.forward(SelfAttention.forward(normed, normed, bias))).MoveToOuterDisposeScope();
+    }
+}
