@@ -114,6 +114,26 @@ public class T5ReferenceParityTests
         Assert.True(logits.argmax(-1).eq(generated[.., 1..]).all().item<bool>());
     }
 
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void StepwiseDecodingWithSelfAttentionCacheMatchesTheWholePrefix(string fixture)
+    {
+        using var scope = NewDisposeScope();
+        var folder = TestPaths.Fixture(fixture);
+        var reference = new ReferenceFile(folder);
+        using var model = T5ForConditionalGeneration.FromPretrained(folder);
+        var mask = ReferenceFile.LongTensor(reference.Root["encoder"]!["attention_mask"]!);
+        var decoderIds = ReferenceFile.LongTensor(reference.Root["decoder"]!["decoder_input_ids"]!); // [B, T]
+        using var _ = no_grad();
+        using var cross = model.CrossKeyValues(model.Encode(ReferenceFile.LongTensor(reference.Root["encoder"]!["input_ids"]!), mask));
+        var whole = model.Decode(decoderIds, cross, mask);
+        using var cache = new T5SelfAttentionCache(model.DecoderLayerCount);
+        var steps = Enumerable.Range(0, (int)decoderIds.shape[1])
+            .Select(t => model.Decode(decoderIds[.., t..(t + 1)], cross, mask, null, cache)).ToList();
+        Assert.Equal(decoderIds.shape[1], cache.Length);
+        ReferenceFile.AssertClose(whole, cat(steps, 1), 1e-5, $"{fixture} cached step-by-step logits");
+    }
+
     static void AssertLogitsMatch(T5ForConditionalGeneration model, ReferenceFile reference, string what)
     {
         var encoder = reference.Root["encoder"]!;

@@ -46,11 +46,15 @@ public sealed class T5Block : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="crossValues">[B, h, S, d_kv]</param>
     /// <param name="crossBias">encoder padding mask bias [B, 1, 1, S]</param>
     /// <param name="crossLogitsSink">receives this block's pre-softmax cross-attention logits [B, h, T, S]</param>
+    /// <param name="selfCache">when given, hidden holds only new positions and selfBias is [1, h, T, cached + T]</param>
+    /// <param name="index">this block's index in the stack (its slot in selfCache)</param>
     public Tensor Decode(Tensor hidden, Tensor selfBias, Tensor crossKeys, Tensor crossValues, Tensor crossBias,
-        ICollection<Tensor>? crossLogitsSink)
+        ICollection<Tensor>? crossLogitsSink, T5SelfAttentionCache? selfCache, int index)
     {
         using var scope = NewDisposeScope();
-        hidden = SelfAttentionLayer.forward(hidden, selfBias);
+        hidden = selfCache is null
+            ? SelfAttentionLayer.forward(hidden, selfBias)
+            : SelfAttentionLayer.Forward(hidden, selfBias, selfCache, index);
         hidden = CrossAttentionLayer.Forward(hidden, crossKeys, crossValues, crossBias, crossLogitsSink);
         return FeedForwardLayer.forward(hidden).MoveToOuterDisposeScope();
     }

@@ -99,17 +99,22 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     /// receives each decoder block's pre-softmax cross-attention logits [B, h, T, S] in block order; the caller
     /// owns (and disposes) them.
     /// </param>
+    /// <param name="selfCache">
+    /// for step-by-step decoding: the self-attention keys and values of earlier positions, which
+    /// decoderInputIds then continues; it is extended by these positions.
+    /// </param>
     /// <returns>logits [B, T, vocab]</returns>
-    public Tensor Decode(Tensor decoderInputIds, T5CrossKeyValues encoder, Tensor encoderMask, ICollection<Tensor>? crossLogitsSink = null)
+    public Tensor Decode(Tensor decoderInputIds, T5CrossKeyValues encoder, Tensor encoderMask, ICollection<Tensor>? crossLogitsSink = null,
+        T5SelfAttentionCache? selfCache = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = decoder.Decode(shared.forward(decoderInputIds), encoder, encoderMask, crossLogitsSink); // [B, T, d]
+        var hidden = decoder.Decode(shared.forward(decoderInputIds), encoder, encoderMask, crossLogitsSink, selfCache); // [B, T, d]
         return Logits(hidden).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Greedy decoding from decoder_start_token_id. Each step re-runs the decoder over the whole prefix (no
-    /// self-attention cache); the cross-attention keys and values are computed once.
+    /// Greedy decoding from decoder_start_token_id. The cross-attention keys and values are computed once and
+    /// the self-attention ones are cached, so each step runs the decoder on one new token.
     /// </summary>
     /// <param name="stopAtEos">
     /// stop once every row has produced eos_token_id (later tokens of finished rows are pad); false always
@@ -121,6 +126,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
         using var scope = NewDisposeScope();
         using var keysValues = CrossKeyValues(encoderStates);
+        using var selfCache = new T5SelfAttentionCache(DecoderLayerCount);
         var batch = encoderStates.shape[0];
         var device = encoderStates.device;
         var tokens = full(batch, 1, Config.DecoderStartTokenId, dtype: ScalarType.Int64, device: device); // [B, 1]
@@ -128,7 +134,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         for (var step = 0; step < maxNewTokens; step++)
         {
             using var stepScope = NewDisposeScope();
-            var logits = Decode(tokens, keysValues, encoderMask); // [B, t, V]
+            var logits = Decode(tokens[.., ^1..], keysValues, encoderMask, null, selfCache); // [B, 1, V]
             var next = logits[.., -1, ..].argmax(-1); // [B]
             if (stopAtEos) next = where(finished, full_like(next, Config.PadTokenId), next);
             tokens = cat([tokens, next.unsqueeze(1)], 1).MoveToOuterDisposeScope();

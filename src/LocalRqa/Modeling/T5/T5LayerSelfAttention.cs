@@ -28,4 +28,17 @@ public sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var normed = layer_norm.forward(hidden);
         return (hidden + dropout.forward(SelfAttention.forward(normed, normed, bias))).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Decoder self-attention of new positions, attending to themselves and the cached earlier ones.</summary>
+    /// <param name="hidden">the new positions [B, n, d_model]</param>
+    /// <param name="bias">position bias + causal mask bias, [1, h, n, cached + n]</param>
+    /// <param name="cache">receives this block's keys and values of the new positions</param>
+    public Tensor Forward(Tensor hidden, Tensor bias, T5SelfAttentionCache cache, int block)
+    {
+        using var scope = NewDisposeScope();
+        var normed = layer_norm.forward(hidden);
+        var (newKeys, newValues) = SelfAttention.KeysValues(normed);
+        var (keys, values) = cache.Append(block, newKeys, newValues);
+        return (hidden + dropout.forward(SelfAttention.Attend(normed, keys, values, bias, null))).MoveToOuterDisposeScope();
+    }
 }

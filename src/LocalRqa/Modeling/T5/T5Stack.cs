@@ -57,30 +57,32 @@ public sealed class T5Stack : nn.Module<Tensor, Tensor, Tensor>
         return new T5CrossKeyValues(layers);
     }
 
-    /// <summary>
-    /// The decoder stack over a whole decoder prefix (no self-attention cache: every call recomputes all
-    /// positions, which is cheap next to the cross-attention over many passages).
-    /// </summary>
-    /// <param name="embedded">decoder token embeddings [B, T, d_model]</param>
+    /// <summary>The decoder stack over new decoder positions.</summary>
+    /// <param name="embedded">decoder token embeddings [B, T, d_model]: the whole prefix, or with a cache the new positions</param>
     /// <param name="encoder">cross-attention keys and values of the encoder output</param>
     /// <param name="encoderMask">[B, S], 1 for tokens and 0 for padding</param>
     /// <param name="crossLogitsSink">receives each block's pre-softmax cross-attention logits [B, h, T, S], in block order</param>
+    /// <param name="selfCache">earlier positions' self-attention keys and values; extended by these T positions</param>
     /// <returns>[B, T, d_model]</returns>
-    public Tensor Decode(Tensor embedded, T5CrossKeyValues encoder, Tensor encoderMask, ICollection<Tensor>? crossLogitsSink = null)
+    public Tensor Decode(Tensor embedded, T5CrossKeyValues encoder, Tensor encoderMask, ICollection<Tensor>? crossLogitsSink = null,
+        T5SelfAttentionCache? selfCache = null)
     {
         if (!IsDecoder) throw new InvalidOperationException("the encoder stack runs through forward");
         using var scope = NewDisposeScope();
         var length = embedded.shape[1];
-        var causal = ones(length, length, dtype: embedded.dtype, device: embedded.device).tril(); // [T, T], 1 = visible
-        var selfBias = block[0].SelfAttentionLayer.Attention.PositionBias(length, length) // [1, h, T, T]
-            + (1.0f - causal) * finfo(embedded.dtype).min;
+        var offset = selfCache?.Length ?? 0;
+        // Query i sits at position offset + i and sees keys 0..offset + i.
+        var visible = ones(length, offset + length, dtype: embedded.dtype, device: embedded.device).tril(offset); // [T, cached + T]
+        var selfBias = block[0].SelfAttentionLayer.Attention.PositionBias(length, offset + length, offset) // [1, h, T, cached + T]
+            + (1.0f - visible) * finfo(embedded.dtype).min;
         var crossBias = MaskBias(encoderMask, embedded.dtype); // [B, 1, 1, S]; cross-attention position bias is zero
         var hidden = dropout.forward(embedded);
         for (var i = 0; i < block.Count; i++)
         {
             var (keys, values) = encoder.Layers[i];
-            hidden = block[i].Decode(hidden, selfBias, keys, values, crossBias, crossLogitsSink);
+            hidden = block[i].Decode(hidden, selfBias, keys, values, crossBias, crossLogitsSink, selfCache, i);
         }
+        selfCache?.Advance(length);
         return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();
     }
 
