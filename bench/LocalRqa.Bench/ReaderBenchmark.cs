@@ -21,7 +21,7 @@ public static class ReaderBenchmark
         var passages = options.GetInt("passages", 10);
         var length = options.GetInt("length", 200);
         var newTokens = options.GetInt("new_tokens", 50);
-        var tinyRepeats = options.GetInt("tiny_repeats", 20);
+        var tinyRepeats = options.GetInt("tiny_repeats", 5);
         var seed = options.GetInt("seed", 42);
 
         TorchRuntime.Initialize();
