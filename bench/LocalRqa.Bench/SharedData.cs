@@ -9,6 +9,15 @@ public static class SharedData
     /// <summary>The full path of a file under the Faire data folder.</summary>
     public static string Faire(string file) => Path.GetFullPath(Path.Combine(Root(), "faire", file));
 
+    /// <summary>A reference fixture folder: under RQA_FIXTURES when set, else the shared/fixtures beside the data.</summary>
+    public static string Fixture(string name)
+    {
+        var root = Environment.GetEnvironmentVariable("RQA_FIXTURES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Root(), "..", "fixtures");
+        return Path.GetFullPath(Path.Combine(root, name));
+    }
+
     static string Root()
     {
         if (Environment.GetEnvironmentVariable("RQA_SHARED_DATA") is { Length: > 0 } configured) return configured;

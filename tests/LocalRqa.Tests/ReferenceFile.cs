@@ -23,6 +23,21 @@ public sealed class ReferenceFile
         return tensor(rows.SelectMany(r => r).ToArray(), rows.Length, rows[0].Length);
     }
 
+    /// <summary>A nested JSON array of integers of any depth (e.g. [[[2, 9], ...], ...]) as an int64 tensor.</summary>
+    public static Tensor LongTensor(JsonNode node)
+    {
+        var shape = new List<long>();
+        for (var level = node; level is JsonArray array; level = array[0]) shape.Add(array.Count);
+        var values = new List<long>();
+        void Flatten(JsonNode n)
+        {
+            if (n is JsonArray array) foreach (var child in array) Flatten(child!);
+            else values.Add(n.GetValue<long>());
+        }
+        Flatten(node);
+        return tensor(values.ToArray(), shape.ToArray());
+    }
+
     public static void AssertClose(Tensor expected, Tensor actual, double tolerance, string what)
     {
         Assert.Equal(expected.shape, actual.shape);

@@ -1,0 +1,27 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LocalRqa.Modeling.T5;
+
+/// <summary>Pre-norm residual feed-forward sublayer: x + dropout(ff(rms_norm(x))).</summary>
+public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
+{
+    readonly nn.Module<Tensor, Tensor> DenseReluDense;
+    readonly T5LayerNorm layer_norm;
+    readonly Dropout dropout;
+
+    public T5LayerFF(T5Config config) : base(nameof(T5LayerFF))
+    {
+        DenseReluDense = config.IsGatedAct ? new T5DenseGatedActDense(config) : new T5DenseActDense(config);
+        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        dropout = nn.Dropout(config.DropoutRate);
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">[B, T, d_model]</param>
+    public override Tensor forward(Tensor hidden)
+    {
+        using var scope = NewDisposeScope();
+        return (hidden + dropout.forward(DenseReluDense.forward(layer_norm.forward(hidden)))).MoveToOuterDisposeScope();
+    }
+}
