@@ -51,6 +51,10 @@ public sealed class TrainCtlCommandTests : IDisposable
         Assert.Equal("dot", st["similarity_fn_name"]!.GetValue<string>()); // CTL's default similarity travels with the model
         var args = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!;
         Assert.Equal(8, args["training_args"]!["per_device_train_batch_size"]!.GetValue<int>());
+        // The gain table closes the run: base (step 0) against the saved model, with the change.
+        var log = File.ReadAllText(Path.Combine(output, "train.log"));
+        Assert.Contains("base model against the saved model", log);
+        Assert.Matches(@"recall@4 \(LocalRQA\) +\d\.\d{3} +\d\.\d{3} +[+-]?\d\.\d{3}", log);
         var card = File.ReadAllText(Path.Combine(output, "README.md"));
         Assert.Contains("recall4", card);
         Assert.Contains("loss.png", card);

@@ -245,6 +245,11 @@ public static class CtlTrainingJob
         var evals = state.LogHistory.Where(e => e.Keys.Any(k => k.StartsWith("eval_retr/", StringComparison.Ordinal))).ToList();
         var baseline = evals.FirstOrDefault(e => e["step"] == 0);
         var final = evals.LastOrDefault(e => e["step"] > 0);
+        var kept = state.BestModelCheckpoint is not null
+            ? evals.LastOrDefault(x => x.TryGetValue(args.MetricForBestModel, out var v) && v == state.BestMetric && x["step"] > 0) ?? final
+            : final;
+        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}") is { } table)
+            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model:\n{table}");
         var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
         if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
         var data = new List<ModelCardDataset> { new("train", args.TrainFile!, trainCount, "questions") };
@@ -265,9 +270,7 @@ public static class CtlTrainingJob
                 ["mask_false_negatives"] = ctl.MaskFalseNegatives, ["grad_cache_chunk_size"] = ctl.GradCacheChunkSize, ["seed"] = args.Seed,
             },
             BaseMetrics = baseline?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
-            FinalMetrics = (state.BestModelCheckpoint is not null
-                ? evals.LastOrDefault(x => x.TryGetValue(args.MetricForBestModel, out var v) && v == state.BestMetric && x["step"] > 0) ?? final
-                : final)?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
+            FinalMetrics = kept?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
         });
