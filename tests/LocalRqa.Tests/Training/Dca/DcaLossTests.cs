@@ -36,9 +36,9 @@ public sealed class DcaLossTests
         var scores = randn(3, 5);
         var reader = randn(3, 5);
         var ours = DcaLoss.Compute(scores, reader, 0.1).item<float>();
-        // torch.nn.KLDivLoss() default: reduction 'mean' over all B·n elements
+        // torch.nn.KLDivLoss() default: reduction 'mean' over all B·n elements, target as probabilities (TorchSharp defaults log_target to true)
         var target = nn.functional.softmax(reader / 0.1, -1);
-        var localRqa = nn.functional.kl_div(nn.functional.log_softmax(scores, -1), target, reduction: nn.Reduction.Mean).item<float>();
+        var localRqa = nn.functional.kl_div(nn.functional.log_softmax(scores, -1), target, reduction: nn.Reduction.Mean, log_target: false).item<float>();
         Assert.Equal(ours / 5, localRqa, 5);
     }
 
