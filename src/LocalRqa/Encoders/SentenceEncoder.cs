@@ -64,6 +64,19 @@ public sealed class SentenceEncoder : IDisposable
         return Projection;
     }
 
+    /// <summary>
+    /// Loads the weights of a folder this encoder saved (a checkpoint, the best model) into it, the projection's
+    /// included: trainers resuming or restoring the best model call this rather than loading <see cref="Model"/> alone.
+    /// </summary>
+    public void LoadWeights(string folder)
+    {
+        StateDictLoader.Load(Model, CheckpointFolder.Open(folder), BertModel.CheckpointName);
+        if (Projection is null) return;
+        var saved = Path.Combine(folder, TokenProjection.Folder, CheckpointFolder.Safetensors);
+        if (!File.Exists(saved)) throw new RqaException($"{folder}: has no {TokenProjection.Folder}/ but the model being trained has a projection");
+        StateDictLoader.Load(Projection, SafetensorsFile.Open(saved), name => name);
+    }
+
     /// <summary>The parameters a trainer optimises: the network's and the projection's.</summary>
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() =>
         Projection is null ? Model.parameters() : Model.parameters().Concat(Projection.parameters());
