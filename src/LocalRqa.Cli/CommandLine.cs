@@ -16,6 +16,7 @@ public static class CommandLine
         var root = new RootCommand("rqa: train and evaluate dense retrievers for retrieval-augmented question answering.");
         root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(TestRetrieverCommand.Create());
+        root.Subcommands.Add(PrepareCtxsCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         return root;
     }

@@ -27,7 +27,9 @@ public static class ModelFingerprint
             hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
             if (File.Exists(path)) hash.AppendData(File.ReadAllBytes(path));
         }
-        foreach (var (name, tensor) in encoder.Model.state_dict())
+        // A projection's weights count too (under their folder's name); a model without one hashes as before.
+        var projection = encoder.Projection?.state_dict().Select(kv => ($"{TokenProjection.Folder}.{kv.Key}", kv.Value)) ?? [];
+        foreach (var (name, tensor) in encoder.Model.state_dict().Select(kv => (kv.Key, kv.Value)).Concat(projection))
         {
             using var scope = NewDisposeScope();
             hash.AppendData(Encoding.UTF8.GetBytes(name));

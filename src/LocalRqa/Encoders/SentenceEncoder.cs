@@ -10,8 +10,9 @@ using static TorchSharp.torch;
 namespace LocalRqa.Encoders;
 
 /// <summary>
-/// A text embedding model: tokenizer, BERT-family network, pooling and normalisation, as one unit that
-/// loads from and saves to HuggingFace + sentence-transformers folders.
+/// A text embedding model: tokenizer, BERT-family network, an optional token projection (DCA's
+/// <c>--projection</c>), pooling and normalisation, as one unit that loads from and saves to HuggingFace +
+/// sentence-transformers folders.
 /// </summary>
 public sealed class SentenceEncoder : IDisposable
 {
@@ -25,14 +26,66 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>The folder it was loaded from (tokenizer files are copied from there when saving).</summary>
     public string SourceFolder { get; }
 
-    public int Dimension => Model.Config.HiddenSize;
+    /// <summary>Linear + LayerNorm on token states before pooling, saved in <c>projection/</c>; null for most models.</summary>
+    public TokenProjection? Projection { get; private set; }
 
-    public SentenceEncoder(BertModel model, ITextTokenizer tokenizer, EncoderSettings settings, string sourceFolder)
+    /// <summary>The embedding size: the projection's output when there is one, else the hidden size.</summary>
+    public int Dimension => Projection?.OutputDimension ?? Model.Config.HiddenSize;
+
+    /// <summary>
+    /// Null when Python's sentence-transformers loads the saved folder to the same embeddings; else why not, for
+    /// the model card. Its Dense and LayerNorm modules act after pooling, and LayerNorm of a mean is not the mean
+    /// of LayerNorms, so a token-level projection has no sentence-transformers equivalent.
+    /// </summary>
+    public string? SentenceTransformersCaveat => Projection is null ? null :
+        $"This model applies a token-level projection (Linear {Projection.InputDimension} → {Projection.OutputDimension} + LayerNorm, " +
+        $"before pooling; in `{TokenProjection.Folder}/`) that sentence-transformers cannot express: its modules.json names the rqa module " +
+        $"{SentenceTransformersFolder.ProjectionModule}, so SentenceTransformer(folder) refuses to load it rather than embed without it. " +
+        "transformers' AutoModel loads the encoder alone, without the projection.";
+
+    public SentenceEncoder(BertModel model, ITextTokenizer tokenizer, EncoderSettings settings, string sourceFolder, TokenProjection? projection = null)
     {
         Model = model;
         Tokenizer = tokenizer;
         Settings = settings;
         SourceFolder = sourceFolder;
+        Projection = projection;
+    }
+
+    /// <summary>
+    /// Adds a fresh projection to <paramref name="dimension"/> (DCA's <c>--projection --indexing_dimension</c>),
+    /// initialised as torch.nn.Linear and LayerNorm are. Its parameters train with the model's.
+    /// </summary>
+    public TokenProjection AddProjection(int dimension)
+    {
+        if (Projection is not null) throw new RqaException($"{SourceFolder}: the model already has a projection (to {Projection.OutputDimension} dimensions)");
+        Projection = new TokenProjection(Model.Config.HiddenSize, dimension);
+        Projection.train(Model.training);
+        return Projection;
+    }
+
+    /// <summary>
+    /// Loads the weights of a folder this encoder saved (a checkpoint, the best model) into it, the projection's
+    /// included: trainers resuming or restoring the best model call this rather than loading <see cref="Model"/> alone.
+    /// </summary>
+    public void LoadWeights(string folder)
+    {
+        StateDictLoader.Load(Model, CheckpointFolder.Open(folder), BertModel.CheckpointName);
+        if (Projection is null) return;
+        var saved = Path.Combine(folder, TokenProjection.Folder, CheckpointFolder.Safetensors);
+        if (!File.Exists(saved)) throw new RqaException($"{folder}: has no {TokenProjection.Folder}/ but the model being trained has a projection");
+        StateDictLoader.Load(Projection, SafetensorsFile.Open(saved), name => name);
+    }
+
+    /// <summary>The parameters a trainer optimises: the network's and the projection's.</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> Parameters() =>
+        Projection is null ? Model.parameters() : Model.parameters().Concat(Projection.parameters());
+
+    /// <summary>Switches the network and the projection between training and eval mode together.</summary>
+    public void Train(bool training)
+    {
+        Model.train(training);
+        Projection?.train(training);
     }
 
     public static SentenceEncoder Load(string folder, EncoderOverrides? overrides = null)
@@ -50,7 +103,7 @@ public sealed class SentenceEncoder : IDisposable
             var settings = overrides.ApplyTo(SentenceTransformersFolder.ReadDefaults(folder, fallbackLength, overrides.Pooling.HasValue));
             if (settings.MaxLength < 2 || settings.MaxLength > model.Config.MaxPositionEmbeddings)
                 throw new RqaException($"max length {settings.MaxLength} must be between 2 and the model's max_position_embeddings ({model.Config.MaxPositionEmbeddings})");
-            return new SentenceEncoder(model, tokenizer, settings, folder);
+            return new SentenceEncoder(model, tokenizer, settings, folder, TokenProjection.Load(folder, model.Config.HiddenSize));
         }
         catch
         {
@@ -81,10 +134,21 @@ public sealed class SentenceEncoder : IDisposable
     public Tensor Forward(TokenBatch batch)
     {
         using var scope = NewDisposeScope();
-        var hidden = Model.forward(batch.InputIds, batch.AttentionMask);
+        var hidden = TokenStates(batch.InputIds, batch.AttentionMask);
         var pooled = Pooling.Pool(hidden, batch.AttentionMask, Settings.Pooling);
         if (Settings.Normalize) pooled = Pooling.Normalize(pooled);
         return pooled.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Last hidden states [B, T, D], through the projection when there is one (D = <see cref="Dimension"/>).</summary>
+    /// <param name="inputIds">[B, T]</param>
+    /// <param name="attentionMask">[B, T]; all ones lets every position, padding included, attend everywhere</param>
+    public Tensor TokenStates(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = Model.forward(inputIds, attentionMask); // [B, T, H]
+        if (Projection is not null) hidden = Projection.forward(hidden); // [B, T, D]
+        return hidden.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -96,7 +160,7 @@ public sealed class SentenceEncoder : IDisposable
         var tokens = Tokenize(texts, prompt);
         var result = new float[texts.Count][];
         var wasTraining = Model.training;
-        Model.eval();
+        Train(false);
         try
         {
             using var _ = inference_mode();
@@ -115,14 +179,14 @@ public sealed class SentenceEncoder : IDisposable
         }
         finally
         {
-            if (wasTraining) Model.train();
+            if (wasTraining) Train(true);
         }
         return result;
     }
 
     /// <summary>
     /// Saves a complete HuggingFace + sentence-transformers folder: config.json, model.safetensors, the
-    /// tokenizer files and the pooling/normalisation/prompt settings. Written into a temporary sibling and
+    /// tokenizer files, the projection (if any) and the pooling/normalisation/prompt settings. Written into a temporary sibling and
     /// renamed, so an interrupted save never leaves a half checkpoint at <paramref name="folder"/>.
     /// </summary>
     public void Save(string folder)
@@ -144,7 +208,8 @@ public sealed class SentenceEncoder : IDisposable
                 var source = Path.Combine(SourceFolder, file);
                 if (File.Exists(source)) File.Copy(source, Path.Combine(staging, file));
             }
-            SentenceTransformersFolder.Write(staging, Settings, Dimension);
+            Projection?.Save(staging);
+            SentenceTransformersFolder.Write(staging, Settings, Dimension, Projection is not null);
             ReplaceFolder(staging, target);
         }
         catch
@@ -177,5 +242,9 @@ public sealed class SentenceEncoder : IDisposable
         Directory.Delete(previous, recursive: true);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Model.Dispose();
+        Projection?.Dispose();
+    }
 }

@@ -19,6 +19,11 @@ public static class SentenceTransformersFolder
     const string TransformerModule = "sentence_transformers.models.Transformer";
     const string PoolingModule = "sentence_transformers.models.Pooling";
     const string NormalizeModule = "sentence_transformers.models.Normalize";
+    /// <summary>
+    /// rqa's token projection (<see cref="TokenProjection"/>), listed between Transformer and Pooling where it
+    /// acts. Not a sentence-transformers class: Python refuses the folder instead of embedding without it.
+    /// </summary>
+    public const string ProjectionModule = "local_rqa_dotnet.TokenProjection";
 
     /// <summary>Defaults for a folder; <paramref name="fallbackMaxLength"/> applies when it says nothing.</summary>
     public static EncoderSettings ReadDefaults(string folder, int fallbackMaxLength, bool poolingOverridden)
@@ -41,6 +46,10 @@ public static class SentenceTransformersFolder
                     break;
                 case NormalizeModule:
                     settings = settings with { Normalize = true };
+                    break;
+                case ProjectionModule:
+                    if (!File.Exists(Path.Combine(folder, path, "config.json")))
+                        throw new RqaException($"{modulesPath}: module {i} is a token projection, but {Path.Combine(folder, path)} has no config.json");
                     break;
                 default:
                     throw new RqaException($"{modulesPath}: module {i} is {type ?? "(no type)"}, which rqa does not support (supported: Transformer, Pooling, Normalize)");
@@ -71,19 +80,18 @@ public static class SentenceTransformersFolder
     }
 
     /// <summary>Writes the sentence-transformers files so Python's SentenceTransformer(folder) loads it.</summary>
-    public static void Write(string folder, EncoderSettings settings, int hiddenSize)
+    /// <param name="dimension">The size of the pooled token states (the projection's output when there is one).</param>
+    /// <param name="withProjection">List <see cref="ProjectionModule"/> (saved in <see cref="TokenProjection.Folder"/>) before pooling.</param>
+    public static void Write(string folder, EncoderSettings settings, int dimension, bool withProjection = false)
     {
-        var modules = new JsonArray
-        {
-            new JsonObject { ["idx"] = 0, ["name"] = "0", ["path"] = "", ["type"] = TransformerModule },
-            new JsonObject { ["idx"] = 1, ["name"] = "1", ["path"] = PoolingFolder, ["type"] = PoolingModule },
-        };
-        if (settings.Normalize)
-            modules.Add(new JsonObject { ["idx"] = 2, ["name"] = "2", ["path"] = "2_Normalize", ["type"] = NormalizeModule });
+        var modules = new JsonArray { Module(modules: null, "", TransformerModule) };
+        if (withProjection) modules.Add(Module(modules, TokenProjection.Folder, ProjectionModule));
+        modules.Add(Module(modules, PoolingFolder, PoolingModule));
+        if (settings.Normalize) modules.Add(Module(modules, "2_Normalize", NormalizeModule));
         JsonFile.Write(Path.Combine(folder, Modules), modules);
         JsonFile.Write(Path.Combine(folder, PoolingFolder, "config.json"), new JsonObject
         {
-            ["word_embedding_dimension"] = hiddenSize,
+            ["word_embedding_dimension"] = dimension,
             ["pooling_mode_cls_token"] = settings.Pooling == PoolingType.Cls,
             ["pooling_mode_mean_tokens"] = settings.Pooling == PoolingType.Mean,
             ["pooling_mode_max_tokens"] = false,
@@ -104,6 +112,12 @@ public static class SentenceTransformersFolder
             ["default_prompt_name"] = null,
             ["similarity_fn_name"] = settings.SimilarityFunction ?? (settings.Normalize ? "cosine" : "dot"),
         });
+    }
+
+    static JsonObject Module(JsonArray? modules, string path, string type)
+    {
+        var index = modules?.Count ?? 0;
+        return new JsonObject { ["idx"] = index, ["name"] = $"{index}", ["path"] = path, ["type"] = type };
     }
 
     /// <summary>CLS or mean; null for another single mode when the user overrides pooling anyway.</summary>

@@ -17,22 +17,24 @@ public sealed class TokenBatch : IDisposable
         AttentionMask = attentionMask;
     }
 
-    public static TokenBatch Create(IReadOnlyList<TokenizedText> texts, int padTokenId)
+    /// <param name="length">Pad to at least this many tokens (LocalRQA's padding='max_length'), else to the longest.</param>
+    public static TokenBatch Create(IReadOnlyList<TokenizedText> texts, int padTokenId, int? length = null)
     {
-        var length = texts.Max(t => t.Ids.Length);
-        var ids = new long[texts.Count * length];
-        var mask = new long[texts.Count * length];
+        var longest = texts.Max(t => t.Ids.Length);
+        length = Math.Max(longest, length ?? 0);
+        var ids = new long[texts.Count * length.Value];
+        var mask = new long[texts.Count * length.Value];
         Array.Fill(ids, padTokenId);
         for (var row = 0; row < texts.Count; row++)
         {
             var tokens = texts[row].Ids;
             for (var i = 0; i < tokens.Length; i++)
             {
-                ids[row * length + i] = tokens[i];
-                mask[row * length + i] = 1;
+                ids[row * length.Value + i] = tokens[i];
+                mask[row * length.Value + i] = 1;
             }
         }
-        return new TokenBatch(tensor(ids, texts.Count, length), tensor(mask, texts.Count, length));
+        return new TokenBatch(tensor(ids, texts.Count, length.Value), tensor(mask, texts.Count, length.Value));
     }
 
     public void Dispose()

@@ -1,0 +1,18 @@
+namespace LocalRqa.Data.Dca;
+
+/// <summary>What `rqa prepare-ctxs` (or `rqa train dca` before training) builds DCA files from.</summary>
+public sealed record PrepareCtxsRequest
+{
+    /// <summary>The document database (documents.pkl, JSONL or a JSON list).</summary>
+    public required string DocumentPath { get; init; }
+    /// <summary>LocalRQA train/eval files (RetrievalDataReader's formats).</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+    /// <summary>The output of a single input; null writes &lt;name&gt;_ctxs.json beside each input.</summary>
+    public string? Output { get; init; }
+    /// <summary>"bm25" or "dense".</summary>
+    public string Retriever { get; init; } = "bm25";
+    /// <summary>The dense model (folder or hub id); only with Retriever "dense".</summary>
+    public string? ModelNameOrPath { get; init; }
+    public int NContext { get; init; } = 50;
+    public int BatchSize { get; init; } = 32;
+}
