@@ -56,7 +56,7 @@ public class ArgumentErrorTests
         Assert.Equal("unknown flag --hard-neg-ration (did you mean --hard_neg_ratio?)", CtlArgs.ErrorWith("--hard-neg-ration=1"));
         var none = CtlArgs.ErrorWith("--xyzzy", "1");
         Assert.StartsWith("unknown flag --xyzzy; accepted flags: --model_name_or_path, --pooling_type, ", none);
-        Assert.EndsWith("--max_length, --eval_max_length, --use_prompts", none);
+        Assert.EndsWith("--use_prompts, --mine_hard_negatives, --mined_negatives_per_question, --mining_skip_top, --mining_depth", none);
         Assert.DoesNotContain('\n', none);
     }
 
