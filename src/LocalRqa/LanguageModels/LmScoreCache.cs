@@ -9,7 +9,8 @@ namespace LocalRqa.LanguageModels;
 /// The file is append-only JSON Lines: a header line, then one <c>{"key": "…", "score": …}</c> per score, each
 /// written whole and flushed, so a crash loses at most the line being written. On opening, a torn last line
 /// (no newline at its end) is cut off with a warning; other unreadable lines are skipped with a warning. One
-/// process at a time: the file is opened for writing without write sharing, and every method locks.
+/// process at a time: the file is opened without sharing (another rqa process opening it fails), and every
+/// method locks, so threads of one process may share the cache.
 /// </summary>
 public sealed class LmScoreCache : IDisposable
 {
@@ -41,7 +42,7 @@ public sealed class LmScoreCache : IDisposable
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         FileStream stream;
-        try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read); }
+        try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
         catch (IOException e) { throw new RqaException($"{path}: cannot open the LM score cache ({e.Message}); is another rqa process using it?", e); }
         catch (UnauthorizedAccessException e) { throw new RqaException($"{path}: cannot open the LM score cache ({e.Message})", e); }
 
