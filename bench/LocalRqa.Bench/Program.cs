@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "train" => TrainBenchmark.Run(args[1..]),
     "train-memory" => TrainBenchmark.RunMemoryStep(args[1..]),
     "reader" => ReaderBenchmark.Run(args[1..]),
+    "lm-score" => LmScoreBenchmark.Run(args[1..]),
     "st-export" => SentenceTransformersExport.Run(args[1..]),
     _ => Usage(),
 };
@@ -19,6 +20,8 @@ static int Usage()
     Console.Error.WriteLine("                            [--warmup_steps 1] [--steps 3] [--memory_batch 256] [--memory_max_length 512]");
     Console.Error.WriteLine("                            [--memory_chunk_size 8] [--plain_memory_batch 8] [--seed 42]");
     Console.Error.WriteLine("       LocalRqa.Bench reader [--questions 2] [--passages 10] [--length 200] [--new_tokens 50] [--tiny_repeats 5] [--seed 42]");
+    Console.Error.WriteLine("       LocalRqa.Bench lm-score [--questions 2] [--passages 4] [--text_maxlength 256] [--tiny_repeats 3]");
+    Console.Error.WriteLine("                               [--qwen_vocab 151936] [--qwen_layers 24] [--seed 42]");
     Console.Error.WriteLine("       LocalRqa.Bench st-export [OUTDIR] [FIXTURES] [DATA]   (files for bench/device/check_sentence_transformers.py)");
     return 2;
 }

@@ -6,7 +6,7 @@ namespace LocalRqa.Data;
 /// <summary>
 /// Reads LocalRQA's question files (`train_w_q.jsonl`, `eval_w_qa.jsonl`, ...): one JSON object per line with
 /// either `questions` (a list: one example per question, as LocalRQA flattens it) or `question`, plus
-/// `gold_docs` and optionally `hard_neg_docs`, `gold_answer` and `chat_history`. A `.json` file holding a list
+/// `gold_docs` and optionally `hard_neg_docs`, `gold_answer`, `answers` (a list of strings) and `chat_history`. A `.json` file holding a list
 /// of such objects is read too.
 /// </summary>
 public static class RetrievalDataReader
@@ -56,6 +56,7 @@ public static class RetrievalDataReader
         if (gold.Count == 0) throw new RqaException($"{where}: 'gold_docs' is empty");
         var negatives = Documents(obj, "hard_neg_docs", where) ?? [];
         var answer = OptionalString(obj, "gold_answer", where);
+        var answers = OptionalStrings(obj, "answers", where);
         var history = obj.TryGetProperty("chat_history", out var h) && h.ValueKind != JsonValueKind.Null ? JsonNode.Parse(h.GetRawText()) : null;
 
         List<string?> questions;
@@ -70,13 +71,22 @@ public static class RetrievalDataReader
 
         // Empty questions are kept, as LocalRQA keeps them (the Faire training file has one), so question counts
         // and metrics stay comparable; they simply retrieve poorly.
-        foreach (var question in questions) yield return new RetrievalExample(question!, gold, negatives, answer, history, line);
+        foreach (var question in questions) yield return new RetrievalExample(question!, gold, negatives, answer, history, line, answers);
     }
 
     static string? OptionalString(JsonElement obj, string field, string where) =>
         !obj.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
         : throw new RqaException($"{where}: field '{field}' must be a string");
+
+    static IReadOnlyList<string>? OptionalStrings(JsonElement obj, string field, string where)
+    {
+        if (!obj.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null) return null;
+        if (list.ValueKind != JsonValueKind.Array) throw new RqaException($"{where}: field '{field}' must be a list of strings");
+        return list.EnumerateArray().Select((v, i) => v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new RqaException($"{where}: field '{field}[{i}]' must be a string")).ToList();
+    }
 
     static IReadOnlyList<Document>? Documents(JsonElement obj, string field, string where)
     {
