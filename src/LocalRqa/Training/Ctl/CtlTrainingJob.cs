@@ -274,12 +274,5 @@ public static class CtlTrainingJob
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
         });
-        if (baseline != null && final != null)
-        {
-            log.WriteLine("eval: base model -> trained model");
-            foreach (var key in new[] { "eval_retr/document_recall/recall1", "eval_retr/document_recall/recall4", "eval_retr/ranking/mrr@10", "eval_retr/ranking/ndcg@10" })
-                if (baseline.TryGetValue(key, out var before) && final.TryGetValue(key, out var after))
-                    log.WriteLine($"  {key,-40} {before:F3} -> {after:F3} ({after - before:+0.000;-0.000;0.000})");
-        }
     }
 }
