@@ -45,6 +45,28 @@ public sealed class TrainerState
 
     public void Save(string path) => JsonFile.Write(path, ToJson());
 
+    /// <summary>Evaluations in the log history (entries with `{prefix}_retr/` metrics), in order.</summary>
+    public IReadOnlyList<Dictionary<string, double>> Evaluations(string prefix = "eval") =>
+        LogHistory.Where(e => e.Keys.Any(k => k.StartsWith($"{prefix}_retr/", StringComparison.Ordinal))).ToList();
+
+    /// <summary>The evaluation of the base model (step 0), if there was one.</summary>
+    public Dictionary<string, double>? BaseEvaluation(string prefix = "eval") =>
+        Evaluations(prefix).FirstOrDefault(e => e.TryGetValue("step", out var step) && step == 0);
+
+    /// <summary>
+    /// The evaluation of the model that was saved: the one at the best checkpoint's step (found by its folder name,
+    /// not by its metric, which later evaluations may tie), else the last one after step 0.
+    /// </summary>
+    public Dictionary<string, double>? SavedModelEvaluation(string prefix = "eval")
+    {
+        var trained = Evaluations(prefix).Where(e => e.TryGetValue("step", out var step) && step > 0).ToList();
+        var name = BestModelCheckpoint is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(BestModelCheckpoint));
+        if (name is not null && name.StartsWith(TrainingCheckpoints.Prefix, StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(TrainingCheckpoints.Prefix.Length), out var bestStep))
+            return trained.LastOrDefault(e => e["step"] == bestStep) ?? trained.LastOrDefault();
+        return trained.LastOrDefault();
+    }
+
     public static TrainerState Load(string path)
     {
         var json = JsonFile.ReadObject(path);

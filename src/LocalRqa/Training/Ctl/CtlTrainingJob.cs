@@ -242,12 +242,8 @@ public static class CtlTrainingJob
     static void WriteReports(TrainingArguments args, CtlArguments ctl, TrainerState state, int trainCount, int? evalCount, int? documentCount,
         SentenceEncoder encoder, RunLog log)
     {
-        var evals = state.LogHistory.Where(e => e.Keys.Any(k => k.StartsWith("eval_retr/", StringComparison.Ordinal))).ToList();
-        var baseline = evals.FirstOrDefault(e => e["step"] == 0);
-        var final = evals.LastOrDefault(e => e["step"] > 0);
-        var kept = state.BestModelCheckpoint is not null
-            ? evals.LastOrDefault(x => x.TryGetValue(args.MetricForBestModel, out var v) && v == state.BestMetric && x["step"] > 0) ?? final
-            : final;
+        var baseline = state.BaseEvaluation();
+        var kept = state.SavedModelEvaluation();
         if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}") is { } table)
             log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model:\n{table}");
         var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
