@@ -10,13 +10,13 @@ namespace LocalRqa.Modeling.T5;
 public sealed class T5LayerCrossAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     readonly T5Attention EncDecAttention;
-    readonly T5LayerNorm layer_norm;
+    readonly RmsNorm layer_norm;
     readonly Dropout dropout;
 
     public T5LayerCrossAttention(T5Config config) : base(nameof(T5LayerCrossAttention))
     {
         EncDecAttention = new T5Attention(config, hasRelativeAttentionBias: false, bidirectional: true);
-        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        layer_norm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
         dropout = nn.Dropout(config.DropoutRate);
         RegisterComponents();
     }

@@ -7,13 +7,13 @@ namespace LocalRqa.Modeling.T5;
 public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
 {
     readonly nn.Module<Tensor, Tensor> DenseReluDense;
-    readonly T5LayerNorm layer_norm;
+    readonly RmsNorm layer_norm;
     readonly Dropout dropout;
 
     public T5LayerFF(T5Config config) : base(nameof(T5LayerFF))
     {
         DenseReluDense = config.IsGatedAct ? new T5DenseGatedActDense(config) : new T5DenseActDense(config);
-        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        layer_norm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
         dropout = nn.Dropout(config.DropoutRate);
         RegisterComponents();
     }

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.T5;
 public sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly T5Attention SelfAttention;
-    readonly T5LayerNorm layer_norm;
+    readonly RmsNorm layer_norm;
     readonly Dropout dropout;
 
     public T5Attention Attention => SelfAttention;
@@ -15,7 +15,7 @@ public sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     public T5LayerSelfAttention(T5Config config, bool hasRelativeAttentionBias, bool bidirectional) : base(nameof(T5LayerSelfAttention))
     {
         SelfAttention = new T5Attention(config, hasRelativeAttentionBias, bidirectional);
-        layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        layer_norm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
         dropout = nn.Dropout(config.DropoutRate);
         RegisterComponents();
     }

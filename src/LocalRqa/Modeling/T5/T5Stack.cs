@@ -11,7 +11,7 @@ namespace LocalRqa.Modeling.T5;
 public sealed class T5Stack : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly ModuleList<T5Block> block;
-    readonly T5LayerNorm final_layer_norm;
+    readonly RmsNorm final_layer_norm;
     readonly Dropout dropout;
 
     public bool IsDecoder { get; }
@@ -21,7 +21,7 @@ public sealed class T5Stack : nn.Module<Tensor, Tensor, Tensor>
         IsDecoder = isDecoder;
         var count = isDecoder ? config.NumDecoderLayers : config.NumLayers;
         block = nn.ModuleList(Enumerable.Range(0, count).Select(i => new T5Block(config, isDecoder, hasRelativeAttentionBias: i == 0)).ToArray());
-        final_layer_norm = new T5LayerNorm(config.DModel, config.LayerNormEpsilon);
+        final_layer_norm = new RmsNorm(config.DModel, config.LayerNormEpsilon);
         dropout = nn.Dropout(config.DropoutRate);
         RegisterComponents();
     }

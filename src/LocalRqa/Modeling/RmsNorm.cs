@@ -1,11 +1,12 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LocalRqa.Modeling.CausalLm;
+namespace LocalRqa.Modeling;
 
 /// <summary>
-/// y = weight · x / sqrt(mean(x²) + eps) (Zhang &amp; Sennrich 2019). The statistics are computed in float32
-/// and the normalised values cast back before the weight multiplies them, as Llama's reference does.
+/// y = weight · x / sqrt(mean(x²) + eps) (Zhang &amp; Sennrich 2019): no mean subtraction, no bias; T5's layer norm
+/// and Llama's alike. The statistics are computed in float32 and the normalised values cast back before the weight
+/// multiplies them, so half-precision weights do not lose them.
 /// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
