@@ -60,9 +60,12 @@ public sealed class TrainDcaCommandTests : IDisposable
 
         // --with_score True on the scored file reuses the reader scores: no reader is loaded (a bad reader path proves it).
         var again = Train(Path.Combine(work, "again"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none",
-            "--with_score", "True", "--reader_model_path", Path.Combine(work, "no-reader"));
+            "--with_score", "True", "--reader_model_path", Path.Combine(work, "no-reader"), "--text_maxlength", "96");
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.Contains("reading reader scores from", File.ReadAllText(Path.Combine(work, "again", "train.log")));
+        var againLog = File.ReadAllText(Path.Combine(work, "again", "train.log"));
+        Assert.Contains("reading reader scores from", againLog);
+        // bert-tiny has 64 positions: the retriever reads 64 tokens, whatever the reader's --text_maxlength.
+        Assert.Contains("the retriever reads 64 tokens per text", againLog);
         // --with_score False with the finished _wscore file beside the input reuses it too.
         var reuse = Train(Path.Combine(work, "reuse"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none",
             "--reader_model_path", Path.Combine(work, "no-reader"));

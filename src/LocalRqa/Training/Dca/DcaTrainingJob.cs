@@ -83,7 +83,12 @@ public static class DcaTrainingJob
         log.WriteLine($"Model {args.ModelNameOrPath} ({folder}): {(dca.ExtractCls ? "first token" : "mean")} embeddings, " +
                       $"projection {(encoder.Projection is { } p ? $"{p.InputDimension} → {p.OutputDimension}" : "none")}, text_maxlength {dca.TextMaxlength}");
 
-        var objective = new DcaObjective(encoder, train, args.PerDeviceTrainBatchSize, args.Seed, dca, log);
+        // --text_maxlength is the reader's limit too; the retriever cannot take more tokens than it has positions.
+        var retrieverLength = Math.Min(dca.TextMaxlength, encoder.Model.Config.MaxPositionEmbeddings);
+        if (retrieverLength < dca.TextMaxlength)
+            log.WriteLine($"warning: --text_maxlength {dca.TextMaxlength} exceeds the retriever's max_position_embeddings " +
+                          $"({encoder.Model.Config.MaxPositionEmbeddings}); the retriever reads {retrieverLength} tokens per text, the reader {dca.TextMaxlength}");
+        var objective = new DcaObjective(encoder, train, args.PerDeviceTrainBatchSize, args.Seed, dca with { TextMaxlength = retrieverLength }, log);
         Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate = null;
         if (documents != null && eval != null)
         {
