@@ -2,6 +2,7 @@ using System.CommandLine;
 using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
+using LocalRqa.Training.Dca;
 
 namespace LocalRqa.Cli.Commands;
 
@@ -17,6 +18,12 @@ public static class TrainCommand
     public static string CtlHelp() =>
         "Usage: rqa train ctl [--flag value ...] | rqa train ctl ARGS.json\n\n" + ArgumentHelp.Text(CtlSchemas);
 
+    public static readonly IReadOnlyList<ArgumentSchema> DcaSchemas = [TrainingArguments.Schema, DcaArguments.Schema];
+
+    /// <summary>`rqa train dca --help`.</summary>
+    public static string DcaHelp() =>
+        "Usage: rqa train dca [--flag value ...] | rqa train dca ARGS.json\n\n" + ArgumentHelp.Text(DcaSchemas);
+
     /// <summary>"loss 0.412, recall4 0.753 @ step 18": the live line's view of how training goes.</summary>
     static string StepDetails(LocalRqa.Training.Trainer trainer, double loss)
     {
@@ -29,41 +36,52 @@ public static class TrainCommand
 
     public static Command Create()
     {
-        var train = new Command("train", "Fine-tune a retriever (ctl; dca and rpg follow).");
+        var train = new Command("train", "Fine-tune a retriever (ctl, dca; rpg follows).");
         var ctl = new Command("ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL). `rqa train ctl --help` lists the flags.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        ctl.SetAction(result =>
-        {
-            var tokens = result.UnmatchedTokens;
-            var schemas = CtlSchemas.ToArray();
-            var arguments = tokens.Count == 1 && tokens[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-                ? ArgumentParser.ParseJsonFile(tokens[0], schemas)
-                : ArgumentParser.Parse(tokens, schemas);
-            using var log = new RunLog(Console.Error);
-            ConsoleProgress? steps = null;
-            CtlTrainingJob.Run(arguments, log, trainer =>
-                {
-                    // Ctrl-C: finish the step, save a checkpoint, stop; a second Ctrl-C kills as usual.
-                    Console.CancelKeyPress += (_, e) =>
-                    {
-                        e.Cancel = true;
-                        log.WriteLine("stopping after this step (a checkpoint will be saved); press Ctrl-C again to abort");
-                        trainer.RequestStop();
-                    };
-                    var lastLoss = double.NaN;
-                    trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
-                    {
-                        lastLoss = p.Loss;
-                        steps ??= new ConsoleProgress("step", Console.Error, p.Total) { Details = () => StepDetails(trainer, lastLoss) };
-                        steps.Report(p.Step);
-                    });
-                },
-                (label, total) => new ConsoleProgress(label, Console.Error, total));
-            return 0;
-        });
+        ctl.SetAction(result => RunJob(result.UnmatchedTokens, CtlSchemas, CtlTrainingJob.Run));
         train.Subcommands.Add(ctl);
+        var dca = new Command("dca", "Distil a FiD T5 reader's cross-attention into the retriever (LocalRQA's DCA). `rqa train dca --help` lists the flags.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        dca.SetAction(result => RunJob(result.UnmatchedTokens, DcaSchemas, DcaTrainingJob.Run));
+        train.Subcommands.Add(dca);
         return train;
+    }
+
+    delegate LocalRqa.Training.TrainerState TrainingJob(ArgumentSet arguments, RunLog log, Action<LocalRqa.Training.Trainer>? onTrainerCreated,
+        Func<string, int, IProgress<int>>? startProgress, Func<string, string>? resolveModel);
+
+    /// <summary>Parses the HF-style flags (or one JSON file) and runs a trainer with Ctrl-C handling and a live progress line.</summary>
+    static int RunJob(IReadOnlyList<string> tokens, IReadOnlyList<ArgumentSchema> schemaList, TrainingJob job)
+    {
+        var schemas = schemaList.ToArray();
+        var arguments = tokens.Count == 1 && tokens[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? ArgumentParser.ParseJsonFile(tokens[0], schemas)
+            : ArgumentParser.Parse(tokens, schemas);
+        using var log = new RunLog(Console.Error);
+        ConsoleProgress? steps = null;
+        job(arguments, log, trainer =>
+            {
+                // Ctrl-C: finish the step, save a checkpoint, stop; a second Ctrl-C kills as usual.
+                Console.CancelKeyPress += (_, e) =>
+                {
+                    e.Cancel = true;
+                    log.WriteLine("stopping after this step (a checkpoint will be saved); press Ctrl-C again to abort");
+                    trainer.RequestStop();
+                };
+                var lastLoss = double.NaN;
+                trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
+                {
+                    lastLoss = p.Loss;
+                    steps ??= new ConsoleProgress("step", Console.Error, p.Total) { Details = () => StepDetails(trainer, lastLoss) };
+                    steps.Report(p.Step);
+                });
+            },
+            (label, total) => new ConsoleProgress(label, Console.Error, total), null);
+        return 0;
     }
 }

@@ -81,6 +81,13 @@ public sealed class SentenceEncoder : IDisposable
     public IEnumerable<TorchSharp.Modules.Parameter> Parameters() =>
         Projection is null ? Model.parameters() : Model.parameters().Concat(Projection.parameters());
 
+    /// <summary>
+    /// The trained modules with the prefixes their parameter names carry in optimizer state: the network unprefixed
+    /// (HF's names), the projection under <c>projection.</c>.
+    /// </summary>
+    public IReadOnlyList<(string Prefix, nn.Module Module)> TrainableModules() =>
+        Projection is null ? [("", Model)] : [("", Model), (TokenProjection.Folder + ".", Projection)];
+
     /// <summary>Switches the network and the projection between training and eval mode together.</summary>
     public void Train(bool training)
     {

@@ -44,7 +44,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         if (totalSteps < 1) throw new RqaException("nothing to train: max_steps and num_train_epochs give no steps");
         var schedule = new LearningRateSchedule(settings.Schedule,
             LearningRateSchedule.ComputeWarmupSteps(totalSteps, settings.WarmupSteps, settings.WarmupRatio), totalSteps);
-        using var optimizer = AdamWOptimizer.Create(encoder.Model, new AdamWSettings(settings.LearningRate, settings.WeightDecay));
+        using var optimizer = AdamWOptimizer.Create(encoder.TrainableModules(), new AdamWSettings(settings.LearningRate, settings.WeightDecay));
         var checkpoints = new TrainingCheckpoints(settings.OutputDir);
         State.MaxSteps = totalSteps;
         State.LoggingSteps = settings.LoggingSteps;
@@ -75,14 +75,14 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
             double loss = 0, gradNorm;
             using (var scope = NewDisposeScope())
             {
-                encoder.Model.train();
+                encoder.Train(true);
                 optimizer.ZeroGrad();
                 for (var micro = 0; micro < accumulation; micro++) loss += objective.AccumulateGradients(1.0 / accumulation);
                 loss /= accumulation;
                 if (!double.IsFinite(loss))
                     throw new RqaException($"the loss became {loss} at step {step + 1}; stopping (the last good checkpoint is kept" +
                                            (checkpoints.Latest() is { } last ? $": {last})" : ")") + "; try a lower --learning_rate");
-                gradNorm = settings.MaxGradNorm > 0 ? GradientClipping.ClipGradNorm(encoder.Model.parameters(), settings.MaxGradNorm) : double.NaN;
+                gradNorm = settings.MaxGradNorm > 0 ? GradientClipping.ClipGradNorm(encoder.Parameters(), settings.MaxGradNorm) : double.NaN;
                 optimizer.SetLearningRate(schedule.LearningRate(settings.LearningRate, step));
                 optimizer.Step();
             }
@@ -188,7 +188,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
     {
         if (!Directory.Exists(checkpoint)) throw new RqaException($"--resume_from_checkpoint {checkpoint}: no such checkpoint folder");
         var saved = TrainerState.Load(Path.Combine(checkpoint, TrainerState.FileName));
-        StateDictLoader.Load(objective.Encoder.Model, CheckpointFolder.Open(checkpoint), BertModel.CheckpointName);
+        objective.Encoder.LoadWeights(checkpoint);
         OptimizerCheckpoint.Load(checkpoint, optimizer);
         TrainingCheckpoints.RestoreRandomState(checkpoint);
         objective.RestoreState(TrainingCheckpoints.ReadObjectiveState(checkpoint));
@@ -207,7 +207,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         var encoder = objective.Encoder;
         if (State.BestModelCheckpoint is { } best && Directory.Exists(best))
         {
-            StateDictLoader.Load(encoder.Model, CheckpointFolder.Open(best), BertModel.CheckpointName);
+            encoder.LoadWeights(best);
             log.WriteLine($"best model: {best} ({settings.MetricForBestModel} = {State.BestMetric:F4})");
         }
         var staging = Path.Combine(settings.OutputDir, $".model-{Environment.ProcessId}");

@@ -1,3 +1,4 @@
+using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Optimization;
 
 namespace LocalRqa.Training;
@@ -31,4 +32,40 @@ public sealed record TrainerSettings
     public string? ReportJsonlPath { get; init; }
     /// <summary>`--report_to tensorboard`: scalars written as TensorBoard event files in this folder.</summary>
     public string? TensorBoardDir { get; init; }
+
+    /// <summary>The loop's settings from the shared training flags; an epoch is <paramref name="batchesPerEpoch"/> steps.</summary>
+    public static TrainerSettings FromArguments(TrainingArguments args, int batchesPerEpoch, bool evaluateAtStart) => new()
+    {
+        OutputDir = args.OutputDir,
+        LearningRate = args.LearningRate,
+        WeightDecay = args.WeightDecay,
+        MaxSteps = args.MaxSteps,
+        NumTrainEpochs = args.NumTrainEpochs,
+        WarmupRatio = args.WarmupRatio,
+        WarmupSteps = args.WarmupSteps,
+        Schedule = args.LrSchedulerType,
+        LoggingSteps = args.LoggingSteps,
+        EvalSteps = args.EvaluationStrategy switch
+        {
+            IntervalStrategy.Steps => args.EvalSteps,
+            IntervalStrategy.Epoch => batchesPerEpoch,
+            _ => 0,
+        },
+        SaveSteps = args.SaveStrategy switch
+        {
+            IntervalStrategy.Steps => args.SaveSteps,
+            IntervalStrategy.Epoch => batchesPerEpoch,
+            _ => 0,
+        },
+        SaveTotalLimit = args.SaveTotalLimit ?? int.MaxValue,
+        Seed = args.Seed,
+        GradientAccumulationSteps = args.GradientAccumulationSteps,
+        MaxGradNorm = args.MaxGradNorm,
+        MetricForBestModel = args.MetricForBestModel,
+        GreaterIsBetter = args.GreaterIsBetter,
+        EvaluateAtStart = evaluateAtStart,
+        ResumeFromCheckpoint = args.ResumeFromCheckpoint,
+        ReportJsonlPath = args.ReportTo == ReportTarget.Jsonl ? Path.Combine(args.LoggingDir ?? args.OutputDir, "log_history.jsonl") : null,
+        TensorBoardDir = args.ReportTo == ReportTarget.Tensorboard ? args.LoggingDir ?? Path.Combine(args.OutputDir, "runs") : null,
+    };
 }

@@ -34,11 +34,14 @@ public sealed class CtlDataLoader
     public CtlLoaderState Start => CtlLoaderState.Start(Seed);
 
     /// <summary>The order in which epoch <paramref name="epoch"/> serves the examples (indices into the training set).</summary>
-    public int[] Permutation(int epoch)
+    public int[] Permutation(int epoch) => Shuffle(Count, Seed, epoch);
+
+    /// <summary>Epoch <paramref name="epoch"/>'s order of <paramref name="count"/> items; other trainers (DCA) share it.</summary>
+    public static int[] Shuffle(int count, int seed, int epoch)
     {
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "epochs count from 0");
-        var order = Enumerable.Range(0, Count).ToArray();
-        var random = new Random(CtlSeeds.Derive(Seed, CtlSeeds.Shuffle, epoch));
+        var order = Enumerable.Range(0, count).ToArray();
+        var random = new Random(CtlSeeds.Derive(seed, CtlSeeds.Shuffle, epoch));
         for (var i = order.Length - 1; i > 0; i--)
         {
             var j = random.Next(i + 1);

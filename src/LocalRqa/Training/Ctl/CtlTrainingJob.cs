@@ -24,7 +24,7 @@ public static class CtlTrainingJob
         var args = arguments.Get<TrainingArguments>();
         var ctl = arguments.Get<CtlArguments>();
         var output = args.OutputDir;
-        PrepareOutputDir(args);
+        TrainingOutputDir.Prepare(args);
         arguments.WriteAllArgs(output);
         log.AttachFile(Path.Combine(output, "train.log"));
         foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
@@ -80,40 +80,7 @@ public static class CtlTrainingJob
                 return new RetrieverEvaluator(eval, documents, options).Evaluate(retriever, "eval", log);
             };
         }
-        var settings = new TrainerSettings
-        {
-            OutputDir = output,
-            LearningRate = args.LearningRate,
-            WeightDecay = args.WeightDecay,
-            MaxSteps = args.MaxSteps,
-            NumTrainEpochs = args.NumTrainEpochs,
-            WarmupRatio = args.WarmupRatio,
-            WarmupSteps = args.WarmupSteps,
-            Schedule = args.LrSchedulerType,
-            LoggingSteps = args.LoggingSteps,
-            EvalSteps = args.EvaluationStrategy switch
-            {
-                IntervalStrategy.Steps => args.EvalSteps,
-                IntervalStrategy.Epoch => objective.BatchesPerEpoch,
-                _ => 0,
-            },
-            SaveSteps = args.SaveStrategy switch
-            {
-                IntervalStrategy.Steps => args.SaveSteps,
-                IntervalStrategy.Epoch => objective.BatchesPerEpoch,
-                _ => 0,
-            },
-            SaveTotalLimit = args.SaveTotalLimit ?? int.MaxValue,
-            Seed = args.Seed,
-            GradientAccumulationSteps = args.GradientAccumulationSteps,
-            MaxGradNorm = args.MaxGradNorm,
-            MetricForBestModel = args.MetricForBestModel,
-            GreaterIsBetter = args.GreaterIsBetter,
-            EvaluateAtStart = evaluate != null,
-            ResumeFromCheckpoint = args.ResumeFromCheckpoint,
-            ReportJsonlPath = args.ReportTo == ReportTarget.Jsonl ? Path.Combine(args.LoggingDir ?? output, "log_history.jsonl") : null,
-            TensorBoardDir = args.ReportTo == ReportTarget.Tensorboard ? args.LoggingDir ?? Path.Combine(output, "runs") : null,
-        };
+        var settings = TrainerSettings.FromArguments(args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null);
         if (args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         var trainer = new Trainer(settings, objective, evaluate, log);
         onTrainerCreated?.Invoke(trainer);
@@ -224,20 +191,6 @@ public static class CtlTrainingJob
         length <= encoder.Model.Config.MaxPositionEmbeddings
             ? length
             : throw new RqaException($"{flag} {length} exceeds the model's max_position_embeddings ({encoder.Model.Config.MaxPositionEmbeddings})");
-
-    static void PrepareOutputDir(TrainingArguments args)
-    {
-        var output = args.OutputDir;
-        if (File.Exists(output)) throw new RqaException($"--output_dir {output} is a file, not a folder");
-        if (Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !args.OverwriteOutputDir && args.ResumeFromCheckpoint is null)
-            throw new RqaException($"--output_dir {output} already holds a run; pass --overwrite_output_dir to replace it or --resume_from_checkpoint to continue it");
-        if (args.OverwriteOutputDir && args.ResumeFromCheckpoint is null && Directory.Exists(output))
-            foreach (var entry in Directory.EnumerateFileSystemEntries(output))
-                if (Directory.Exists(entry)) Directory.Delete(entry, true); else File.Delete(entry);
-        Directory.CreateDirectory(output);
-        // Staging folders of a save that was killed hold nothing anyone needs.
-        foreach (var stale in Directory.GetDirectories(output, TrainingCheckpoints.Prefix + "*.tmp-*")) Directory.Delete(stale, true);
-    }
 
     static void WriteReports(TrainingArguments args, CtlArguments ctl, TrainerState state, int trainCount, int? evalCount, int? documentCount,
         SentenceEncoder encoder, RunLog log)

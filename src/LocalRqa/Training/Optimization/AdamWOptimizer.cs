@@ -31,14 +31,21 @@ public sealed class AdamWOptimizer : IDisposable
         Settings = settings;
     }
 
-    public static AdamWOptimizer Create(nn.Module model, AdamWSettings settings)
+    public static AdamWOptimizer Create(nn.Module model, AdamWSettings settings) => Create([("", model)], settings);
+
+    /// <summary>
+    /// One optimizer over several modules (an encoder and its DCA projection), each parameter named with its module's
+    /// prefix so that optimizer state files stay keyed by unique names; the first module usually has prefix "".
+    /// </summary>
+    public static AdamWOptimizer Create(IReadOnlyList<(string Prefix, nn.Module Module)> modules, AdamWSettings settings)
     {
         settings.Validate();
-        var trainable = model.named_parameters().Where(np => np.parameter.requires_grad).ToList();
+        var trainable = modules.SelectMany(m => m.Module.named_parameters().Select(np => (name: m.Prefix + np.name, np.parameter)))
+            .Where(np => np.parameter.requires_grad).ToList();
         var duplicate = trainable.GroupBy(np => np.parameter.Handle).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new RqaException($"parameter '{duplicate.First().name}' is shared under several names; tied weights are not supported");
-        var decayed = DecayParameters.Names(model);
+        var decayed = modules.SelectMany(m => DecayParameters.Names(m.Module).Select(name => m.Prefix + name)).ToHashSet(StringComparer.Ordinal);
         var withDecay = trainable.Where(np => decayed.Contains(np.name)).ToList();
         var withoutDecay = trainable.Where(np => !decayed.Contains(np.name)).ToList();
         var groups = new[] { Group(withDecay, settings, settings.WeightDecay), Group(withoutDecay, settings, 0.0) };

@@ -58,6 +58,11 @@ public static class ModelCard
         var prompt = info.HasPrompts ? " --prompt query" : "";
         md.AppendLine($"rqa encode --model_name_or_path {Shell(info.ModelName)} --input questions.jsonl --output questions.emb.jsonl{prompt}");
         md.AppendLine("```").AppendLine();
+        if (info.SentenceTransformersCaveat is { } caveat)
+        {
+            md.AppendLine($"**sentence-transformers:** {caveat}").AppendLine();
+            return;
+        }
         md.AppendLine("With [sentence-transformers](https://www.sbert.net) in Python:").AppendLine();
         md.AppendLine("```python");
         md.AppendLine("from sentence_transformers import SentenceTransformer").AppendLine();

@@ -29,6 +29,12 @@ public sealed record ModelCardInfo
     /// <summary>Whether the model has "query"/"passage" prompts (config_sentence_transformers.json), for the usage snippets.</summary>
     public bool HasPrompts { get; init; }
 
+    /// <summary>
+    /// Why Python's sentence-transformers cannot load the model as trained (e.g. a DCA token projection); the card then
+    /// says so instead of showing a sentence-transformers snippet. Null when it can.
+    /// </summary>
+    public string? SentenceTransformersCaveat { get; init; }
+
     /// <summary>Tags added to the defaults (sentence-transformers, sentence-similarity, feature-extraction, dense-retrieval, rqa).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
