@@ -193,35 +193,11 @@ public static class CtlTrainingJob
             : throw new RqaException($"{flag} {length} exceeds the model's max_position_embeddings ({encoder.Model.Config.MaxPositionEmbeddings})");
 
     static void WriteReports(TrainingArguments args, CtlArguments ctl, TrainerState state, int trainCount, int? evalCount, int? documentCount,
-        SentenceEncoder encoder, RunLog log)
-    {
-        var baseline = state.BaseEvaluation();
-        var kept = state.SavedModelEvaluation();
-        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}") is { } table)
-            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model:\n{table}");
-        var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
-        if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
-        var data = new List<ModelCardDataset> { new("train", args.TrainFile!, trainCount, "questions") };
-        if (evalCount is { } e) data.Add(new ModelCardDataset("eval", args.EvalFile!, e, "questions"));
-        if (documentCount is { } d) data.Add(new ModelCardDataset("documents", args.FullDatasetFilePath!, d, "passages"));
-        ModelCard.Write(Path.Combine(args.OutputDir, ModelCard.FileName), new ModelCardInfo
+        SentenceEncoder encoder, RunLog log) =>
+        TrainingReport.Write(args, state, "CTL (in-batch contrastive learning with hard negatives)", new Dictionary<string, object?>
         {
-            ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.OutputDir))),
-            Algorithm = "CTL (in-batch contrastive learning with hard negatives)",
-            BaseModel = args.ModelNameOrPath,
-            Data = data,
-            Arguments = new Dictionary<string, object?>
-            {
-                ["learning_rate"] = args.LearningRate, ["per_device_train_batch_size"] = args.PerDeviceTrainBatchSize,
-                ["max_steps"] = state.MaxSteps, ["lr_scheduler_type"] = args.LrSchedulerType.ToString().ToLowerInvariant(),
-                ["warmup_ratio"] = args.WarmupRatio, ["hard_neg_ratio"] = ctl.HardNegRatio, ["temperature"] = ctl.Temperature,
-                ["similarity"] = ctl.Similarity.ToString().ToLowerInvariant(), ["pooling_type"] = args.PoolingType.Name(),
-                ["mask_false_negatives"] = ctl.MaskFalseNegatives, ["grad_cache_chunk_size"] = ctl.GradCacheChunkSize, ["seed"] = args.Seed,
-            },
-            BaseMetrics = baseline?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
-            FinalMetrics = kept?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
-            Charts = charts.Files.Select(Path.GetFileName).ToList()!,
-            HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
-        });
-    }
+            ["hard_neg_ratio"] = ctl.HardNegRatio, ["temperature"] = ctl.Temperature, ["similarity"] = ctl.Similarity.ToString().ToLowerInvariant(),
+            ["mask_false_negatives"] = ctl.MaskFalseNegatives, ["grad_cache_chunk_size"] = ctl.GradCacheChunkSize,
+            ["mine_hard_negatives"] = ctl.MineHardNegatives.ToString().ToLowerInvariant(),
+        }, trainCount, evalCount, documentCount, encoder, log);
 }

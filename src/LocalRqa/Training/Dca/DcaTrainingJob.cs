@@ -174,44 +174,14 @@ public static class DcaTrainingJob
     }
 
     static void WriteReports(TrainingArguments args, DcaArguments dca, TrainerState state, int trainCount, int? evalCount, int? documentCount,
-        SentenceEncoder encoder, RunLog log)
-    {
-        var evals = state.LogHistory.Where(e => e.Keys.Any(k => k.StartsWith("eval_retr/", StringComparison.Ordinal))).ToList();
-        var baseline = evals.FirstOrDefault(e => e["step"] == 0);
-        var final = evals.LastOrDefault(e => e["step"] > 0);
-        var kept = state.BestModelCheckpoint is not null
-            ? evals.LastOrDefault(x => x.TryGetValue(args.MetricForBestModel, out var v) && v == state.BestMetric && x["step"] > 0) ?? final
-            : final;
-        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}") is { } table)
-            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model:\n{table}");
-        var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
-        if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
-        var data = new List<ModelCardDataset> { new("train", args.TrainFile!, trainCount, "questions") };
-        if (evalCount is { } e) data.Add(new ModelCardDataset("eval", args.EvalFile!, e, "questions"));
-        if (documentCount is { } d) data.Add(new ModelCardDataset("documents", args.FullDatasetFilePath!, d, "passages"));
-        ModelCard.Write(Path.Combine(args.OutputDir, ModelCard.FileName), new ModelCardInfo
+        SentenceEncoder encoder, RunLog log) =>
+        TrainingReport.Write(args, state, "DCA (distillation of a FiD reader's cross-attention, Izacard & Grave 2021)", new Dictionary<string, object?>
         {
-            ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.OutputDir))),
-            Algorithm = "DCA (distillation of a FiD reader's cross-attention, Izacard & Grave 2021)",
-            BaseModel = args.ModelNameOrPath,
-            Data = data,
-            Arguments = new Dictionary<string, object?>
-            {
-                ["reader_model_path"] = dca.ReaderModelPath, ["reader_temperature"] = dca.ReaderTemperature, ["n_context"] = dca.NContext,
-                ["text_maxlength"] = dca.TextMaxlength, ["projection"] = dca.Projection,
-                ["indexing_dimension"] = encoder.Projection?.OutputDimension, ["extract_cls"] = dca.ExtractCls,
-                ["apply_question_mask"] = dca.ApplyQuestionMask, ["apply_passage_mask"] = dca.ApplyPassageMask,
-                ["learning_rate"] = args.LearningRate, ["per_device_train_batch_size"] = args.PerDeviceTrainBatchSize,
-                ["max_steps"] = state.MaxSteps, ["lr_scheduler_type"] = args.LrSchedulerType.ToString().ToLowerInvariant(),
-                ["warmup_ratio"] = args.WarmupRatio, ["seed"] = args.Seed,
-            },
-            BaseMetrics = baseline?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
-            FinalMetrics = kept?.Where(kv => kv.Key.StartsWith("eval_retr/")).ToDictionary() ?? new Dictionary<string, double>(),
-            Charts = charts.Files.Select(Path.GetFileName).ToList()!,
-            HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
-            SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
-        });
-    }
+            ["reader_model_path"] = dca.ReaderModelPath, ["reader_temperature"] = dca.ReaderTemperature, ["n_context"] = dca.NContext,
+            ["text_maxlength"] = dca.TextMaxlength, ["projection"] = dca.Projection,
+            ["indexing_dimension"] = encoder.Projection?.OutputDimension, ["extract_cls"] = dca.ExtractCls,
+            ["apply_question_mask"] = dca.ApplyQuestionMask, ["apply_passage_mask"] = dca.ApplyPassageMask,
+        }, trainCount, evalCount, documentCount, encoder, log);
 
     sealed class LazyScorer(Func<FidPassageScorer> load) : IPassageScorer
     {

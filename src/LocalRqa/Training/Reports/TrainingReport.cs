@@ -1,0 +1,52 @@
+using LocalRqa.Encoders;
+using LocalRqa.Logging;
+using LocalRqa.Training.Arguments;
+
+namespace LocalRqa.Training.Reports;
+
+/// <summary>
+/// How every trainer's run ends: the gain table (base model against the saved one) in the log, the charts, and the
+/// model card beside the saved model.
+/// </summary>
+public static class TrainingReport
+{
+    /// <param name="algorithm">the model card's one-line name of the training method</param>
+    /// <param name="arguments">the settings the card lists, after the shared ones it adds itself</param>
+    public static void Write(TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
+        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log)
+    {
+        var baseline = state.BaseEvaluation();
+        var kept = state.SavedModelEvaluation();
+        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}") is { } table)
+            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model:\n{table}");
+        var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
+        if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
+
+        var data = new List<ModelCardDataset> { new("train", args.TrainFile!, trainCount, "questions") };
+        if (evalCount is { } e) data.Add(new ModelCardDataset("eval", args.EvalFile!, e, "questions"));
+        if (documentCount is { } d) data.Add(new ModelCardDataset("documents", args.FullDatasetFilePath!, d, "passages"));
+        var listed = new Dictionary<string, object?>
+        {
+            ["learning_rate"] = args.LearningRate, ["per_device_train_batch_size"] = args.PerDeviceTrainBatchSize,
+            ["max_steps"] = state.MaxSteps, ["lr_scheduler_type"] = args.LrSchedulerType.ToString().ToLowerInvariant(),
+            ["warmup_ratio"] = args.WarmupRatio, ["pooling_type"] = args.PoolingType.Name(), ["seed"] = args.Seed,
+        };
+        foreach (var (name, value) in arguments) listed[name] = value;
+        ModelCard.Write(Path.Combine(args.OutputDir, ModelCard.FileName), new ModelCardInfo
+        {
+            ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.OutputDir))),
+            Algorithm = algorithm,
+            BaseModel = args.ModelNameOrPath,
+            Data = data,
+            Arguments = listed,
+            BaseMetrics = Retrieval(baseline),
+            FinalMetrics = Retrieval(kept),
+            Charts = charts.Files.Select(Path.GetFileName).ToList()!,
+            HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
+            SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
+        });
+    }
+
+    static Dictionary<string, double> Retrieval(Dictionary<string, double>? evaluation) =>
+        evaluation?.Where(kv => kv.Key.StartsWith("eval_retr/", StringComparison.Ordinal)).ToDictionary() ?? [];
+}
