@@ -29,7 +29,7 @@ public static class TrainCommand
 
     public static Command Create()
     {
-        var train = new Command("train", "Fine-tune a retriever (ctl; dca and rpg follow).");
+        var train = new Command("train", "Fine-tune a retriever (ctl, rpg; dca follows).");
         var ctl = new Command("ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL). `rqa train ctl --help` lists the flags.")
         {
             TreatUnmatchedTokensAsErrors = false,
@@ -64,6 +64,26 @@ public static class TrainCommand
             return 0;
         });
         train.Subcommands.Add(ctl);
+        train.Subcommands.Add(TrainRpgCommand.Create());
         return train;
+    }
+
+    /// <summary>Ctrl-C stops after the step with a checkpoint; a live line shows the step, loss and last evaluation.</summary>
+    internal static void AttachConsole(LocalRqa.Training.Trainer trainer, RunLog log)
+    {
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            log.WriteLine("stopping after this step (a checkpoint will be saved); press Ctrl-C again to abort");
+            trainer.RequestStop();
+        };
+        ConsoleProgress? steps = null;
+        var lastLoss = double.NaN;
+        trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
+        {
+            lastLoss = p.Loss;
+            steps ??= new ConsoleProgress("step", Console.Error, p.Total) { Details = () => StepDetails(trainer, lastLoss) };
+            steps.Report(p.Step);
+        });
     }
 }

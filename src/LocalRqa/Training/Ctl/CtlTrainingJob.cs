@@ -182,7 +182,7 @@ public static class CtlTrainingJob
     public const string MinedNegativesFile = "train_with_mined_negatives.jsonl";
 
     /// <summary>`--test_file`: the final (best) model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
-    static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)
+    internal static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)
     {
         documents ??= DocumentCollection.Load(args.FullDatasetFilePath ?? throw new RqaException("--test_file needs --full_dataset_file_path"), log);
         var test = RetrievalDataReader.Read(testFile);
@@ -225,7 +225,7 @@ public static class CtlTrainingJob
             ? length
             : throw new RqaException($"{flag} {length} exceeds the model's max_position_embeddings ({encoder.Model.Config.MaxPositionEmbeddings})");
 
-    static void PrepareOutputDir(TrainingArguments args)
+    internal static void PrepareOutputDir(TrainingArguments args)
     {
         var output = args.OutputDir;
         if (File.Exists(output)) throw new RqaException($"--output_dir {output} is a file, not a folder");
