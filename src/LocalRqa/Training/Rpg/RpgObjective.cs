@@ -79,6 +79,8 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
     /// <summary>Full re-embeddings of the database so far (the frozen mode's single embedding included).</summary>
     public int Refreshes { get; private set; }
     public double RefreshSeconds { get; private set; }
+    /// <summary>Time spent getting LM scores (LM forward passes and cache look-ups).</summary>
+    public double LmSeconds { get; private set; }
     public int QuestionsSeen { get; private set; }
     /// <summary>Questions whose gold passage was among the num_docs retrieved before it was put first.</summary>
     public int GoldRetrieved { get; private set; }
@@ -98,6 +100,7 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
         var passesBefore = scorer.LmForwardPasses;
         var hitsBefore = scorer.CacheHits;
         var lm = new float[batch.Count * settings.NumDocs];
+        var lmClock = Stopwatch.StartNew();
         for (var b = 0; b < batch.Count; b++)
         {
             var (placed, wasRetrieved) = GoldFirst.Place(hits[b].Select(h => documents.Documents[h.Index]).ToList(), batch[b].GoldDocs[0], SameDocument);
@@ -105,6 +108,7 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
             passages.Add(placed);
             scorer.Score(batch[b].Question, placed, batch[b].GoldAnswer!).CopyTo(lm, b * settings.NumDocs);
         }
+        LmSeconds += lmClock.Elapsed.TotalSeconds;
         QuestionsSeen += batch.Count;
         GoldRetrieved += found;
 

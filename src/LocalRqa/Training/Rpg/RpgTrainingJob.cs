@@ -90,7 +90,7 @@ public static class RpgTrainingJob
         var state = trainer.Train();
 
         log.WriteLine($"LM scoring: {scorer.LmForwardPasses} LM forward passes ({scorer.ScoredSequences} sequences, {scorer.ScoredTokens} tokens), " +
-                      $"{scorer.CacheHits} cached scores; the cache {cachePath} holds {cache.Count}");
+                      $"{scorer.CacheHits} cached scores, {objective.LmSeconds:F1} s in all; the cache {cachePath} holds {cache.Count}");
         if (objective.QuestionsSeen > 0)
             log.WriteLine($"Index: {objective.Refreshes} full embeddings of the database in {objective.RefreshSeconds:F1} s; the gold passage was already " +
                           $"retrieved for {objective.GoldRetrieved}/{objective.QuestionsSeen} training questions ({(double)objective.GoldRetrieved / objective.QuestionsSeen:F2})");
