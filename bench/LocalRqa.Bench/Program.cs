@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "train-memory" => TrainBenchmark.RunMemoryStep(args[1..]),
     "reader" => ReaderBenchmark.Run(args[1..]),
     "lm-score" => LmScoreBenchmark.Run(args[1..]),
+    "rpg-refresh" => RpgRefreshBenchmark.Run(args[1..]),
     "st-export" => SentenceTransformersExport.Run(args[1..]),
     _ => Usage(),
 };
@@ -22,6 +23,7 @@ static int Usage()
     Console.Error.WriteLine("       LocalRqa.Bench reader [--questions 2] [--passages 10] [--length 200] [--new_tokens 50] [--tiny_repeats 5] [--seed 42]");
     Console.Error.WriteLine("       LocalRqa.Bench lm-score [--questions 2] [--passages 4] [--text_maxlength 256] [--tiny_repeats 3]");
     Console.Error.WriteLine("                               [--qwen_vocab 151936] [--qwen_layers 24] [--seed 42]");
+    Console.Error.WriteLine("       LocalRqa.Bench rpg-refresh [--batch_size 32] [--questions 32] [--num_docs 8] [--text_maxlength 128] [--skip_refresh false]");
     Console.Error.WriteLine("       LocalRqa.Bench st-export [OUTDIR] [FIXTURES] [DATA]   (files for bench/device/check_sentence_transformers.py)");
     return 2;
 }

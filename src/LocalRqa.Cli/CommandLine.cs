@@ -35,6 +35,11 @@ public static class CommandLine
             stdout.WriteLine(TrainCommand.DcaHelp());
             return 0;
         }
+        if (args is ["train", "rpg", ..] && Asks(args, "--help", "-h", "-?"))
+        {
+            stdout.WriteLine(TrainCommand.RpgHelp());
+            return 0;
+        }
         var parsed = Build().Parse(args);
         if (parsed.Errors.Count > 0 && !Asks(args, "--help", "-h", "-?", "--version"))
         {

@@ -3,11 +3,12 @@ using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.Dca;
+using LocalRqa.Training.Rpg;
 
 namespace LocalRqa.Cli.Commands;
 
 /// <summary>
-/// `rqa train ctl ...`: the flags are HuggingFace-style (`--learning_rate 1e-4`, `--do_eval False`, or one JSON
+/// `rqa train ctl|dca|rpg ...`: the flags are HuggingFace-style (`--learning_rate 1e-4`, `--do_eval False`, or one JSON
 /// file) and are parsed by the shared training-argument layer, so this command passes its tokens through.
 /// </summary>
 public static class TrainCommand
@@ -24,6 +25,12 @@ public static class TrainCommand
     public static string DcaHelp() =>
         "Usage: rqa train dca [--flag value ...] | rqa train dca ARGS.json\n\n" + ArgumentHelp.Text(DcaSchemas);
 
+    public static readonly IReadOnlyList<ArgumentSchema> RpgSchemas = [TrainingArguments.Schema, RpgArguments.Schema];
+
+    /// <summary>`rqa train rpg --help`.</summary>
+    public static string RpgHelp() =>
+        "Usage: rqa train rpg [--flag value ...] | rqa train rpg ARGS.json\n\n" + ArgumentHelp.Text(RpgSchemas);
+
     /// <summary>"loss 0.412, recall4 0.753 @ step 18": the live line's view of how training goes.</summary>
     static string StepDetails(LocalRqa.Training.Trainer trainer, double loss)
     {
@@ -36,7 +43,7 @@ public static class TrainCommand
 
     public static Command Create()
     {
-        var train = new Command("train", "Fine-tune a retriever (ctl, dca; rpg follows).");
+        var train = new Command("train", "Fine-tune a retriever (ctl, dca, rpg).");
         var ctl = new Command("ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL). `rqa train ctl --help` lists the flags.")
         {
             TreatUnmatchedTokensAsErrors = false,
@@ -49,6 +56,12 @@ public static class TrainCommand
         };
         dca.SetAction(result => RunJob(result.UnmatchedTokens, DcaSchemas, DcaTrainingJob.Run));
         train.Subcommands.Add(dca);
+        var rpg = new Command("rpg", "Distil a causal LM's likelihood of the answer into the retriever (LocalRQA's RPG / REPLUG). `rqa train rpg --help` lists the flags.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        rpg.SetAction(result => RunJob(result.UnmatchedTokens, RpgSchemas, RpgTrainingJob.Run));
+        train.Subcommands.Add(rpg);
         return train;
     }
 

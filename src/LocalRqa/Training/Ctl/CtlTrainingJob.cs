@@ -149,7 +149,7 @@ public static class CtlTrainingJob
     public const string MinedNegativesFile = "train_with_mined_negatives.jsonl";
 
     /// <summary>`--test_file`: the final (best) model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
-    static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)
+    internal static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)
     {
         documents ??= DocumentCollection.Load(args.FullDatasetFilePath ?? throw new RqaException("--test_file needs --full_dataset_file_path"), log);
         var test = RetrievalDataReader.Read(testFile);
