@@ -19,7 +19,7 @@ static int Usage()
     Console.Error.WriteLine("       LocalRqa.Bench search [--docs 1000000] [--dim 384] [--queries 10000] [--k 10] [--naive_queries 20]");
     Console.Error.WriteLine("       LocalRqa.Bench train [--train PATH] [--batch_size 32] [--hard_negatives 16] [--max_length 256] [--chunk_size 16]");
     Console.Error.WriteLine("                            [--warmup_steps 1] [--steps 3] [--memory_batch 256] [--memory_max_length 512]");
-    Console.Error.WriteLine("                            [--memory_chunk_size 8] [--plain_memory_batch 8] [--seed 42]");
+    Console.Error.WriteLine("                            [--memory_chunk_size 8] [--plain_memory_batch 8] [--attention_dropout P] [--seed 42]");
     Console.Error.WriteLine("       LocalRqa.Bench reader [--questions 2] [--passages 10] [--length 200] [--new_tokens 50] [--tiny_repeats 5] [--seed 42]");
     Console.Error.WriteLine("       LocalRqa.Bench lm-score [--questions 2] [--passages 4] [--text_maxlength 256] [--tiny_repeats 3]");
     Console.Error.WriteLine("                               [--qwen_vocab 151936] [--qwen_layers 24] [--seed 42]");

@@ -36,6 +36,7 @@ public static class TrainBenchmark
         var memoryChunk = options.GetInt("memory_chunk_size", 8);
         var plainMemoryBatch = options.GetInt("plain_memory_batch", 8);
         var seed = options.GetInt("seed", 42);
+        double? attentionDropout = options.Get("attention_dropout", "") is { Length: > 0 } a ? double.Parse(a, System.Globalization.CultureInfo.InvariantCulture) : null;
 
         TorchRuntime.Initialize();
         manual_seed(seed);
@@ -50,9 +51,10 @@ public static class TrainBenchmark
         // 2. Training throughput.
         using var encoder = SentenceEncoder.Load(BuiltInModels.TryGetFolder(Model)!, new EncoderOverrides { MaxLength = maxLength });
         encoder.Model.train();
+        if (attentionDropout is { } p) encoder.Model.SetAttentionDropout(p);
         var flops = TransformerFlops.Of(encoder.Model);
         Console.WriteLine($"{Model}: {flops.Parameters / 1e6:F2} M parameters, {flops.NonEmbeddingParameters / 1e6:F2} M outside the embeddings " +
-                          $"({flops.Layers} layers, hidden {flops.Hidden}); train mode (dropout on)");
+                          $"({flops.Layers} layers, hidden {flops.Hidden}); train mode, attention dropout {attentionDropout?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "as configured (0.1)"}");
         var batches = Batches(encoder, RetrievalDataReader.Read(trainPath), batchSize, hardNegatives, warmUpSteps + steps, seed);
         Console.WriteLine($"CTL batches from {trainPath}: {batchSize} queries + {batches[0].Batch.HardNegatives} hard negatives " +
                           $"(+{batchSize} positives), max_length {maxLength}; {warmUpSteps} warm-up + {steps} measured steps per mode");
@@ -80,9 +82,9 @@ public static class TrainBenchmark
 
         // 3. Memory at 512 tokens, each measurement in a fresh process: what a training run would see, not the
         // leftovers of the throughput steps above. GradCache measured, no GradCache estimated from a small plain step.
-        var plain = MemoryChild(memoryLength, plainMemoryBatch, 0, seed);
+        var plain = MemoryChild(memoryLength, plainMemoryBatch, 0, seed, attentionDropout ?? 0.1);
         var estimate = plain.GrowthMiB * memoryBatch / plainMemoryBatch;
-        var cached = MemoryChild(memoryLength, memoryBatch, memoryChunk, seed);
+        var cached = MemoryChild(memoryLength, memoryBatch, memoryChunk, seed, attentionDropout ?? 0.1);
         Console.WriteLine($"memory, every text {memoryLength} tokens (a Faire passage repeated), {memoryBatch} queries + {memoryBatch} passages per step, " +
                           "each measured in a fresh process (model, AdamW-sized gradients and runtime included):");
         Console.WriteLine($"  plain step {plainMemoryBatch} + {plainMemoryBatch}: peak RSS {plain.PeakMiB:F0} MiB, {plain.GrowthMiB:F0} MiB over the {plain.BaseMiB:F0} MiB before the step ({plain.Seconds:F1} s)");
@@ -100,10 +102,12 @@ public static class TrainBenchmark
         var length = options.GetInt("max_length", 512);
         var batch = options.GetInt("batch", 256);
         var chunk = options.GetInt("chunk_size", 8);
+        var attentionDropout = double.Parse(options.Get("attention_dropout", "0.1"), System.Globalization.CultureInfo.InvariantCulture);
         TorchRuntime.Initialize();
         manual_seed(options.GetInt("seed", 42));
         using var encoder = SentenceEncoder.Load(BuiltInModels.TryGetFolder(Model)!, new EncoderOverrides { MaxLength = length });
         encoder.Model.train();
+        encoder.Model.SetAttentionDropout(attentionDropout);
         var passage = RetrievalDataReader.Read(SharedData.Faire("train_w_q.jsonl"))[0].GoldDocs[0].FmtContent;
         var text = SyntheticText(encoder, passage, length);
         // Gradients exist from here on in a real run; allocate them before the baseline.
@@ -118,13 +122,14 @@ public static class TrainBenchmark
         public double GrowthMiB => PeakMiB - BaseMiB;
     }
 
-    static MemoryResult MemoryChild(int length, int batch, int chunk, int seed)
+    static MemoryResult MemoryChild(int length, int batch, int chunk, int seed, double attentionDropout)
     {
         var self = Environment.ProcessPath!;
         var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
         // `dotnet LocalRqa.Bench.dll` or the apphost: either way the same program.
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(TrainBenchmark).Assembly.Location);
-        foreach (var arg in new[] { "train-memory", "--max_length", $"{length}", "--batch", $"{batch}", "--chunk_size", $"{chunk}", "--seed", $"{seed}" })
+        foreach (var arg in new[] { "train-memory", "--max_length", $"{length}", "--batch", $"{batch}", "--chunk_size", $"{chunk}", "--seed", $"{seed}",
+                     "--attention_dropout", attentionDropout.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(arg);
         using var child = Process.Start(info)!;
         var lastLine = child.StandardOutput.ReadToEnd().Trim().Split('\n')[^1];

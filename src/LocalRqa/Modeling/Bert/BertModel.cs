@@ -25,6 +25,17 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Sets the attention-probability dropout of every layer for training, leaving <see cref="Config"/> (what is saved)
+    /// as it is. With 0, libtorch runs its fused attention kernel in training too, which never stores the [T, T]
+    /// probabilities for the backward pass: faster and far smaller for long texts. Hidden-state dropout stays.
+    /// </summary>
+    public void SetAttentionDropout(double probability)
+    {
+        if (!(probability is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(probability), "attention dropout must be in [0, 1)");
+        foreach (var attention in modules().OfType<BertSelfAttention>()) attention.DropoutProbability = probability;
+    }
+
     /// <summary>Builds the model from config.json and loads its weights strictly, in eval mode.</summary>
     public static BertModel FromPretrained(string folder)
     {

@@ -11,7 +11,8 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     readonly Linear value;
     readonly int heads;
     readonly int headSize;
-    readonly double dropoutProbability;
+    /// <summary>Dropout on the attention probabilities in train mode; starts as config's attention_probs_dropout_prob.</summary>
+    public double DropoutProbability { get; set; }
 
     public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
     {
@@ -20,7 +21,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         value = nn.Linear(config.HiddenSize, config.HiddenSize);
         heads = config.NumAttentionHeads;
         headSize = config.HeadSize;
-        dropoutProbability = config.AttentionProbsDropoutProb;
+        DropoutProbability = config.AttentionProbsDropoutProb;
         RegisterComponents();
     }
 
@@ -34,7 +35,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         Tensor Heads(Linear projection) =>
             projection.forward(hidden).view(batch, length, heads, headSize).transpose(1, 2); // [B, h, T, d]
         var context = nn.functional.scaled_dot_product_attention(
-            Heads(query), Heads(key), Heads(value), attentionBias, training ? dropoutProbability : 0.0); // [B, h, T, d]
+            Heads(query), Heads(key), Heads(value), attentionBias, training ? DropoutProbability : 0.0); // [B, h, T, d]
         return context.transpose(1, 2).reshape(batch, length, heads * headSize).MoveToOuterDisposeScope(); // [B, T, H]
     }
 }

@@ -33,6 +33,10 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Number, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (double)v!));
 
+    public ArgumentSchemaBuilder<T> OptionalNumber(string name, Func<T, double?> get, Func<T, double?, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Number, description, true, false, [], null, aliases, r => get(r), (r, v) => set(r, (double?)v));
+
     public ArgumentSchemaBuilder<T> Boolean(string name, Func<T, bool> get, Func<T, bool, T> set, string description,
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Boolean, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (bool)v!));

@@ -50,6 +50,8 @@ public sealed record TrainingArguments : IArgumentRecord
     public bool LoadBestModelAtEnd { get; init; } = true;
     public int GradientAccumulationSteps { get; init; } = 1;
     public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>rqa: attention-probability dropout in training; null keeps the model's attention_probs_dropout_prob.</summary>
+    public double? AttentionDropout { get; init; }
     public ReportTarget ReportTo { get; init; } = ReportTarget.None;
     /// <summary>A checkpoint folder, or "true" for the newest checkpoint-* in output_dir (HF's convention).</summary>
     public string? ResumeFromCheckpoint { get; init; }
@@ -123,6 +125,9 @@ public sealed record TrainingArguments : IArgumentRecord
         .Integer("gradient_accumulation_steps", a => a.GradientAccumulationSteps, (a, v) => a with { GradientAccumulationSteps = v },
             "Batches whose gradients are summed before each optimizer step.")
         .Number("max_grad_norm", a => a.MaxGradNorm, (a, v) => a with { MaxGradNorm = v }, "Gradient clipping norm; 0 turns clipping off.")
+        .OptionalNumber("attention_dropout", a => a.AttentionDropout, (a, v) => a with { AttentionDropout = v },
+            "Dropout on attention probabilities in training; none keeps the model's. 0 lets libtorch use its fused attention "
+            + "kernel in training too: about 1.6x faster on CPU and far less memory for long texts (config.json keeps the model's value).")
         .Choice("report_to", [("none", ReportTarget.None), ("jsonl", ReportTarget.Jsonl), ("tensorboard", ReportTarget.Tensorboard)],
             a => a.ReportTo, (a, v) => a with { ReportTo = v }, "Where metrics go besides the log; local files only.",
             note: "rqa reports to local files only; no network services such as wandb are supported")
@@ -152,6 +157,7 @@ public sealed record TrainingArguments : IArgumentRecord
         Require(SaveTotalLimit is null or >= 1, $"--save_total_limit must be at least 1 or none, got {F(SaveTotalLimit)}");
         Require(Seed >= 0, $"--seed must be >= 0, got {F(Seed)}");
         Require(GradientAccumulationSteps >= 1, $"--gradient_accumulation_steps must be at least 1, got {F(GradientAccumulationSteps)}");
+        Require(AttentionDropout is null or (>= 0 and < 1), $"--attention_dropout must be in [0, 1) or none, got {F(AttentionDropout)}");
         Require(MaxGradNorm >= 0, $"--max_grad_norm must be >= 0 (0 turns clipping off), got {F(MaxGradNorm)}");
         Require(!LoadBestModelAtEnd || MetricForBestModel.Trim().Length > 0, "--metric_for_best_model needs a value with --load_best_model_at_end");
         Require(!DoTrain || TrainFile is not null, "--train_file is required with --do_train (pass --do_train false to only evaluate)");

@@ -47,6 +47,7 @@ public static class CtlTrainingJob
 
         var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
         using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, UsePrompts = ctl.UsePrompts });
+        if (args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
         // Train on --max_length tokens; evaluate and save with --eval_max_length (default: the model's own).
         if (ctl.EvalMaxLength is { } evalLength) encoder.Settings = encoder.Settings with { MaxLength = CheckLength(evalLength, "--eval_max_length", encoder) };
         var trainMaxLength = ctl.MaxLength is { } trainLength ? CheckLength(trainLength, "--max_length", encoder) : encoder.Settings.MaxLength;

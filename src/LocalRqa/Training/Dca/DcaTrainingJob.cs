@@ -67,6 +67,7 @@ public static class DcaTrainingJob
 
         var folder = resolve(args.ModelNameOrPath);
         using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = dca.ExtractCls ? PoolingType.Cls : PoolingType.Mean });
+        if (args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
         // What the saved model says about itself: DCA's embeddings are not normalised and are compared by dot product.
         encoder.Settings = encoder.Settings with { Normalize = false, SimilarityFunction = "dot" };
         if (dca.Projection)

@@ -48,6 +48,7 @@ public static class RpgTrainingJob
 
         var folder = resolveModel(args.ModelNameOrPath);
         using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType });
+        if (args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
         // RPG scores passages by cosine: the saved model says so, so evaluation and Python compare the same way.
         encoder.Settings = encoder.Settings with { SimilarityFunction = "cosine" };
         log.WriteLine($"Model {args.ModelNameOrPath} ({folder}): pooling {encoder.Settings.Pooling.Name()}, max length {encoder.Settings.MaxLength}, similarity cosine");
