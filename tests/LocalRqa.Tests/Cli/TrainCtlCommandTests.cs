@@ -12,14 +12,7 @@ public sealed class TrainCtlCommandTests : IDisposable
 
     public TrainCtlCommandTests()
     {
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        train = Path.Combine(work, "train.jsonl");
-        File.WriteAllLines(train, File.ReadLines(Path.Combine(faire, "train_w_q.jsonl")).Take(12));
-        eval = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(eval, File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(5));
-        var gold = RetrievalDataReader.Read(eval).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
-        documents = Path.Combine(work, "docs.jsonl");
-        DocumentDatabase.SaveJsonLines(documents, DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < 60 || gold.Contains(d.Identity)));
+        (train, eval, documents) = FaireSlice.Create(work, "train_w_q.jsonl", 12, "eval_w_q.jsonl", 5, leadingDocuments: 60);
     }
 
     public void Dispose() => Directory.Delete(work, true);

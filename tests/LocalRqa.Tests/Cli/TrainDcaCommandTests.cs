@@ -17,14 +17,7 @@ public sealed class TrainDcaCommandTests : IDisposable
 
     public TrainDcaCommandTests()
     {
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        train = Path.Combine(work, "train.jsonl");
-        File.WriteAllLines(train, File.ReadLines(Path.Combine(faire, "train_w_q.jsonl")).Take(6));
-        eval = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(eval, File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(3));
-        var gold = RetrievalDataReader.Read(train).Concat(RetrievalDataReader.Read(eval)).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
-        documents = Path.Combine(work, "docs.jsonl");
-        DocumentDatabase.SaveJsonLines(documents, DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < 30 || gold.Contains(d.Identity)));
+        (train, eval, documents) = FaireSlice.Create(work, "train_w_q.jsonl", 6, "eval_w_q.jsonl", 3, leadingDocuments: 30);
     }
 
     public void Dispose() => Directory.Delete(work, true);

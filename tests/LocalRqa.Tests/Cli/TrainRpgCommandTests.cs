@@ -18,14 +18,7 @@ public sealed class TrainRpgCommandTests : IDisposable
 
     public TrainRpgCommandTests()
     {
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        train = Path.Combine(work, "train.jsonl");
-        File.WriteAllLines(train, File.ReadLines(Path.Combine(faire, "train_w_qa.jsonl")).Take(8));
-        eval = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(eval, File.ReadLines(Path.Combine(faire, "eval_w_qa.jsonl")).Take(4));
-        var gold = RetrievalDataReader.Read(eval).Concat(RetrievalDataReader.Read(train)).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
-        documents = Path.Combine(work, "docs.jsonl");
-        DocumentDatabase.SaveJsonLines(documents, DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < 30 || gold.Contains(d.Identity)));
+        (train, eval, documents) = FaireSlice.Create(work, "train_w_qa.jsonl", 8, "eval_w_qa.jsonl", 4, leadingDocuments: 30);
         cache = Path.Combine(work, "lm-scores.jsonl");
     }
 

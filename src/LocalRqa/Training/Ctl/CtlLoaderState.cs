@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using LocalRqa.Json;
+
 namespace LocalRqa.Training.Ctl;
 
 /// <summary>
@@ -7,5 +10,22 @@ namespace LocalRqa.Training.Ctl;
 /// </summary>
 public readonly record struct CtlLoaderState(int Seed, int Epoch, int Position)
 {
+    const string Where = "objective_state.json";
+
     public static CtlLoaderState Start(int seed) => new(seed, 0, 0);
+
+    /// <summary>The fields a trainer's objective_state.json holds for its data position.</summary>
+    public JsonObject ToJson() => new() { ["seed"] = Seed, ["epoch"] = Epoch, ["position"] = Position };
+
+    /// <summary>Reads <see cref="ToJson"/>'s fields back; a checkpoint of another seed is refused (its order differs).</summary>
+    public static CtlLoaderState FromJson(JsonObject state, int expectedSeed)
+    {
+        var restored = new CtlLoaderState(
+            (int)(JsonFile.Integer(state["seed"], Where, "seed") ?? throw new RqaException($"{Where}: missing seed")),
+            (int)(JsonFile.Integer(state["epoch"], Where, "epoch") ?? 0),
+            (int)(JsonFile.Integer(state["position"], Where, "position") ?? 0));
+        return restored.Seed == expectedSeed
+            ? restored
+            : throw new RqaException($"{Where}: the checkpoint was trained with seed {restored.Seed}, this run uses {expectedSeed}");
+    }
 }

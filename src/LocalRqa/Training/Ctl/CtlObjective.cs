@@ -67,16 +67,7 @@ public sealed class CtlObjective : ITrainingObjective
         return value / scale;
     }
 
-    public JsonObject SaveState() => new() { ["seed"] = position.Seed, ["epoch"] = position.Epoch, ["position"] = position.Position };
+    public JsonObject SaveState() => position.ToJson();
 
-    public void RestoreState(JsonObject state)
-    {
-        const string where = "objective_state.json";
-        position = new CtlLoaderState(
-            (int)(JsonFile.Integer(state["seed"], where, "seed") ?? throw new RqaException($"{where}: missing seed")),
-            (int)(JsonFile.Integer(state["epoch"], where, "epoch") ?? 0),
-            (int)(JsonFile.Integer(state["position"], where, "position") ?? 0));
-        if (position.Seed != loader.Seed)
-            throw new RqaException($"{where}: the checkpoint was trained with seed {position.Seed}, this run uses {loader.Seed}");
-    }
+    public void RestoreState(JsonObject state) => position = CtlLoaderState.FromJson(state, loader.Seed);
 }

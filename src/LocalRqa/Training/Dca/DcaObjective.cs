@@ -93,16 +93,12 @@ public sealed class DcaObjective : ITrainingObjective
         return loss.item<float>();
     }
 
-    public JsonObject SaveState() => new() { ["seed"] = seed, ["epoch"] = epoch, ["position"] = position };
+    public JsonObject SaveState() => new CtlLoaderState(seed, epoch, position).ToJson();
 
     public void RestoreState(JsonObject state)
     {
-        const string where = "objective_state.json";
-        var saved = (int)(JsonFile.Integer(state["seed"], where, "seed") ?? throw new RqaException($"{where}: missing seed"));
-        if (saved != seed) throw new RqaException($"{where}: the checkpoint was trained with seed {saved}, this run uses {seed}");
-        epoch = (int)(JsonFile.Integer(state["epoch"], where, "epoch") ?? 0);
-        position = (int)(JsonFile.Integer(state["position"], where, "position") ?? 0);
+        (_, epoch, position) = CtlLoaderState.FromJson(state, seed);
         if (epoch < 0 || position < 0 || position > questions.Count)
-            throw new RqaException($"{where}: position {position} of epoch {epoch} does not fit the {questions.Count} training questions");
+            throw new RqaException($"objective_state.json: position {position} of epoch {epoch} does not fit the {questions.Count} training questions");
     }
 }

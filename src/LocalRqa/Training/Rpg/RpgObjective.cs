@@ -170,21 +170,18 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
         frozenTable = table.detach().MoveToOuterDisposeScope(); // [N + E, d]
     }
 
-    public JsonObject SaveState() => new()
+    public JsonObject SaveState()
     {
-        ["seed"] = position.Seed, ["epoch"] = position.Epoch, ["position"] = position.Position,
-        ["batches"] = batchesServed, ["last_refresh_batch"] = lastRefresh,
-    };
+        var state = position.ToJson();
+        state["batches"] = batchesServed;
+        state["last_refresh_batch"] = lastRefresh;
+        return state;
+    }
 
     public void RestoreState(JsonObject state)
     {
         const string where = "objective_state.json";
-        position = new CtlLoaderState(
-            (int)(JsonFile.Integer(state["seed"], where, "seed") ?? throw new RqaException($"{where}: missing seed")),
-            (int)(JsonFile.Integer(state["epoch"], where, "epoch") ?? 0),
-            (int)(JsonFile.Integer(state["position"], where, "position") ?? 0));
-        if (position.Seed != loader.Seed)
-            throw new RqaException($"{where}: the checkpoint was trained with seed {position.Seed}, this run uses {loader.Seed}");
+        position = CtlLoaderState.FromJson(state, loader.Seed);
         batchesServed = (int)(JsonFile.Integer(state["batches"], where, "batches") ?? throw new RqaException($"{where}: missing batches (not an rpg checkpoint?)"));
         lastRefresh = (int)(JsonFile.Integer(state["last_refresh_batch"], where, "last_refresh_batch") ?? -1);
         if (!settings.TrainPassageEncoder) return;
