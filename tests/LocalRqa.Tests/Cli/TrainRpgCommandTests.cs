@@ -105,6 +105,9 @@ public sealed class TrainRpgCommandTests : IDisposable
         var log = Log(output);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, "index refreshed"));
         Assert.Contains("Index: 1 full embeddings of the database", log);
+        // Evaluation ranks what was trained: the base model's passage embeddings, queried by the trained model.
+        Assert.Contains("embed passages with", log);
+        Assert.Contains("only the question side was trained", File.ReadAllText(Path.Combine(output, "README.md")));
     }
 
     [Fact]

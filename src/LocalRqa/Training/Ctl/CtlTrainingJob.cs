@@ -150,11 +150,17 @@ public static class CtlTrainingJob
     public const string MinedNegativesFile = "train_with_mined_negatives.jsonl";
 
     /// <summary>`--test_file`: the final (best) model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
-    internal static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents, RunLog log)
+    /// <param name="passageIndex">the documents' index when it is not the model's own (query-side training); else built here</param>
+    internal static void EvaluateOnTest(string testFile, TrainingArguments args, SentenceEncoder encoder, Similarity similarity, DocumentCollection? documents,
+        RunLog log, Indexing.IVectorIndex? passageIndex = null)
     {
         documents ??= DocumentCollection.Load(args.FullDatasetFilePath ?? throw new RqaException("--test_file needs --full_dataset_file_path"), log);
         var test = RetrievalDataReader.Read(testFile);
-        using var retriever = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log);
+        // A retriever over a borrowed index must not dispose it: the caller owns it.
+        var retriever = passageIndex is null
+            ? DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log)
+            : new DenseRetriever(encoder, passageIndex, args.PerDeviceEvalBatchSize, $"dense ({similarity.Name()}, given index)");
+        using var owned = passageIndex is null ? retriever : null;
         var evaluation = new RetrieverEvaluator(test, documents, new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed })
             .Evaluate(retriever, TestRetrieverJob.Prefix, log);
         Json.JsonFile.Write(Path.Combine(args.OutputDir, "test_score.json"), evaluation.ScoresJson());

@@ -53,6 +53,7 @@ public static class ModelCard
     static void Usage(StringBuilder md, ModelCardInfo info)
     {
         md.AppendLine("## Usage").AppendLine();
+        if (info.UsageNote is { } note) md.AppendLine($"**Note:** {note}").AppendLine();
         md.AppendLine("With rqa, embed JSONL texts (one `{\"text\": ...}` object per line):").AppendLine();
         md.AppendLine("```");
         var prompt = info.HasPrompts ? " --prompt query" : "";

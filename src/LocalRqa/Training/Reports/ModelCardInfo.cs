@@ -35,6 +35,9 @@ public sealed record ModelCardInfo
     /// </summary>
     public string? SentenceTransformersCaveat { get; init; }
 
+    /// <summary>What a user must know before using the model (e.g. passages embedded by another model); shown first under Usage.</summary>
+    public string? UsageNote { get; init; }
+
     /// <summary>Tags added to the defaults (sentence-transformers, sentence-similarity, feature-extraction, dense-retrieval, rqa).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 

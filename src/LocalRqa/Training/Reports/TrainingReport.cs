@@ -12,8 +12,9 @@ public static class TrainingReport
 {
     /// <param name="algorithm">the model card's one-line name of the training method</param>
     /// <param name="arguments">the settings the card lists, after the shared ones it adds itself</param>
+    /// <param name="usageNote">what a user must know before using the model, if anything</param>
     public static void Write(TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
-        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log)
+        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log, string? usageNote = null)
     {
         var baseline = state.BaseEvaluation();
         var kept = state.SavedModelEvaluation();
@@ -44,6 +45,7 @@ public static class TrainingReport
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
             SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
+            UsageNote = usageNote,
         });
     }
 

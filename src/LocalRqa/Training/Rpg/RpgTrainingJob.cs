@@ -75,12 +75,20 @@ public static class RpgTrainingJob
         if (args.PerDeviceTrainBatchSize > train.Count)
             log.WriteLine($"warning: --per_device_train_batch_size {args.PerDeviceTrainBatchSize} is larger than the {train.Count} training questions; batches hold {train.Count}");
 
+        // Query-side training ranks the base model's passage embeddings, so that is what evaluation must rank too:
+        // re-embedding the database with the trained model would measure a retriever nobody trained.
+        using var basePassages = rpg.TrainPassageEncoder ? null
+            : DenseRetriever.Build(encoder, documents, Similarity.Cosine, args.PerDeviceEvalBatchSize, log: log,
+                startProgress: total => startProgress?.Invoke("embedding documents with the base model", total) ?? new Progress<int>());
         Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate = null;
         if (eval != null)
         {
             var options = new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed, BootstrapResamples = 200 };
             evaluate = (model, step) =>
             {
+                if (basePassages is not null)
+                    return new RetrieverEvaluator(eval, documents, options).Evaluate(
+                        new DenseRetriever(model, basePassages.Index, args.PerDeviceEvalBatchSize, "dense (trained questions, base-model passages)"), "eval", log);
                 using var retriever = DenseRetriever.Build(model, documents, Similarity.Cosine, args.PerDeviceEvalBatchSize, log: log,
                     startProgress: total => startProgress?.Invoke($"eval step {step}: embedding documents", total) ?? new Progress<int>());
                 return new RetrieverEvaluator(eval, documents, options).Evaluate(retriever, "eval", log);
@@ -96,7 +104,10 @@ public static class RpgTrainingJob
             log.WriteLine($"Index: {objective.Refreshes} full embeddings of the database in {objective.RefreshSeconds:F1} s; the gold passage was already " +
                           $"retrieved for {objective.GoldRetrieved}/{objective.QuestionsSeen} training questions ({(double)objective.GoldRetrieved / objective.QuestionsSeen:F2})");
         WriteReports(args, rpg, state, train.Count, eval?.Count, documents.Count, encoder, log);
-        if (args.TestFile is { } testFile) CtlTrainingJob.EvaluateOnTest(testFile, args, encoder, Similarity.Cosine, documents, log);
+        if (args.TestFile is { } testFile) CtlTrainingJob.EvaluateOnTest(testFile, args, encoder, Similarity.Cosine, documents, log, basePassages?.Index);
+        if (basePassages is not null)
+            log.WriteLine($"note: --train_passage_encoder false trained the question side only: embed passages with {args.ModelNameOrPath} (the base model) " +
+                          $"and questions with {args.OutputDir}; the saved model alone embeds passages differently from what was trained and evaluated");
         return state;
     }
 
@@ -120,5 +131,8 @@ public static class RpgTrainingJob
                 ["lm_model_path"] = rpg.LmModelPath, ["text_maxlength"] = rpg.TextMaxlength, ["lm_temperature"] = rpg.LmTemperature,
                 ["retrieve_temperature"] = rpg.RetrieveTemperature, ["num_docs"] = rpg.NumDocs, ["refresh_step"] = rpg.RefreshStep,
                 ["train_passage_encoder"] = rpg.TrainPassageEncoder,
-            }, trainCount, evalCount, documentCount, encoder, log);
+            }, trainCount, evalCount, documentCount, encoder, log,
+            rpg.TrainPassageEncoder ? null
+                : $"only the question side was trained (--train_passage_encoder false): embed questions with this model and passages "
+                  + $"with the base model, {args.ModelNameOrPath}; the metrics below were measured that way.");
 }
