@@ -76,33 +76,27 @@ public sealed class DcaScoreStore : IDisposable
 
     void LoadPartial(TextWriter? log)
     {
-        var lines = File.ReadAllLines(PartialFile);
-        var goodBytes = 0L;
+        // Only lines that end in '\n' were written whole; whatever follows the last one is a line cut by a kill (even if
+        // it happens to parse), so it is dropped and that question scored again.
+        var bytes = File.ReadAllBytes(PartialFile);
+        var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        if (complete < bytes.Length) log?.WriteLine($"warning: {PartialFile}: ignoring its incomplete last line");
+        var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
         for (var n = 0; n < lines.Length; n++)
         {
-            if (string.IsNullOrWhiteSpace(lines[n]))
-            {
-                goodBytes += Encoding.UTF8.GetByteCount(lines[n]) + 1;
-                continue;
-            }
+            if (string.IsNullOrWhiteSpace(lines[n])) continue;
             JsonElement line;
             try
             {
                 using var document = JsonDocument.Parse(lines[n]);
                 line = document.RootElement.Clone();
             }
-            catch (JsonException) when (n == lines.Length - 1)
-            {
-                // The run was killed mid-line: drop the half line and score that question again.
-                log?.WriteLine($"warning: {PartialFile}: ignoring its incomplete last line");
-                break;
-            }
             catch (JsonException e) { throw Inconsistent(PartialFile, $"line {n + 1} is not valid JSON: {e.Message}"); }
             var (index, values) = ParseLine(line, n + 1);
             scores[index] = values;
-            goodBytes += Encoding.UTF8.GetByteCount(lines[n]) + 1;
         }
-        using (var stream = new FileStream(PartialFile, FileMode.Open, FileAccess.Write)) stream.SetLength(goodBytes);
+        if (complete < bytes.Length)
+            using (var stream = new FileStream(PartialFile, FileMode.Open, FileAccess.Write)) stream.SetLength(complete);
         var done = scores.Count(s => s is not null);
         log?.WriteLine($"resuming reader scoring from {PartialFile}: {done} of {questions.Count} questions already scored");
     }

@@ -71,6 +71,22 @@ public sealed class DcaScoreStoreTests : IDisposable
     }
 
     [Fact]
+    public void ALastLineWithoutItsNewlineIsScoredAgainAndTheFileStaysAppendable()
+    {
+        Assert.Throws<InvalidOperationException>(() => PassageScoring.Run(input, questions, new CountingScorer(failAfter: 1), batchSize: 1));
+        // A kill between the line and its '\n': the JSON parses, but only a terminated line counts as written.
+        File.AppendAllText(DcaScoreStore.PartialPath(input), "{\"index\": 1, \"id\": \"1\", \"scores\": [1, 1.1]}");
+        Assert.Throws<InvalidOperationException>(() => PassageScoring.Run(input, questions, new CountingScorer(failAfter: 1), batchSize: 1));
+        var text = File.ReadAllText(DcaScoreStore.PartialPath(input));
+        Assert.DoesNotContain('\0', text);
+        Assert.Equal(2, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // questions 0 and 1, each once
+
+        var last = new CountingScorer();
+        PassageScoring.Run(input, questions, last, batchSize: 1);
+        Assert.Equal(["2"], last.Asked);
+    }
+
+    [Fact]
     public void ScoresOfOtherQuestionsAreRefusedNamingTheFile()
     {
         PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2);
