@@ -59,11 +59,15 @@ public sealed class TrainDcaCommandTests : IDisposable
         Assert.Contains("reading reader scores from", againLog);
         // bert-tiny has 64 positions: the retriever reads 64 tokens, whatever the reader's --text_maxlength.
         Assert.Contains("the retriever reads 64 tokens per text", againLog);
-        // --with_score False with the finished _wscore file beside the input reuses it too.
-        var reuse = Train(Path.Combine(work, "reuse"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none",
-            "--reader_model_path", Path.Combine(work, "no-reader"));
+        // --with_score False with the finished _wscore file beside the input reuses it when the same reader made it...
+        var reuse = Train(Path.Combine(work, "reuse"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none");
         Assert.True(reuse.ExitCode == 0, reuse.Stderr);
         Assert.Contains("reusing the reader scores", File.ReadAllText(Path.Combine(work, "reuse", "train.log")));
+        // ... and refuses it when another reader would have scored: its scores would not be this reader's.
+        var other = Train(Path.Combine(work, "other"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none",
+            "--reader_model_path", Path.Combine(work, "no-reader"));
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("train_ctxs_wscore.json: scored by reader", other.Stderr);
     }
 
     [Fact]

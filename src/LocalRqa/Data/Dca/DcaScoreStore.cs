@@ -27,6 +27,9 @@ public sealed class DcaScoreStore : IDisposable
 
     public static string PartialPath(string inputPath) => ScoredPath(inputPath) + ".partial";
 
+    /// <summary>Which reader (and settings) made the scores: a one-line text file beside the scored file.</summary>
+    public static string ScorerPath(string inputPath) => ScoredPath(inputPath) + ".scorer";
+
     public string ScoredFile { get; }
     public string PartialFile { get; }
 
@@ -47,12 +50,35 @@ public sealed class DcaScoreStore : IDisposable
     /// Picks up a finished <c>_wscore.json</c> (then <see cref="IsComplete"/>) or the scores of an interrupted run,
     /// after checking that they belong to <paramref name="questions"/> (the input as read, ctxs sorted and cut).
     /// </summary>
-    public static DcaScoreStore Open(string inputPath, IReadOnlyList<DcaQuestion> questions, TextWriter? log = null)
+    /// <param name="scorer">
+    /// What scores this run would produce (e.g. the reader and its text_maxlength). Scores recorded as made by another
+    /// scorer are refused; scores without a record (written by LocalRQA, or before records existed) are reused with a warning.
+    /// </param>
+    public static DcaScoreStore Open(string inputPath, IReadOnlyList<DcaQuestion> questions, TextWriter? log = null, string? scorer = null)
     {
-        var store = new DcaScoreStore(inputPath, questions);
+        var store = new DcaScoreStore(inputPath, questions) { scorer = scorer, scorerFile = ScorerPath(inputPath) };
+        store.CheckScorer(log);
         if (File.Exists(store.ScoredFile)) store.LoadFinished();
         else if (File.Exists(store.PartialFile)) store.LoadPartial(log);
         return store;
+    }
+
+    string? scorer;
+    string scorerFile = "";
+
+    void CheckScorer(TextWriter? log)
+    {
+        if (scorer is null || !(File.Exists(ScoredFile) || File.Exists(PartialFile))) return;
+        var existing = File.Exists(ScoredFile) ? ScoredFile : PartialFile;
+        if (!File.Exists(scorerFile))
+        {
+            log?.WriteLine($"warning: {existing}: no record of the reader that scored it (made by LocalRQA?); its scores are used as they are");
+            return;
+        }
+        var recorded = File.ReadAllText(scorerFile).Trim();
+        if (recorded != scorer)
+            throw new RqaException($"{existing}: scored by {recorded}, but this run's reader is {scorer}; " +
+                                   $"delete it and {scorerFile} to score again, or run with the reader that made it");
     }
 
     void LoadFinished()
@@ -127,6 +153,7 @@ public sealed class DcaScoreStore : IDisposable
         // Kept as the doubles that the partial file round-trips exactly, so a resumed run writes the same file.
         var values = readerScores.Select(s => (double)s).ToArray();
         if (values.Any(v => !double.IsFinite(v))) throw new RqaException($"question {questions[index].Id}: the reader gave a non-finite score");
+        if (partial is null && scorer is not null && !File.Exists(scorerFile)) Checkpoints.AtomicFile.WriteAllText(scorerFile, scorer + "\n");
         partial ??= new FileStream(PartialFile, FileMode.Append, FileAccess.Write, FileShare.Read);
         using (var writer = new Utf8JsonWriter(partial))
         {

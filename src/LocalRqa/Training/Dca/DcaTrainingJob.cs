@@ -152,7 +152,8 @@ public static class DcaTrainingJob
             var lazy = new LazyScorer(scorer);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var scored = PassageScoring.Run(path, questions, lazy, dca.ReaderBatchSize, log,
-                total => startProgress?.Invoke($"reader scoring {Path.GetFileName(path)} (passages)", total) ?? new Progress<int>());
+                total => startProgress?.Invoke($"reader scoring {Path.GetFileName(path)} (passages)", total) ?? new Progress<int>(),
+                $"reader {dca.ReaderModelPath}, text_maxlength {dca.TextMaxlength}, first decoder step");
             if (lazy.Passages > 0)
                 log.WriteLine($"scored {lazy.Passages} passages in {clock.Elapsed.TotalSeconds:F1} s " +
                               $"({lazy.Passages / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} passages/s, first decoder step only)");

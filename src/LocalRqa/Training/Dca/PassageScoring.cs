@@ -11,10 +11,10 @@ public static class PassageScoring
 {
     /// <returns>The questions with crossattention_score on every ctx, as written to <c>&lt;name&gt;_wscore.json</c>.</returns>
     public static IReadOnlyList<DcaQuestion> Run(string inputPath, IReadOnlyList<DcaQuestion> questions, IPassageScorer scorer, int batchSize,
-        TextWriter? log = null, Func<int, IProgress<int>>? startProgress = null)
+        TextWriter? log = null, Func<int, IProgress<int>>? startProgress = null, string? scorerIdentity = null)
     {
         if (batchSize < 1) throw new RqaException($"--reader_batch_size must be at least 1, got {batchSize}");
-        using var store = DcaScoreStore.Open(inputPath, questions, log);
+        using var store = DcaScoreStore.Open(inputPath, questions, log, scorerIdentity);
         if (store.IsComplete)
         {
             log?.WriteLine($"reusing the reader scores in {store.ScoredFile}");

@@ -87,6 +87,25 @@ public sealed class DcaScoreStoreTests : IDisposable
     }
 
     [Fact]
+    public void ScoresOfAnotherReaderAreRefusedAndUnrecordedOnesReusedWithAWarning()
+    {
+        PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2, scorerIdentity: "reader A");
+        Assert.Equal("reader A", File.ReadAllText(DcaScoreStore.ScorerPath(input)).Trim());
+
+        var same = new CountingScorer();
+        PassageScoring.Run(input, questions, same, batchSize: 2, scorerIdentity: "reader A");
+        Assert.Empty(same.Asked);
+        var error = Assert.Throws<RqaException>(() => PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2, scorerIdentity: "reader B"));
+        Assert.Contains(DcaScoreStore.ScoredPath(input), error.Message);
+        Assert.Contains("scored by reader A, but this run's reader is reader B", error.Message);
+
+        File.Delete(DcaScoreStore.ScorerPath(input)); // e.g. a _wscore file that LocalRQA wrote
+        var log = new StringWriter();
+        PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2, log, scorerIdentity: "reader B");
+        Assert.Contains("no record of the reader", log.ToString());
+    }
+
+    [Fact]
     public void ScoresOfOtherQuestionsAreRefusedNamingTheFile()
     {
         PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2);
