@@ -80,6 +80,13 @@ public sealed class LmScoreCache : IDisposable
             file.SetLength(complete);
         }
         file.Position = complete;
+        if (complete == 0)
+        {
+            // Even the header was torn: the file held nothing yet, so it starts afresh.
+            WriteLine(Encoding.UTF8.GetBytes($"{{\"{HeaderField}\":{FormatVersion}}}"));
+            file.Flush(flushToDisk: true);
+            return;
+        }
 
         var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
         if (!IsHeader(lines[0]))

@@ -47,6 +47,23 @@ public sealed class LmScoreCacheTests : IDisposable
     }
 
     [Fact]
+    public void ATornHeaderStartsTheCacheAfresh()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachePath)!);
+        File.WriteAllText(CachePath, "{\"rqa_lm_sc"); // killed while the very first line was written
+        var log = new StringWriter();
+        using (var cache = LmScoreCache.Open(CachePath, log))
+        {
+            Assert.Contains("torn last line", log.ToString());
+            Assert.Equal(0, cache.Count);
+            cache.Add("a", -1f);
+        }
+        using var again = LmScoreCache.Open(CachePath);
+        Assert.True(again.TryGet("a", out var a));
+        Assert.Equal(-1f, a);
+    }
+
+    [Fact]
     public void AnUnreadableLineInsideIsSkippedWithAWarning()
     {
         using (var cache = LmScoreCache.Open(CachePath)) cache.Add("a", -1f);
