@@ -59,6 +59,13 @@ public sealed class TrainDcaCommandTests : IDisposable
         Assert.Contains("reading reader scores from", againLog);
         // bert-tiny has 64 positions: the retriever reads 64 tokens, whatever the reader's --text_maxlength.
         Assert.Contains("the retriever reads 64 tokens per text", againLog);
+        // An unscored DCA eval file needs no scores with --with_score True: evaluation uses its gold passages.
+        var evalCtxs = Path.Combine(work, "eval_ctxs.json");
+        File.Copy(Path.Combine(output, "train_ctxs.json"), evalCtxs);
+        var unscoredEval = Train(Path.Combine(work, "unscored-eval"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none",
+            "--with_score", "True", "--eval_file", evalCtxs, "--max_steps", "2");
+        Assert.True(unscoredEval.ExitCode == 0, unscoredEval.Stderr);
+        Assert.Contains("evaluation uses its gold passages only", File.ReadAllText(Path.Combine(work, "unscored-eval", "train.log")));
         // --with_score False with the finished _wscore file beside the input reuses it when the same reader made it...
         var reuse = Train(Path.Combine(work, "reuse"), "--train_file", Path.Combine(output, "train_ctxs.json"), "--prepare_ctxs", "none");
         Assert.True(reuse.ExitCode == 0, reuse.Stderr);

@@ -52,7 +52,7 @@ public static class DcaTrainingJob
         {
             FidPassageScorer Scorer() => scorer ??= LoadReader(dca, log, resolve);
             train = Scored(trainDca, dca, Scorer, log, startProgress);
-            if (evalDca is not null) evalQuestions = Scored(evalDca, dca, Scorer, log, startProgress);
+            if (evalDca is not null) evalQuestions = Scored(evalDca, dca, Scorer, log, startProgress, scoresRequired: false);
         }
         finally { scorer?.Dispose(); }
         train = GoldScoreBoost.Apply(WithContexts(train, trainDca, log));
@@ -142,8 +142,10 @@ public static class DcaTrainingJob
     /// interrupted run, reusing a finished <c>_wscore</c> file); `True` takes them from the file itself when it is
     /// scored (LocalRQA passes the _wscore file as --train_file), else from <c>&lt;name&gt;_wscore.json</c> beside it.
     /// </summary>
+    /// <param name="scoresRequired">false for the eval file: evaluation needs only its gold passages, so with
+    /// `--with_score True` an unscored eval file is evaluated as it is</param>
     static IReadOnlyList<DcaQuestion> Scored(string path, DcaArguments dca, Func<FidPassageScorer> scorer, RunLog log,
-        Func<string, int, IProgress<int>>? startProgress)
+        Func<string, int, IProgress<int>>? startProgress, bool scoresRequired = true)
     {
         var questions = DcaFileReader.Read(path, dca.NContext, log);
         if (!dca.WithScore)
@@ -161,6 +163,11 @@ public static class DcaTrainingJob
         }
         if (questions.All(q => q.IsScored)) return questions;
         using var saved = DcaScoreStore.Open(path, questions, log);
+        if (!saved.IsComplete && !scoresRequired)
+        {
+            log.WriteLine($"{path}: no reader scores (and no finished {saved.ScoredFile}); evaluation uses its gold passages only");
+            return questions;
+        }
         if (!saved.IsComplete)
             throw new RqaException($"--with_score True: {path} has ctxs without crossattention_score and {saved.ScoredFile} is missing or unfinished; " +
                                    "pass --with_score False to score them with the reader");
