@@ -25,4 +25,10 @@ public static class ConfigFile
         try { return obj.Deserialize<T>(Options) ?? throw new RqaException($"{path}: empty"); }
         catch (JsonException e) { throw new RqaException($"{path}: field {e.Path?.TrimStart('$', '.')} has a wrong type: {e.Message.Split('.')[0]}"); }
     }
+
+    /// <summary>A size field of a config.json that must be positive; the message names the file and the field.</summary>
+    public static void RequirePositive(string source, string field, int value)
+    {
+        if (value <= 0) throw new RqaException($"{source}: {field} must be positive, got {value}");
+    }
 }

@@ -43,22 +43,17 @@ public sealed record BertConfig
                 throw new RqaException($"{source}: unsupported architecture '{architecture}' (supported: {string.Join(", ", SupportedArchitectures)})");
         if (PositionEmbeddingType != "absolute")
             throw new RqaException($"{source}: position_embedding_type '{PositionEmbeddingType}' is not supported (only 'absolute')");
-        Positive(source, "vocab_size", VocabSize);
-        Positive(source, "hidden_size", HiddenSize);
-        Positive(source, "num_hidden_layers", NumHiddenLayers);
-        Positive(source, "num_attention_heads", NumAttentionHeads);
-        Positive(source, "intermediate_size", IntermediateSize);
-        Positive(source, "max_position_embeddings", MaxPositionEmbeddings);
+        ConfigFile.RequirePositive(source, "vocab_size", VocabSize);
+        ConfigFile.RequirePositive(source, "hidden_size", HiddenSize);
+        ConfigFile.RequirePositive(source, "num_hidden_layers", NumHiddenLayers);
+        ConfigFile.RequirePositive(source, "num_attention_heads", NumAttentionHeads);
+        ConfigFile.RequirePositive(source, "intermediate_size", IntermediateSize);
+        ConfigFile.RequirePositive(source, "max_position_embeddings", MaxPositionEmbeddings);
         if (HiddenSize % NumAttentionHeads != 0)
             throw new RqaException($"{source}: hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumAttentionHeads}");
         if (PadTokenId < 0 || PadTokenId >= VocabSize)
             throw new RqaException($"{source}: pad_token_id {PadTokenId} is outside the vocabulary of {VocabSize}");
         if (!Activations.Supported.Contains(HiddenAct))
             throw new RqaException($"{source}: unsupported hidden_act '{HiddenAct}' (supported: {string.Join(", ", Activations.Supported)})");
-    }
-
-    static void Positive(string source, string field, int value)
-    {
-        if (value <= 0) throw new RqaException($"{source}: {field} must be positive, got {value}");
     }
 }

@@ -39,13 +39,13 @@ public sealed record DecoderSettings
     /// <summary>Checks the invariants the modules rely on; messages name the config file.</summary>
     public void Validate(string source)
     {
-        Positive(source, "vocab_size", VocabSize);
-        Positive(source, "hidden_size", HiddenSize);
-        Positive(source, "intermediate_size", IntermediateSize);
-        Positive(source, "num_hidden_layers", Layers);
-        Positive(source, "num_attention_heads", Heads);
-        Positive(source, "num_key_value_heads", KeyValueHeads);
-        Positive(source, "head_dim", HeadDim);
+        ConfigFile.RequirePositive(source, "vocab_size", VocabSize);
+        ConfigFile.RequirePositive(source, "hidden_size", HiddenSize);
+        ConfigFile.RequirePositive(source, "intermediate_size", IntermediateSize);
+        ConfigFile.RequirePositive(source, "num_hidden_layers", Layers);
+        ConfigFile.RequirePositive(source, "num_attention_heads", Heads);
+        ConfigFile.RequirePositive(source, "num_key_value_heads", KeyValueHeads);
+        ConfigFile.RequirePositive(source, "head_dim", HeadDim);
         if (Heads % KeyValueHeads != 0)
             throw new RqaException($"{source}: num_attention_heads {Heads} is not a multiple of num_key_value_heads {KeyValueHeads}");
         if (Rotary.Dims <= 0 || Rotary.Dims > HeadDim || Rotary.Dims % 2 != 0)
@@ -54,10 +54,5 @@ public sealed record DecoderSettings
             throw new RqaException($"{source}: sliding_window must be positive, got {SlidingWindow}");
         if (!Activations.Supported.Contains(HiddenAct))
             throw new RqaException($"{source}: unsupported hidden_act '{HiddenAct}' (supported: {string.Join(", ", Activations.Supported)})");
-    }
-
-    static void Positive(string source, string field, int value)
-    {
-        if (value <= 0) throw new RqaException($"{source}: {field} must be positive, got {value}");
     }
 }

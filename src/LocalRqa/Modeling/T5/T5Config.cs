@@ -52,22 +52,17 @@ public sealed record T5Config
         var parts = FeedForwardProj.Split('-');
         if (parts.Length > 2 || (parts.Length == 2 && parts[0] != "gated") || !Activations.Supported.Contains(DenseActFn))
             throw new RqaException($"{source}: feed_forward_proj '{FeedForwardProj}' is not 'ACT' or 'gated-ACT' with ACT one of {string.Join(", ", Activations.Supported)}");
-        Positive(source, "vocab_size", VocabSize);
-        Positive(source, "d_model", DModel);
-        Positive(source, "d_kv", DKv);
-        Positive(source, "d_ff", DFf);
-        Positive(source, "num_layers", NumLayers);
-        Positive(source, "num_decoder_layers", NumDecoderLayers);
-        Positive(source, "num_heads", NumHeads);
-        Positive(source, "relative_attention_num_buckets", RelativeAttentionNumBuckets);
-        Positive(source, "relative_attention_max_distance", RelativeAttentionMaxDistance);
+        ConfigFile.RequirePositive(source, "vocab_size", VocabSize);
+        ConfigFile.RequirePositive(source, "d_model", DModel);
+        ConfigFile.RequirePositive(source, "d_kv", DKv);
+        ConfigFile.RequirePositive(source, "d_ff", DFf);
+        ConfigFile.RequirePositive(source, "num_layers", NumLayers);
+        ConfigFile.RequirePositive(source, "num_decoder_layers", NumDecoderLayers);
+        ConfigFile.RequirePositive(source, "num_heads", NumHeads);
+        ConfigFile.RequirePositive(source, "relative_attention_num_buckets", RelativeAttentionNumBuckets);
+        ConfigFile.RequirePositive(source, "relative_attention_max_distance", RelativeAttentionMaxDistance);
         foreach (var (field, id) in new[] { ("pad_token_id", PadTokenId), ("eos_token_id", EosTokenId), ("decoder_start_token_id", DecoderStartTokenId) })
             if (id < 0 || id >= VocabSize)
                 throw new RqaException($"{source}: {field} {id} is outside the vocabulary of {VocabSize}");
-    }
-
-    static void Positive(string source, string field, int value)
-    {
-        if (value <= 0) throw new RqaException($"{source}: {field} must be positive, got {value}");
     }
 }
