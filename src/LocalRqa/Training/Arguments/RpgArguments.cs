@@ -84,8 +84,6 @@ public sealed record RpgArguments : IArgumentRecord
         Require(LmBatchSize >= 0, $"--lm_batch_size must be >= 0 (0: all passages of a question at once), got {F(LmBatchSize)}");
         _ = Template();
         var training = arguments.Records.OfType<TrainingArguments>().SingleOrDefault();
-        Require(training is null || training.DoTrain,
-            "rqa train rpg trains: to only evaluate a retriever use rqa test-retriever");
         Require(training is null || training.FullDatasetFilePath is not null,
             "rqa train rpg retrieves its training passages from the document database: it needs --full_dataset_file_path");
     }

@@ -23,13 +23,15 @@ public static class CtlTrainingJob
     {
         var args = arguments.Get<TrainingArguments>();
         var ctl = arguments.Get<CtlArguments>();
+        if (!args.DoTrain)
+            return EvaluationOnlyJob.Run(arguments, log, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.EvalMaxLength, UsePrompts = ctl.UsePrompts },
+                _ => ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct, startProgress, resolveModel);
         var output = args.OutputDir;
         TrainingOutputDir.Prepare(args);
         arguments.WriteAllArgs(output);
         log.AttachFile(Path.Combine(output, "train.log"));
         foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
 
-        if (!args.DoTrain) return EvaluateOnly(args, ctl, log, startProgress, resolveModel);
         var train = RetrievalDataReader.Read(args.TrainFile!);
         log.WriteLine($"Loaded {train.Count} training questions from {args.TrainFile}");
         DocumentCollection? documents = null;
@@ -166,32 +168,6 @@ public static class CtlTrainingJob
         Json.JsonFile.Write(Path.Combine(args.OutputDir, "test_score.json"), evaluation.ScoresJson());
         PredictionsFile.Write(Path.Combine(args.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
         log.WriteLine(EvaluationSummary.Table(evaluation, TestRetrieverJob.Prefix, $"trained model on {testFile}"));
-    }
-
-    /// <summary>`--do_train false`: the model evaluated on --eval_file (HF's eval-only mode) into eval_score.json.</summary>
-    static TrainerState EvaluateOnly(TrainingArguments args, CtlArguments ctl, RunLog log, Func<string, int, IProgress<int>>? startProgress,
-        Func<string, string>? resolveModel)
-    {
-        if (!args.Evaluates || args.EvalFile is null || args.FullDatasetFilePath is null)
-            throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
-        var documents = DocumentCollection.Load(args.FullDatasetFilePath, log);
-        var eval = RetrievalDataReader.Read(args.EvalFile);
-        var folder = (resolveModel ?? ModelLocator.Resolve)(args.ModelNameOrPath);
-        using var encoder = SentenceEncoder.Load(folder, new EncoderOverrides { Pooling = args.PoolingType, MaxLength = ctl.EvalMaxLength, UsePrompts = ctl.UsePrompts });
-        var similarity = ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct;
-        using var retriever = DenseRetriever.Build(encoder, documents, similarity, args.PerDeviceEvalBatchSize, log: log,
-            startProgress: total => startProgress?.Invoke("embedding documents", total) ?? new Progress<int>());
-        var evaluation = new RetrieverEvaluator(eval, documents, new EvaluatorOptions { BatchSize = args.PerDeviceEvalBatchSize, Seed = args.Seed })
-            .Evaluate(retriever, "eval", log);
-        Json.JsonFile.Write(Path.Combine(args.OutputDir, "eval_score.json"), evaluation.ScoresJson());
-        PredictionsFile.Write(Path.Combine(args.OutputDir, "eval-predictions.jsonl"), evaluation.Predictions);
-        log.WriteLine(EvaluationSummary.Table(evaluation, "eval", $"{args.ModelNameOrPath} on {args.EvalFile}"));
-        var state = new TrainerState();
-        var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary();
-        entry["step"] = 0;
-        state.LogHistory.Add(entry);
-        state.Save(Path.Combine(args.OutputDir, TrainerState.FileName));
-        return state;
     }
 
     static int CheckLength(int length, string flag, SentenceEncoder encoder) =>

@@ -26,9 +26,14 @@ public static class DcaTrainingJob
     {
         var args = arguments.Get<TrainingArguments>();
         var dca = arguments.Get<DcaArguments>();
-        if (!args.DoTrain)
-            throw new RqaException("--do_train false: rqa train dca only trains; evaluate a model with rqa test-retriever");
         var resolve = resolveModel ?? ModelLocator.Resolve;
+        // Evaluated as it would be trained: DCA's pooling, and the model's own similarity (a DCA-trained folder says dot).
+        if (!args.DoTrain)
+            return EvaluationOnlyJob.Run(arguments, log, new EncoderOverrides { Pooling = dca.ExtractCls ? PoolingType.Cls : PoolingType.Mean },
+                DenseRetriever.DefaultSimilarity, startProgress, resolve,
+                documents => DcaInputs.HasContexts(args.EvalFile!)
+                    ? DcaInputs.ToRetrievalExamples(DcaFileReader.Read(args.EvalFile!, dca.NContext, log), documents, args.EvalFile!)
+                    : RetrievalDataReader.Read(args.EvalFile!));
         var output = args.OutputDir;
         TrainingOutputDir.Prepare(args);
         arguments.WriteAllArgs(output);

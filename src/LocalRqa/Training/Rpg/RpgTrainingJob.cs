@@ -26,6 +26,8 @@ public static class RpgTrainingJob
         var args = arguments.Get<TrainingArguments>();
         var rpg = arguments.Get<RpgArguments>();
         resolveModel ??= ModelLocator.Resolve;
+        if (!args.DoTrain)
+            return EvaluationOnlyJob.Run(arguments, log, new EncoderOverrides { Pooling = args.PoolingType }, _ => Similarity.Cosine, startProgress, resolveModel);
 
         // Everything that can be wrong with the input is found before the output folder is touched.
         var train = WithAnswers(RetrievalDataReader.Read(args.TrainFile!), args.TrainFile!, args.Seed);
