@@ -44,6 +44,37 @@ public sealed class AdamWOptimizerTests
     }
 
     [Fact]
+    public void FourScheduledStepsMatchTorchAdamW()
+    {
+        // The bias corrections and the moments only show after several steps: four steps with changing gradients
+        // and learning rates, against the torch.optim.AdamW update computed by hand in double precision
+        // (p *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m/(sqrt(v)/sqrt(1-β2^t) + eps)).
+        using var scope = NewDisposeScope();
+        using var model = new TinyNormModel(inputs: 1, outputs: 1);
+        model.Set("dense.weight", 2f);
+        model.Set("dense.bias", 1f);
+        model.Set("LayerNorm.weight", 2f);
+        model.Set("LayerNorm.bias", 1f);
+        using var optimizer = AdamWOptimizer.Create(model, new AdamWSettings(LearningRate: 0.1, WeightDecay: 0.01));
+        double[] learningRates = [0.1, 0.05, 0.02, 0.01];
+        float[] weightGradients = [0.5f, -1f, 0.25f, 2f], biasGradients = [-2f, 3f, -0.5f, 1f];
+        for (var t = 0; t < 4; t++)
+        {
+            optimizer.ZeroGrad();
+            optimizer.SetLearningRate(learningRates[t]);
+            var loss = (model.Parameter("dense.weight") * weightGradients[t]).sum() + (model.Parameter("LayerNorm.weight") * weightGradients[t]).sum()
+                + (model.Parameter("dense.bias") * biasGradients[t]).sum();
+            loss.backward();
+            optimizer.Step();
+        }
+        Assert.Equal(1.9130273286, model.Values("dense.weight")[0], 1e-5);
+        Assert.Equal(1.9165511705, model.Values("LayerNorm.weight")[0], 1e-5);
+        Assert.Equal(1.0832323261, model.Values("dense.bias")[0], 1e-5);
+        // LayerNorm.bias had no gradient in any step: untouched, not even decayed.
+        Assert.Equal(1.0, model.Values("LayerNorm.bias")[0], 1e-7);
+    }
+
+    [Fact]
     public void SetLearningRateAppliesToBothGroups()
     {
         using var model = new TinyNormModel();
