@@ -9,15 +9,22 @@ public sealed class AdamWOptimizerTests
 {
     public AdamWOptimizerTests() => TorchRuntime.Initialize();
 
-    [Fact]
-    public void OneStepMatchesHandComputedAdamW()
+    /// <summary>One weight and one bias each in a decayed (dense) and an undecayed (LayerNorm) module.</summary>
+    static TinyNormModel StartingModel()
     {
-        using var scope = NewDisposeScope();
-        using var model = new TinyNormModel(inputs: 1, outputs: 1);
+        var model = new TinyNormModel(inputs: 1, outputs: 1);
         model.Set("dense.weight", 2f);
         model.Set("dense.bias", 1f);
         model.Set("LayerNorm.weight", 2f);
         model.Set("LayerNorm.bias", 1f);
+        return model;
+    }
+
+    [Fact]
+    public void OneStepMatchesHandComputedAdamW()
+    {
+        using var scope = NewDisposeScope();
+        using var model = StartingModel();
         using var optimizer = AdamWOptimizer.Create(model, new AdamWSettings(LearningRate: 0.1, WeightDecay: 0.01));
 
         // loss = Σ c_p · p, so each gradient is its coefficient c_p.
@@ -50,11 +57,7 @@ public sealed class AdamWOptimizerTests
         // and learning rates, against the torch.optim.AdamW update computed by hand in double precision
         // (p *= 1 - lr·wd; m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; p -= lr/(1-β1^t) · m/(sqrt(v)/sqrt(1-β2^t) + eps)).
         using var scope = NewDisposeScope();
-        using var model = new TinyNormModel(inputs: 1, outputs: 1);
-        model.Set("dense.weight", 2f);
-        model.Set("dense.bias", 1f);
-        model.Set("LayerNorm.weight", 2f);
-        model.Set("LayerNorm.bias", 1f);
+        using var model = StartingModel();
         using var optimizer = AdamWOptimizer.Create(model, new AdamWSettings(LearningRate: 0.1, WeightDecay: 0.01));
         double[] learningRates = [0.1, 0.05, 0.02, 0.01];
         float[] weightGradients = [0.5f, -1f, 0.25f, 2f], biasGradients = [-2f, 3f, -0.5f, 1f];
