@@ -44,12 +44,15 @@ public sealed class TrainCtlCommandTests : IDisposable
         Assert.Equal("dot", st["similarity_fn_name"]!.GetValue<string>()); // CTL's default similarity travels with the model
         var args = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!;
         Assert.Equal(8, args["training_args"]!["per_device_train_batch_size"]!.GetValue<int>());
-        // The gain table closes the run: base (step 0) against the saved model, with the change.
+        // The gain table closes the run: base (step 0) against the saved model, with the change, then BM25 on the
+        // same questions and the margin over it.
         var log = File.ReadAllText(Path.Combine(output, "train.log"));
-        Assert.Contains("base model against the saved model", log);
-        Assert.Matches(@"recall@4 \(LocalRQA\) +\d\.\d{3} +\d\.\d{3} +[+-]?\d\.\d{3}", log);
+        Assert.Contains("base model against the saved model, BM25 for reference", log);
+        Assert.Matches(@"BM25 on the eval questions \(--bm25_baseline\): recall@1 \d\.\d{3}, recall@4 \d\.\d{3}", log);
+        Assert.Matches(@"recall@4 \(LocalRQA\) +\d\.\d{3} +\d\.\d{3} +[+-]?\d\.\d{3} +\d\.\d{3} +[+-]?\d\.\d{3}\n", log);
         var card = File.ReadAllText(Path.Combine(output, "README.md"));
         Assert.Contains("recall4", card);
+        Assert.Contains("| BM25 | trained − BM25 |", card);
         Assert.Contains("loss.png", card);
 
         var input = Path.Combine(work, "in.jsonl");
@@ -61,7 +64,10 @@ public sealed class TrainCtlCommandTests : IDisposable
         var again = Train(output);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("already holds a run", again.Stderr);
-        Assert.Equal(0, Train(output, "--overwrite_output_dir").ExitCode);
+        Assert.Equal(0, Train(output, "--overwrite_output_dir", "--bm25_baseline", "false").ExitCode);
+        var plainLog = File.ReadAllText(Path.Combine(output, "train.log"));
+        Assert.Contains("base model against the saved model:", plainLog);
+        Assert.DoesNotContain("BM25", plainLog);
     }
 
     [Fact]

@@ -52,6 +52,8 @@ public sealed record TrainingArguments : IArgumentRecord
     public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>rqa: attention-probability dropout in training; null keeps the model's attention_probs_dropout_prob.</summary>
     public double? AttentionDropout { get; init; }
+    /// <summary>rqa: evaluate BM25 on the eval file at the end, as a reference beside the base and trained models.</summary>
+    public bool Bm25Baseline { get; init; } = true;
     public ReportTarget ReportTo { get; init; } = ReportTarget.None;
     /// <summary>A checkpoint folder, or "true" for the newest checkpoint-* in output_dir (HF's convention).</summary>
     public string? ResumeFromCheckpoint { get; init; }
@@ -128,6 +130,9 @@ public sealed record TrainingArguments : IArgumentRecord
         .OptionalNumber("attention_dropout", a => a.AttentionDropout, (a, v) => a with { AttentionDropout = v },
             "Dropout on attention probabilities in training; none keeps the model's. 0 lets libtorch use its fused attention "
             + "kernel in training too: about 1.6x faster on CPU and far less memory for long texts (config.json keeps the model's value).")
+        .Boolean("bm25_baseline", a => a.Bm25Baseline, (a, v) => a with { Bm25Baseline = v },
+            "After training, also evaluate BM25 on --eval_file against --full_dataset_file_path: a column of the final table and "
+            + "the model card, so the trained retriever is compared with keyword search as well as with the base model.")
         .Choice("report_to", [("none", ReportTarget.None), ("jsonl", ReportTarget.Jsonl), ("tensorboard", ReportTarget.Tensorboard)],
             a => a.ReportTo, (a, v) => a with { ReportTo = v }, "Where metrics go besides the log; local files only.",
             note: "rqa reports to local files only; no network services such as wandb are supported")

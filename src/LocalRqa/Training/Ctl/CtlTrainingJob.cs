@@ -89,7 +89,7 @@ public static class CtlTrainingJob
         onTrainerCreated?.Invoke(trainer);
         var state = trainer.Train();
 
-        WriteReports(args, ctl, state, train.Count, eval?.Count, documents?.Count, encoder, log);
+        WriteReports(args, ctl, state, train.Count, eval?.Count, documents?.Count, encoder, log, Bm25Reference.Evaluate(args, eval, documents, log));
         if (args.TestFile is { } testFile) EvaluateOnTest(testFile, args, encoder, similarity, documents, log);
         return state;
     }
@@ -176,11 +176,11 @@ public static class CtlTrainingJob
             : throw new RqaException($"{flag} {length} exceeds the model's max_position_embeddings ({encoder.Model.Config.MaxPositionEmbeddings})");
 
     static void WriteReports(TrainingArguments args, CtlArguments ctl, TrainerState state, int trainCount, int? evalCount, int? documentCount,
-        SentenceEncoder encoder, RunLog log) =>
+        SentenceEncoder encoder, RunLog log, IReadOnlyDictionary<string, double>? bm25) =>
         TrainingReport.Write(args, state, "CTL (in-batch contrastive learning with hard negatives)", new Dictionary<string, object?>
         {
             ["hard_neg_ratio"] = ctl.HardNegRatio, ["temperature"] = ctl.Temperature, ["similarity"] = ctl.Similarity.ToString().ToLowerInvariant(),
             ["mask_false_negatives"] = ctl.MaskFalseNegatives, ["grad_cache_chunk_size"] = ctl.GradCacheChunkSize,
             ["mine_hard_negatives"] = ctl.MineHardNegatives.ToString().ToLowerInvariant(),
-        }, trainCount, evalCount, documentCount, encoder, log);
+        }, trainCount, evalCount, documentCount, encoder, log, bm25: bm25);
 }

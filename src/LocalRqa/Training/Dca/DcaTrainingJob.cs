@@ -110,7 +110,7 @@ public static class DcaTrainingJob
         var trainer = new Trainer(TrainerSettings.FromArguments(args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null), objective, evaluate, log);
         onTrainerCreated?.Invoke(trainer);
         var state = trainer.Train();
-        WriteReports(args, dca, state, train.Count, eval?.Count, documents?.Count, encoder, log);
+        WriteReports(args, dca, state, train.Count, eval?.Count, documents?.Count, encoder, log, Bm25Reference.Evaluate(args, eval, documents, log));
         return state;
     }
 
@@ -188,14 +188,14 @@ public static class DcaTrainingJob
     }
 
     static void WriteReports(TrainingArguments args, DcaArguments dca, TrainerState state, int trainCount, int? evalCount, int? documentCount,
-        SentenceEncoder encoder, RunLog log) =>
+        SentenceEncoder encoder, RunLog log, IReadOnlyDictionary<string, double>? bm25) =>
         TrainingReport.Write(args, state, "DCA (distillation of a FiD reader's cross-attention, Izacard & Grave 2021)", new Dictionary<string, object?>
         {
             ["reader_model_path"] = dca.ReaderModelPath, ["reader_temperature"] = dca.ReaderTemperature, ["n_context"] = dca.NContext,
             ["text_maxlength"] = dca.TextMaxlength, ["projection"] = dca.Projection,
             ["indexing_dimension"] = encoder.Projection?.OutputDimension, ["extract_cls"] = dca.ExtractCls,
             ["apply_question_mask"] = dca.ApplyQuestionMask, ["apply_passage_mask"] = dca.ApplyPassageMask,
-        }, trainCount, evalCount, documentCount, encoder, log);
+        }, trainCount, evalCount, documentCount, encoder, log, bm25: bm25);
 
     sealed class LazyScorer(Func<FidPassageScorer> load) : IPassageScorer
     {

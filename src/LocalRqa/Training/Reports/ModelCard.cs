@@ -100,27 +100,44 @@ public static class ModelCard
     {
         if (info.FinalMetrics.Count == 0) return;
         var withBase = info.BaseMetrics.Count > 0;
+        var withBm25 = info.Bm25Metrics.Count > 0;
         md.AppendLine("## Evaluation").AppendLine();
-        md.AppendLine(withBase
-            ? "Retrieval metrics on the evaluation data, of the base model before training and of this model:"
-            : "Retrieval metrics of this model on the evaluation data:").AppendLine();
-        md.AppendLine(withBase ? "| metric | base model | trained model | difference |" : "| metric | trained model |");
-        md.AppendLine(withBase ? "|---|---:|---:|---:|" : "|---|---:|");
+        md.Append(withBase
+            ? "Retrieval metrics on the evaluation data, of the base model before training and of this model"
+            : "Retrieval metrics of this model on the evaluation data");
+        md.AppendLine(withBm25 ? ", with BM25 (keyword search) on the same questions for reference:" : ":").AppendLine();
+        var header = new List<string> { "metric" };
+        if (withBase) header.Add("base model");
+        header.Add("trained model");
+        if (withBase) header.Add("difference");
+        if (withBm25) header.AddRange(["BM25", "trained − BM25"]);
+        md.AppendLine($"| {string.Join(" | ", header)} |");
+        md.AppendLine($"|---|{string.Join("|", header.Skip(1).Select(_ => "---:"))}|");
         // Headline metrics first, the rest in the order they were given.
         var keys = info.FinalMetrics.Keys.Select((k, i) => (k, i))
             .OrderBy(x => ReportMetrics.HeadlineRank(x.k)).ThenBy(x => x.i).Select(x => x.k);
         foreach (var key in keys)
         {
             var final = info.FinalMetrics[key];
-            var label = Cell(ReportMetrics.HeadlineLabel(key) ?? key);
-            if (!withBase) { md.AppendLine($"| {label} | {Metric(final)} |"); continue; }
-            var hasBase = info.BaseMetrics.TryGetValue(key, out var before);
-            var difference = hasBase && double.IsFinite(before) && double.IsFinite(final)
-                ? (final - before).ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture) : "";
-            md.AppendLine($"| {label} | {(hasBase ? Metric(before) : "")} | {Metric(final)} | {difference} |");
+            var cells = new List<string> { Cell(ReportMetrics.HeadlineLabel(key) ?? key) };
+            if (withBase)
+            {
+                var hasBase = info.BaseMetrics.TryGetValue(key, out var before);
+                cells.AddRange([hasBase ? Metric(before) : "", Metric(final), hasBase ? Difference(final, before) : ""]);
+            }
+            else cells.Add(Metric(final));
+            if (withBm25)
+            {
+                var hasBm25 = info.Bm25Metrics.TryGetValue(key, out var bm25);
+                cells.AddRange([hasBm25 ? Metric(bm25) : "", hasBm25 ? Difference(final, bm25) : ""]);
+            }
+            md.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         md.AppendLine();
     }
+
+    static string Difference(double after, double before) => double.IsFinite(before) && double.IsFinite(after)
+        ? (after - before).ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture) : "";
 
     static void Charts(StringBuilder md, ModelCardInfo info)
     {

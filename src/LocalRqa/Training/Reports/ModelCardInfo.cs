@@ -23,6 +23,9 @@ public sealed record ModelCardInfo
     /// <summary>The trained model's evaluation, same keys.</summary>
     public IReadOnlyDictionary<string, double> FinalMetrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>BM25's evaluation on the same questions, same keys; empty when not run (`--bm25_baseline false`).</summary>
+    public IReadOnlyDictionary<string, double> Bm25Metrics { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Chart files relative to the card's folder, e.g. <see cref="ChartsWritten.Files"/>.</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];
 

@@ -5,21 +5,24 @@ using LocalRqa.Training.Arguments;
 namespace LocalRqa.Training.Reports;
 
 /// <summary>
-/// How every trainer's run ends: the gain table (base model against the saved one) in the log, the charts, and the
-/// model card beside the saved model.
+/// How every trainer's run ends: the gain table (base model against the saved one, with BM25 for reference) in the
+/// log, the charts, and the model card beside the saved model.
 /// </summary>
 public static class TrainingReport
 {
     /// <param name="algorithm">the model card's one-line name of the training method</param>
     /// <param name="arguments">the settings the card lists, after the shared ones it adds itself</param>
     /// <param name="usageNote">what a user must know before using the model, if anything</param>
+    /// <param name="bm25">BM25's evaluation on the same questions (<see cref="Bm25Reference"/>), if run</param>
     public static void Write(TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
-        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log, string? usageNote = null)
+        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log, string? usageNote = null,
+        IReadOnlyDictionary<string, double>? bm25 = null)
     {
         var baseline = state.BaseEvaluation();
         var kept = state.SavedModelEvaluation();
-        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}") is { } table)
-            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model:\n{table}");
+        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
+            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model" +
+                          $"{(bm25 is null ? "" : ", BM25 for reference")}:\n{table}");
         var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
         if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
 
@@ -42,6 +45,7 @@ public static class TrainingReport
             Arguments = listed,
             BaseMetrics = Retrieval(baseline),
             FinalMetrics = Retrieval(kept),
+            Bm25Metrics = Retrieval(bm25),
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
             SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
@@ -49,6 +53,6 @@ public static class TrainingReport
         });
     }
 
-    static Dictionary<string, double> Retrieval(Dictionary<string, double>? evaluation) =>
+    static Dictionary<string, double> Retrieval(IReadOnlyDictionary<string, double>? evaluation) =>
         evaluation?.Where(kv => kv.Key.StartsWith("eval_retr/", StringComparison.Ordinal)).ToDictionary() ?? [];
 }

@@ -105,7 +105,7 @@ public static class RpgTrainingJob
         if (objective.QuestionsSeen > 0)
             log.WriteLine($"Index: {objective.Refreshes} full embeddings of the database in {objective.RefreshSeconds:F1} s; the gold passage was already " +
                           $"retrieved for {objective.GoldRetrieved}/{objective.QuestionsSeen} training questions ({(double)objective.GoldRetrieved / objective.QuestionsSeen:F2})");
-        WriteReports(args, rpg, state, train.Count, eval?.Count, documents.Count, encoder, log);
+        WriteReports(args, rpg, state, train.Count, eval?.Count, documents.Count, encoder, log, Bm25Reference.Evaluate(args, eval, documents, log));
         if (args.TestFile is { } testFile) CtlTrainingJob.EvaluateOnTest(testFile, args, encoder, Similarity.Cosine, documents, log, basePassages?.Index);
         if (basePassages is not null)
             log.WriteLine($"note: --train_passage_encoder false trained the question side only: embed passages with {args.ModelNameOrPath} (the base model) " +
@@ -126,7 +126,7 @@ public static class RpgTrainingJob
     }
 
     static void WriteReports(TrainingArguments args, RpgArguments rpg, TrainerState state, int trainCount, int? evalCount, int documentCount,
-        SentenceEncoder encoder, RunLog log) =>
+        SentenceEncoder encoder, RunLog log, IReadOnlyDictionary<string, double>? bm25) =>
         TrainingReport.Write(args, state, $"RPG (REPLUG LSR: the retriever distils {rpg.LmModelPath}'s likelihood of the gold answer)",
             new Dictionary<string, object?>
             {
@@ -136,5 +136,5 @@ public static class RpgTrainingJob
             }, trainCount, evalCount, documentCount, encoder, log,
             rpg.TrainPassageEncoder ? null
                 : $"only the question side was trained (--train_passage_encoder false): embed questions with this model and passages "
-                  + $"with the base model, {args.ModelNameOrPath}; the metrics below were measured that way.");
+                  + $"with the base model, {args.ModelNameOrPath}; the metrics below were measured that way.", bm25);
 }

@@ -85,6 +85,31 @@ public sealed class ModelCardTests : IDisposable
     }
 
     [Fact]
+    public void A_bm25_reference_adds_its_column_and_the_margin_over_it()
+    {
+        var card = ModelCard.Render(Info() with
+        {
+            Bm25Metrics = new Dictionary<string, double>
+            {
+                ["eval_retr/document_recall/recall4"] = 0.863,
+                ["eval_retr/document_recall/recall1"] = 0.37,
+            },
+        });
+
+        Assert.Contains("with BM25 (keyword search) on the same questions for reference:", card);
+        Assert.Contains("| metric | base model | trained model | difference | BM25 | trained − BM25 |", card);
+        Assert.Contains("|---|---:|---:|---:|---:|---:|", card);
+        Assert.Contains("| recall4 | 0.6000 | 0.8123 | +0.2123 | 0.8630 | -0.0507 |", card);
+        Assert.Contains("| recall1 | 0.4000 | 0.3500 | -0.0500 | 0.3700 | -0.0200 |", card);
+        // A metric BM25 was not scored on keeps empty BM25 cells.
+        Assert.Contains("| ndcg@10 | 0.5500 | 0.7000 | +0.1500 |  |  |", card);
+        // Without a base evaluation the BM25 columns follow the trained model directly.
+        var noBase = ModelCard.Render(Info() with { BaseMetrics = new Dictionary<string, double>(), Bm25Metrics = new Dictionary<string, double> { ["eval_retr/document_recall/recall4"] = 0.9 } });
+        Assert.Contains("| metric | trained model | BM25 | trained − BM25 |", noBase);
+        Assert.Contains("| recall4 | 0.8123 | 0.9000 | -0.0877 |", noBase);
+    }
+
+    [Fact]
     public void Describes_training_usage_and_embeds_charts()
     {
         var card = ModelCard.Render(Info());
