@@ -160,9 +160,38 @@ public sealed class SentenceEncoder : IDisposable
 
     /// <summary>
     /// Embeddings of many texts, in input order: length-sorted batches without a graph, each in its own dispose
-    /// scope so native memory stays flat however many texts there are.
+    /// scope so native memory stays flat however many texts there are. A text given several times is embedded
+    /// once and its copies get equal arrays: BLAS rounds a row differently by its place in a batch, and copies of
+    /// one document must not differ (the index lists identical embeddings together, in order).
     /// </summary>
     public float[][] Encode(IReadOnlyList<string> texts, PromptKind prompt, int batchSize = 32, IProgress<int>? progress = null)
+    {
+        var firstOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var distinct = new List<string>();
+        var source = new int[texts.Count]; // position of each text among the distinct ones
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (!firstOf.TryGetValue(texts[i], out var first)) firstOf[texts[i]] = first = distinct.Count;
+            if (first == distinct.Count) distinct.Add(texts[i]);
+            source[i] = first;
+        }
+        if (distinct.Count == texts.Count) return EncodeDistinct(texts, prompt, batchSize, progress, copies: null);
+        var copies = new int[distinct.Count];
+        foreach (var s in source) copies[s]++;
+        var embedded = EncodeDistinct(distinct, prompt, batchSize, progress, copies);
+        var result = new float[texts.Count][];
+        var handedOut = new bool[distinct.Count];
+        for (var i = 0; i < texts.Count; i++)
+        {
+            // The first copy takes the array, the others get clones: callers may modify what they receive.
+            result[i] = handedOut[source[i]] ? (float[])embedded[source[i]].Clone() : embedded[source[i]];
+            handedOut[source[i]] = true;
+        }
+        return result;
+    }
+
+    /// <summary>Embeddings of distinct texts; progress counts each text <paramref name="copies"/>[i] times (default once).</summary>
+    float[][] EncodeDistinct(IReadOnlyList<string> texts, PromptKind prompt, int batchSize, IProgress<int>? progress, int[]? copies)
     {
         var tokens = Tokenize(texts, prompt);
         var result = new float[texts.Count][];
@@ -180,7 +209,7 @@ public sealed class SentenceEncoder : IDisposable
                 var dim = embeddings.Length / indices.Length;
                 for (var row = 0; row < indices.Length; row++)
                     result[indices[row]] = embeddings.AsSpan(row * dim, dim).ToArray();
-                done += indices.Length;
+                done += copies is null ? indices.Length : indices.Sum(i => copies[i]);
                 progress?.Report(done);
             }
         }

@@ -8,11 +8,20 @@ namespace LocalRqa.Indexing;
 /// Brute-force search over all document embeddings, as FAISS's flat indexes: one float32 tensor [N, D]
 /// (rows L2-normalised for cosine), scored with matrix products in query batches × document chunks so that
 /// memory stays bounded (a [B, C] score block at a time) however many documents and queries there are.
+/// <para>
+/// Order: hits come by score, equal scores by lower document index. Bit-identical embeddings (one document text
+/// stored twice) are scored once and listed together in index order, on every CPU and thread count (see
+/// <see cref="DuplicateRows"/>). Distinct embeddings are ordered by their computed float32 scores, which BLAS
+/// may round an ulp differently by CPU, thread count and chunk shape: near-ties between distinct embeddings can
+/// order differently on another machine, never by more than that rounding.
+/// </para>
 /// </summary>
 public sealed class ExactVectorIndex : IVectorIndex
 {
     readonly Tensor embeddings;     // [N, D] float32, owned
     readonly Tensor? squaredNorms;  // [1, N] ||d||², L2 only
+    readonly DuplicateRows? duplicates; // null when every row is distinct
+    readonly Tensor? copyMask;      // [1, N] bool: rows listed with an identical earlier row, never scored
     const long ValidationBlockRows = 65536;
     int queryBatchSize = 1024;
     int documentChunkSize = 16384;
@@ -68,12 +77,20 @@ public sealed class ExactVectorIndex : IVectorIndex
                     }
                     squaredNorms?.narrow(1, start, count).copy_(block.square().sum(1).unsqueeze(0)); // [1, b]
                 }
+                duplicates = DuplicateRows.Find(stored, ValidationBlockRows);
+                if (duplicates is not null)
+                {
+                    var mask = new bool[rows];
+                    for (var i = 0; i < rows; i++) mask[i] = duplicates.IsCopy(i);
+                    copyMask = tensor(mask, [1, rows]).DetachFromDisposeScope();
+                }
             }
         }
         catch
         {
             stored.Dispose();
             squaredNorms?.Dispose();
+            copyMask?.Dispose();
             throw;
         }
         embeddings = stored;
@@ -125,15 +142,31 @@ public sealed class ExactVectorIndex : IVectorIndex
             throw new RqaException($"queries of shape [{string.Join(", ", queries.shape)}] do not match the index's dimension {Dimension}");
         var total = (int)queries.shape[0];
         var keep = Math.Min(k, Count);
+        // The best k scored rows always hold the best k documents: each brings itself and its copies.
+        var scoredKeep = Math.Min(k, duplicates?.DistinctCount ?? Count);
         var results = new SearchHit[total][];
         using var _ = no_grad();
         for (var start = 0; start < total; start += queryBatchSize)
         {
             var size = Math.Min(queryBatchSize, total - start);
-            var best = SearchBatch(queries, start, size, keep);
-            for (var r = 0; r < size; r++) results[start + r] = best.Hits(r);
+            var best = SearchBatch(queries, start, size, scoredKeep);
+            for (var r = 0; r < size; r++) results[start + r] = duplicates is null ? best.Hits(r) : WithCopies(best.Hits(r), keep);
         }
         return results;
+    }
+
+    /// <summary>The scored hits with each one's identical copies beside it, by (score, index), cut to <paramref name="keep"/>.</summary>
+    SearchHit[] WithCopies(SearchHit[] scored, int keep)
+    {
+        var all = new List<SearchHit>(scored.Length);
+        foreach (var hit in scored)
+        {
+            all.Add(hit);
+            foreach (var copy in duplicates!.CopiesOf(hit.Index)) all.Add(new SearchHit(copy, hit.Score));
+        }
+        var higherIsBetter = Similarity.HigherIsBetter();
+        all.Sort((a, b) => a.Index == b.Index ? 0 : RunningTopK.Before(a, b, higherIsBetter) ? -1 : 1);
+        return all.Take(keep).ToArray();
     }
 
     RunningTopK SearchBatch(Tensor queries, int start, int size, int keep)
@@ -162,14 +195,18 @@ public sealed class ExactVectorIndex : IVectorIndex
                 ? batch.mm(documents.t()) // [B, C]
                 // ||q||² - 2 q·d + ||d||², clamped: rounding can make a distance slightly negative.
                 : addmm(squaredNorms!.narrow(1, chunkStart, chunk), batch, documents.t(), beta: 1, alpha: -2).add_(queryNorms).clamp_min_(0); // [B, C]
-            if (overlap > 0) scores.narrow(1, 0, overlap).fill_(higherIsBetter ? float.NegativeInfinity : float.PositiveInfinity);
-            var take = Math.Min(keep, chunk - overlap);
+            var unscored = higherIsBetter ? float.NegativeInfinity : float.PositiveInfinity;
+            if (overlap > 0) scores.narrow(1, 0, overlap).fill_(unscored);
+            if (copyMask is not null) scores.masked_fill_(copyMask.narrow(1, chunkStart, chunk), unscored);
+            var eligible = duplicates?.DistinctIn(next, chunk - overlap) ?? chunk - overlap;
+            if (eligible == 0) continue;
+            var take = Math.Min(keep, eligible);
             var (values, indices) = scores.topk(take, dim: 1, largest: higherIsBetter, sorted: true); // [B, take]
             var hostValues = values.data<float>().ToArray();
             var hostIndices = indices.data<long>().ToArray();
             // topk's values are exact but which of several equal scores it picks is not: count, per query, the
             // chunk's scores equal to the worst kept one, to spot ties cut by the k boundary.
-            var tiesInChunk = take < chunk - overlap ? scores.eq(values.narrow(1, take - 1, 1)).sum(1).data<long>().ToArray() : null; // [B]
+            var tiesInChunk = take < eligible ? scores.eq(values.narrow(1, take - 1, 1)).sum(1).data<long>().ToArray() : null; // [B]
             for (var r = 0; r < size; r++)
             {
                 var row = candidates.AsSpan(0, take);
@@ -201,5 +238,6 @@ public sealed class ExactVectorIndex : IVectorIndex
     {
         embeddings.Dispose();
         squaredNorms?.Dispose();
+        copyMask?.Dispose();
     }
 }

@@ -55,9 +55,29 @@ public sealed class ExactVectorIndexBuilder : IDisposable
         using var _ = no_grad();
         if (Count + count > capacity) target = Grow(checked(Count + count));
         var values = rows.detach().to(ScalarType.Float32); // [B, D]
-        if (Similarity == Similarity.Cosine) values = nn.functional.normalize(values, p: 2, dim: 1);
+        if (Similarity == Similarity.Cosine) values = UnitRows(values);
         target.narrow(0, Count, count).copy_(values);
         Count += count;
+    }
+
+    /// <summary>
+    /// Each row divided by its L2 norm (at least 1e-12, as torch's normalize), one row at a time in double on the
+    /// host: identical rows then stay bit-identical wherever they sit in a batch, which a vectorised reduction
+    /// over the batch does not promise.
+    /// </summary>
+    static Tensor UnitRows(Tensor rows)
+    {
+        var dimension = (int)rows.shape[1];
+        var values = rows.contiguous().data<float>().ToArray();
+        for (var start = 0; start < values.Length; start += dimension)
+        {
+            var row = values.AsSpan(start, dimension);
+            double squares = 0;
+            foreach (var v in row) squares += (double)v * v;
+            var norm = Math.Max(Math.Sqrt(squares), 1e-12);
+            for (var i = 0; i < row.Length; i++) row[i] = (float)(row[i] / norm);
+        }
+        return tensor(values, rows.shape);
     }
 
     Tensor Grow(int needed)

@@ -4,6 +4,7 @@ using LocalRqa.Retrieval;
 
 namespace LocalRqa.Tests.Evaluation;
 
+// Metrics are plain C# double arithmetic (no libtorch), the same on every CPU: 1e-12 only absorbs a reordered sum's last bits.
 public sealed class RetrieverEvaluatorTests
 {
     static Document Doc(string text, string source = "s") =>
@@ -47,13 +48,13 @@ public sealed class RetrieverEvaluatorTests
 
         Assert.Equal([2, 1], retriever.BatchSizes); // batches of --test_bszv questions
         var s = evaluation.Scores;
-        Assert.Equal(1.0 / 3, s["test_retr/document_recall/recall1"], 9); // only q1 at rank 1
-        Assert.Equal(2.0 / 3, s["test_retr/document_recall/recall4"], 9); // q1 and q2 within 4
-        Assert.Equal(2.0 / 12, s["test_retr/document_accuracy/accuracy"], 9); // 2 correct of 3 × 4 retrieved
-        Assert.Equal(0.5, s["test_retr/ranking/mrr@10"], 9); // (1 + 1/2 + 0) / 3
+        Assert.Equal(1.0 / 3, s["test_retr/document_recall/recall1"], 1e-12); // only q1 at rank 1
+        Assert.Equal(2.0 / 3, s["test_retr/document_recall/recall4"], 1e-12); // q1 and q2 within 4
+        Assert.Equal(2.0 / 12, s["test_retr/document_accuracy/accuracy"], 1e-12); // 2 correct of 3 × 4 retrieved
+        Assert.Equal(0.5, s["test_retr/ranking/mrr@10"], 1e-12); // (1 + 1/2 + 0) / 3
         // LocalRQA's latency: the time of the retrieval calls (retr) and of the whole loop (e2e), total and per question.
-        Assert.Equal(s["test_retr/latency/total_latency"] / 3, s["test_retr/latency/avg_latency"], 12);
-        Assert.Equal(s["test_e2e/latency/total_latency"] / 3, s["test_e2e/latency/avg_latency"], 12);
+        Assert.Equal(s["test_retr/latency/total_latency"] / 3, s["test_retr/latency/avg_latency"], 1e-12);
+        Assert.Equal(s["test_e2e/latency/total_latency"] / 3, s["test_e2e/latency/avg_latency"], 1e-12);
         Assert.True(s["test_e2e/latency/total_latency"] >= s["test_retr/latency/total_latency"]);
         Assert.True(s["test_retr/document_recall/recall4_ci95_low"] <= s["test_retr/document_recall/recall4"]);
         Assert.False(s.ContainsKey("test_retr/document_ndcg/ndcg")); // opt-in
@@ -75,6 +76,6 @@ public sealed class RetrieverEvaluatorTests
                 new EvaluatorOptions { Ndcg = true, BootstrapResamples = 10 })
             .Evaluate(new FixedRetriever(new() { ["q"] = [0, 1, 2] }), "eval");
         // Relevant at rank 2 only: DCG = 1/log2(3), IDCG = 1 → 0.6309.
-        Assert.Equal(0.6309, evaluation.Scores["eval_retr/document_ndcg/ndcg"], 4);
+        Assert.Equal(0.6309, evaluation.Scores["eval_retr/document_ndcg/ndcg"], 1e-12);
     }
 }

@@ -4,6 +4,8 @@ using static LocalRqa.Tests.Evaluation.Metrics.MetricDocs;
 
 namespace LocalRqa.Tests.Evaluation.Metrics;
 
+// Metrics are plain C# double arithmetic (no libtorch), the same on every CPU: 1e-12 only absorbs a reordered sum's last
+// bits; a 7-digit literal is checked to 5e-7, half its last digit.
 public sealed class LocalRqaMetricsTests
 {
     static readonly Document G1a = Doc("kb/returns", "returns are accepted within thirty days");
@@ -40,20 +42,20 @@ public sealed class LocalRqaMetricsTests
 
         // recall4 (all gold in top 4): Q1 no (G1b is 5th; LocalRQA would say yes at top_k 5, as it uses all
         // retrieved documents), Q2 yes, Q3 no, Q4 yes, Q5 no → 2/5.
-        Assert.Equal(0.4, metrics[LocalRqaMetrics.Recall4], 12);
+        Assert.Equal(0.4, metrics[LocalRqaMetrics.Recall4], 1e-12);
         // recall1 (all gold at rank 1): only Q4 (Q1's G1b is not) → 1/5.
-        Assert.Equal(0.2, metrics[LocalRqaMetrics.Recall1], 12);
+        Assert.Equal(0.2, metrics[LocalRqaMetrics.Recall1], 1e-12);
         // likely_recall: Q1, Q2, Q4 exact (coverage 1); Q3 via L8 (0.8 > 0.7); Q5 only M7 (0.7, not > 0.7) → 4/5.
-        Assert.Equal(0.8, metrics[LocalRqaMetrics.LikelyRecall], 12);
+        Assert.Equal(0.8, metrics[LocalRqaMetrics.LikelyRecall], 1e-12);
         // accuracy over all 25 retrieved: exact gold are G1a, G1b, G2, G4 → 4/25.
-        Assert.Equal(0.16, metrics[LocalRqaMetrics.Accuracy], 12);
+        Assert.Equal(0.16, metrics[LocalRqaMetrics.Accuracy], 1e-12);
         // likely_accuracy: those 4 plus L8 (L7 and M7 are exactly 0.7) → 5/25.
-        Assert.Equal(0.2, metrics[LocalRqaMetrics.LikelyAccuracy], 12);
+        Assert.Equal(0.2, metrics[LocalRqaMetrics.LikelyAccuracy], 1e-12);
         // ndcg per question, DCG = Σ rel_i/log2(i+2), IDCG = relevant retrieved docs first:
         //   Q1 rel [1,0,0,0,1]: (1 + 1/log2 6) / (1 + 1/log2 3) = 1.3868528 / 1.6309298 = 0.8503449
         //   Q2 rel [0,0,1,0,0]: (1/log2 4) / 1 = 0.5;  Q3: nothing relevant → 0;  Q4 rel [1,0,0,0,0]: 1;  Q5: 0
         //   mean = (0.8503449 + 0.5 + 0 + 1 + 0) / 5 = 0.4700690 → round(…, 4) = 0.4701
-        Assert.Equal(0.4701, metrics[LocalRqaMetrics.Ndcg], 12);
+        Assert.Equal(0.4701, metrics[LocalRqaMetrics.Ndcg], 1e-12);
         Assert.Equal(
             [LocalRqaMetrics.Recall4, LocalRqaMetrics.Recall1, LocalRqaMetrics.LikelyRecall, LocalRqaMetrics.Accuracy, LocalRqaMetrics.LikelyAccuracy, LocalRqaMetrics.Ndcg],
             metrics.Keys);
@@ -77,13 +79,13 @@ public sealed class LocalRqaMetricsTests
         Assert.Equal([2, 1, 0, 1, 0], scores.Select(s => s.CorrectCount));
         Assert.Equal([2, 1, 1, 1, 0], scores.Select(s => s.LikelyCorrectCount));
         // Q1: (1 + 1/log2 6) / (1 + 1/log2 3).
-        Assert.Equal((1 + 1 / Math.Log2(6)) / (1 + 1 / Math.Log2(3)), scores[0].Ndcg, 12);
-        Assert.Equal(0.8503449, scores[0].Ndcg, 6);
+        Assert.Equal((1 + 1 / Math.Log2(6)) / (1 + 1 / Math.Log2(3)), scores[0].Ndcg, 1e-12);
+        Assert.Equal(0.8503449, scores[0].Ndcg, 5e-7);
 
         var table = LocalRqaMetrics.PerQuestion(FiveQuestions(), ndcg: true);
         Assert.Equal([0.0, 1, 0, 1, 0], table[LocalRqaMetrics.Recall4]);
         Assert.Equal([1.0, 1, 1, 1, 0], table[LocalRqaMetrics.LikelyRecall]);
-        Assert.Equal(0.4, table.Means()[LocalRqaMetrics.Recall4], 12);
+        Assert.Equal(0.4, table.Means()[LocalRqaMetrics.Recall4], 1e-12);
     }
 
     [Fact]
@@ -156,7 +158,7 @@ public sealed class LocalRqaMetricsTests
     public void PrefixFlattensNamesAsLocalRqaLogsThem()
     {
         var named = MetricPrefix.Retrieval("eval", LocalRqaMetrics.Compute(FiveQuestions()));
-        Assert.Equal(0.4, named["eval_retr/document_recall/recall4"], 12);
+        Assert.Equal(0.4, named["eval_retr/document_recall/recall4"], 1e-12);
         Assert.Equal("eval_retr/document_accuracy/likely_accuracy", named.Keys.ElementAt(4));
     }
 }
