@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ public sealed class ExactVectorIndexBuilder : IDisposable
     static Tensor UnitRows(Tensor rows)
     {
         var dimension = (int)rows.shape[1];
-        var values = rows.contiguous().data<float>().ToArray();
+        var values = MemoryMarshal.Cast<byte, float>(rows.contiguous().bytes).ToArray(); // one block copy
         for (var start = 0; start < values.Length; start += dimension)
         {
             var row = values.AsSpan(start, dimension);
