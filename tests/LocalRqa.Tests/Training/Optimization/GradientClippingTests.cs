@@ -28,7 +28,7 @@ public sealed class GradientClippingTests
         Assert.Equal(5.0, norm, 1e-6);
         // Scale 1 / (5 + 1e-6): [3, 0] → [0.6, 0], [4] → [0.8].
         Assert.Equal(0.6f, Grad(a)[0], 1e-6f);
-        Assert.Equal(0f, Grad(a)[1]);
+        Assert.Equal(0f, Grad(a)[1]); // 0 × any scale is exactly 0
         Assert.Equal(0.8f, Grad(b)[0], 1e-6f);
     }
 
@@ -38,6 +38,7 @@ public sealed class GradientClippingTests
         using var scope = NewDisposeScope();
         var (a, b) = WithGradients();
         Assert.Equal(5.0, GradientClipping.ClipGradNorm([a, b], maxNorm: 10.0), 1e-6);
+        // Exact: below max_norm the gradients are left alone (or scaled by exactly 1).
         Assert.Equal([3f, 0f], Grad(a));
         Assert.Equal([4f], Grad(b));
     }
