@@ -17,14 +17,14 @@ public sealed class GradCacheStepTests : IDisposable
     const long Seed = 20210915;
     // Backward through a 2-layer encoder in other chunk shapes / grad modes: measured ≤ 3e-6 (AVX-512, AVX2, scalar);
     // 1e-4 of each parameter's largest gradient leaves a wide margin and still catches a wrong mask (≈1).
-    const double Tolerance = 1e-4;
+    const double GradientTolerance = 1e-4;
 
     /// <summary>
     /// The loss from embeddings that differ by float32 rounding (≲1e-6 relative), scores ×20 (1 / 0.05): its
     /// cross-entropy agrees to ~1e-6 relative; 1e-5 leaves a margin for other kernels.
     /// </summary>
     static void AssertSameLoss(float expected, float actual) =>
-        global::LocalRqa.Tests.Tolerance.Close(expected, actual, relative: 1e-5, what: "loss");
+        Tolerance.Close(expected, actual, relative: 1e-5, what: "loss");
 
     static readonly string[] Queries =
     [
@@ -131,7 +131,7 @@ public sealed class GradCacheStepTests : IDisposable
 
         AssertSameLoss(plain.Loss, cached.Loss);
         AssertEveryEncoderParameterIsTrained(plain.Gradients);
-        Assert.InRange(MaxRelativeDifference(plain.Gradients, cached.Gradients), 0, Tolerance);
+        Assert.InRange(MaxRelativeDifference(plain.Gradients, cached.Gradients), 0, GradientTolerance);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class GradCacheStepTests : IDisposable
 
         // Phase 1 matches the plain forward, so the loss still agrees; phase 3 drew other masks.
         AssertSameLoss(plain.Loss, unreplayed.Loss);
-        Assert.True(MaxRelativeDifference(plain.Gradients, unreplayed.Gradients) > 100 * Tolerance);
+        Assert.True(MaxRelativeDifference(plain.Gradients, unreplayed.Gradients) > 100 * GradientTolerance);
     }
 
     [Theory]
@@ -157,7 +157,7 @@ public sealed class GradCacheStepTests : IDisposable
         var cached = Step(() => GradCache(chunkSize));
 
         AssertSameLoss(plain.Loss, cached.Loss);
-        Assert.InRange(MaxRelativeDifference(plain.Gradients, cached.Gradients), 0, Tolerance);
+        Assert.InRange(MaxRelativeDifference(plain.Gradients, cached.Gradients), 0, GradientTolerance);
     }
 
     [Fact]
