@@ -91,12 +91,13 @@ public sealed class TestRetrieverCommandTests : IDisposable
         var comparison = JsonNode.Parse(File.ReadAllText(Path.Combine(bm25, "comparison.json")))!;
         Assert.Equal(16, comparison["questions"]!.GetValue<int>());
         var recall4 = comparison["metrics"]!["document_recall/recall4"]!;
-        Assert.Equal(Scores(bm25)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 9);
-        Assert.Equal(Scores(dense)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["baseline"]!.GetValue<double>(), 9);
+        // The same rates (k/16, C# doubles) written to two JSON files: 1e-12 absolute instead of rounding to 9 decimals.
+        Assert.Equal(Scores(bm25)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 1e-12);
+        Assert.Equal(Scores(dense)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["baseline"]!.GetValue<double>(), 1e-12);
         // recall4 is 0/1 per question: the difference of the means is (gained - lost) / questions.
         var gained = recall4["gained"]!.AsArray().Count;
         var lost = recall4["lost"]!.AsArray().Count;
-        Assert.Equal((gained - lost) / 16.0, recall4["difference"]!.GetValue<double>(), 9);
+        Assert.Equal((gained - lost) / 16.0, recall4["difference"]!.GetValue<double>(), 1e-12); // difference of two k/16 means in C# double: ≤ 1 ulp
         Assert.InRange(recall4["p_value"]!.GetValue<double>(), 0, 1);
     }
 
@@ -109,8 +110,9 @@ public sealed class TestRetrieverCommandTests : IDisposable
         var run = Run(output, "--compare_with", Path.Combine(output, "test-predictions.jsonl"));
         Assert.True(run.ExitCode == 0, run.Stderr);
         var recall4 = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "comparison.json")))!["metrics"]!["document_recall/recall4"]!;
-        Assert.Equal(bm25Recall4, recall4["baseline"]!.GetValue<double>(), 9); // the BM25 run, not this dense run compared with itself
-        Assert.Equal(Scores(output)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 9);
+        // The same k/16 rates (C# doubles) read back from two JSON files: 1e-12 absolute instead of rounding to 9 decimals.
+        Assert.Equal(bm25Recall4, recall4["baseline"]!.GetValue<double>(), 1e-12); // the BM25 run, not this dense run compared with itself
+        Assert.Equal(Scores(output)["test_retr/document_recall/recall4"]!.GetValue<double>(), recall4["candidate"]!.GetValue<double>(), 1e-12);
     }
 
     [Fact]

@@ -109,9 +109,14 @@ public class T5ReferenceParityTests
         var generated = model.Generate(states, mask, maxNewTokens: 6, stopAtEos: false); // [B, 7]
         Assert.Equal([ids.shape[0], 7L], generated.shape);
         Assert.True(generated[.., 0].eq(model.Config.DecoderStartTokenId).all().item<bool>());
-        // Re-reading the generated prefix, each next token is the argmax of the previous position's logits.
+        // Re-reading the generated prefix, each next token is the argmax of the previous position's logits. Generation
+        // (one position at a time) and this re-read (all positions at once) round differently, so a near-tie could
+        // flip the argmax: the chosen token's re-read logit must be the row's best within 1e-4 (the fixture's
+        // tolerance_abs for logits of |·| ≤ 2.7; the fixture's actual top-two gap is ≥ 0.05).
         var logits = model.Decode(generated[.., ..^1], states, mask); // [B, 6, V]
-        Assert.True(logits.argmax(-1).eq(generated[.., 1..]).all().item<bool>());
+        var chosen = logits.gather(-1, generated[.., 1..].unsqueeze(-1)).squeeze(-1); // [B, 6]
+        var shortfall = (logits.max(-1).values - chosen).max().item<float>();
+        Assert.True(shortfall <= 1e-4, $"a generated token's logit is {shortfall} below its position's best");
     }
 
     [Theory]
@@ -131,7 +136,9 @@ public class T5ReferenceParityTests
         var steps = Enumerable.Range(0, (int)decoderIds.shape[1])
             .Select(t => model.Decode(decoderIds[.., t..(t + 1)], cross, mask, null, cache)).ToList();
         Assert.Equal(decoderIds.shape[1], cache.Length);
-        ReferenceFile.AssertClose(whole, cat(steps, 1), 1e-5, $"{fixture} cached step-by-step logits");
+        // One position per call vs all at once: other GEMM shapes round differently (bound per matmul over d_ff = 48
+        // terms, |logits| ≤ 2.7: 48·1.2e-7·2.7 ≈ 1.6e-5, over 3 layers); the fixture's tolerance_abs (1e-4) covers it.
+        ReferenceFile.AssertClose(whole, cat(steps, 1), reference.ToleranceAbs, $"{fixture} cached step-by-step logits");
     }
 
     static void AssertLogitsMatch(T5ForConditionalGeneration model, ReferenceFile reference, string what)
