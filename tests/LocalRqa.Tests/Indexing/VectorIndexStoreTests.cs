@@ -47,6 +47,8 @@ public sealed class VectorIndexStoreTests : IDisposable
         Assert.Null(mismatch);
         using (loaded)
         {
+            // Bit-exact: the file round trip is the promise, and the same bits searched with the same shapes in one
+            // process are the same computation.
             Assert.Equal(original.Embeddings.data<float>().ToArray(), loaded.Embeddings.data<float>().ToArray());
             var queries = RandomRows(5, 16, 2);
             Assert.Equal(original.Search(queries, 7), loaded.Search(queries, 7));
