@@ -1,3 +1,8 @@
+using LocalRqa.Tokenization.Models;
+using LocalRqa.Tokenization.Normalizers;
+using LocalRqa.Tokenization.PostProcessors;
+using LocalRqa.Tokenization.PreTokenizers;
+
 namespace LocalRqa.Tokenization;
 
 /// <summary>

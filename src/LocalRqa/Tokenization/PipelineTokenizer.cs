@@ -1,3 +1,9 @@
+using LocalRqa.Tokenization.Decoders;
+using LocalRqa.Tokenization.Models;
+using LocalRqa.Tokenization.Normalizers;
+using LocalRqa.Tokenization.PostProcessors;
+using LocalRqa.Tokenization.PreTokenizers;
+
 namespace LocalRqa.Tokenization;
 
 /// <summary>

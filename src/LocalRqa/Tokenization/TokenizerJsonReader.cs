@@ -1,6 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LocalRqa.Tokenization.Decoders;
+using LocalRqa.Tokenization.Models;
+using LocalRqa.Tokenization.Normalizers;
+using LocalRqa.Tokenization.PostProcessors;
+using LocalRqa.Tokenization.PreTokenizers;
 
 namespace LocalRqa.Tokenization;
 

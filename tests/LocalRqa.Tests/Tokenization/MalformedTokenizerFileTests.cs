@@ -1,4 +1,5 @@
 using LocalRqa.Tokenization;
+using LocalRqa.Tokenization.Normalizers;
 
 namespace LocalRqa.Tests.Tokenization;
 

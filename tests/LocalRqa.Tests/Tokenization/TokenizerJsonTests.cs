@@ -1,4 +1,5 @@
 using LocalRqa.Tokenization;
+using LocalRqa.Tokenization.PreTokenizers;
 
 namespace LocalRqa.Tests.Tokenization;
 

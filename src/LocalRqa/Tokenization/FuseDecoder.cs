@@ -1,7 +1,0 @@
-namespace LocalRqa.Tokenization;
-
-/// <summary>tokenizers "Fuse" decoder: all tokens into one string.</summary>
-public sealed class FuseDecoder : ITokenDecoder
-{
-    public List<string> DecodeChain(List<string> tokens) => [string.Concat(tokens)];
-}

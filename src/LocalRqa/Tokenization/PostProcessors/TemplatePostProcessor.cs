@@ -1,0 +1,47 @@
+namespace LocalRqa.Tokenization.PostProcessors;
+
+/// <summary>
+/// Single-sequence post-processing as a template. tokenizers' BertProcessing ([CLS] $A [SEP]), RobertaProcessing
+/// (&lt;s&gt; $A &lt;/s&gt;) and TemplateProcessing all reduce to one for a single sequence.
+/// </summary>
+public sealed class TemplatePostProcessor : IPostProcessor
+{
+    private readonly TemplatePiece[] _pieces;
+
+    public TemplatePostProcessor(IEnumerable<TemplatePiece> pieces)
+    {
+        _pieces = pieces.ToArray();
+        if (_pieces.Count(p => p.SpecialIds is null) != 1)
+            throw new RqaException("a single-sequence template must contain the sequence exactly once");
+        SingleSequenceSpecialCount = _pieces.Sum(p => p.SpecialIds?.Length ?? 0);
+    }
+
+    public int SingleSequenceSpecialCount { get; }
+
+    public IReadOnlyList<TemplatePiece> Pieces => _pieces;
+
+    public TokenizedText Process(ReadOnlySpan<int> contentIds)
+    {
+        int total = contentIds.Length + SingleSequenceSpecialCount;
+        var ids = new int[total];
+        var types = new int[total];
+        int at = 0;
+        foreach (var piece in _pieces)
+        {
+            int length;
+            if (piece.SpecialIds is null)
+            {
+                contentIds.CopyTo(ids.AsSpan(at));
+                length = contentIds.Length;
+            }
+            else
+            {
+                piece.SpecialIds.CopyTo(ids.AsSpan(at));
+                length = piece.SpecialIds.Length;
+            }
+            types.AsSpan(at, length).Fill(piece.TypeId);
+            at += length;
+        }
+        return new TokenizedText(ids, types);
+    }
+}

@@ -1,7 +1,0 @@
-namespace LocalRqa.Tokenization;
-
-/// <summary>tokenizers "Prepend": adds a prefix to non-empty text only.</summary>
-public sealed record PrependNormalizer(string Prefix) : INormalizer
-{
-    public string Normalize(string text) => text.Length == 0 ? text : Prefix + text;
-}

@@ -1,7 +1,0 @@
-namespace LocalRqa.Tokenization;
-
-/// <summary>tokenizers "Replace" decoder: a normalizer's Replace (literal or regex) applied to every token.</summary>
-public sealed class ReplaceDecoder(INormalizer replace) : ITokenDecoder
-{
-    public List<string> DecodeChain(List<string> tokens) => tokens.Select(replace.Normalize).ToList();
-}

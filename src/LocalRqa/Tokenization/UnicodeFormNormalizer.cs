@@ -1,9 +1,0 @@
-using System.Text;
-
-namespace LocalRqa.Tokenization;
-
-/// <summary>tokenizers "NFD", "NFC", "NFKD" and "NFKC".</summary>
-public sealed record UnicodeFormNormalizer(NormalizationForm Form) : INormalizer
-{
-    public string Normalize(string text) => UnicodeNormalizer.Normalize(text, Form);
-}
