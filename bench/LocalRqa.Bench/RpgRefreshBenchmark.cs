@@ -4,7 +4,6 @@ using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
 using LocalRqa.LanguageModels;
-using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using LocalRqa.Training.Optimization;
 using LocalRqa.Training.Rpg;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LocalRqa.Indexing;
-using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using LocalRqa.Retrieval;
+using LocalRqa.Indexing;
 
 namespace LocalRqa.Bench;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LocalRqa.Encoders;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Cli.Commands;
 

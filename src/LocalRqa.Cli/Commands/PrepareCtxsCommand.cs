@@ -1,6 +1,6 @@
 using System.CommandLine;
 using LocalRqa.Data.Dca;
-using LocalRqa.Encoders;
+using LocalRqa.BuiltIn;
 using LocalRqa.Logging;
 
 namespace LocalRqa.Cli.Commands;

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
 using LocalRqa.Logging;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using LocalRqa.Checkpoints;
+using LocalRqa.Files;
 using LocalRqa.Json;
 
 namespace LocalRqa.Encoders;

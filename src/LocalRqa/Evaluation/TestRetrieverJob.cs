@@ -4,6 +4,8 @@ using LocalRqa.Encoders;
 using LocalRqa.Json;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Evaluation;
 

@@ -1,4 +1,3 @@
-using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using static TorchSharp.torch;
 

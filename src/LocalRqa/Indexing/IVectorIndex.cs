@@ -1,5 +1,3 @@
-using LocalRqa.Retrieval;
-
 namespace LocalRqa.Indexing;
 
 /// <summary>

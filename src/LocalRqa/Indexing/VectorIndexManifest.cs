@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Json;
-using LocalRqa.Retrieval;
 
 namespace LocalRqa.Indexing;
 

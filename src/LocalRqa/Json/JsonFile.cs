@@ -56,9 +56,9 @@ public static class JsonFile
         _ => throw WrongKind(path, field, "an integer"),
     };
 
-    /// <summary>Writes indented JSON atomically (see <see cref="Checkpoints.AtomicFile"/>).</summary>
+    /// <summary>Writes indented JSON atomically (see <see cref="Files.AtomicFile"/>).</summary>
     public static void Write(string path, JsonNode node) =>
-        Checkpoints.AtomicFile.WriteAllText(path, node.ToJsonString(Indented) + "\n");
+        Files.AtomicFile.WriteAllText(path, node.ToJsonString(Indented) + "\n");
 
     static readonly JsonSerializerOptions Indented = new()
     {

@@ -1,6 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using LocalRqa.Checkpoints;
+using LocalRqa.Files;
 
 namespace LocalRqa.Json;
 

@@ -1,4 +1,5 @@
 using LocalRqa.Data;
+using LocalRqa.Indexing;
 
 namespace LocalRqa.Retrieval;
 

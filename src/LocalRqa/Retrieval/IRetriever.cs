@@ -1,3 +1,5 @@
+using LocalRqa.Indexing;
+
 namespace LocalRqa.Retrieval;
 
 /// <summary>Finds the documents of a database that best answer each query.</summary>

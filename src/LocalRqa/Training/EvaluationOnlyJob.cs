@@ -4,6 +4,8 @@ using LocalRqa.Evaluation;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Training;
 

@@ -1,6 +1,7 @@
 using LocalRqa.Data;
 using LocalRqa.Evaluation;
 using LocalRqa.Retrieval;
+using LocalRqa.Indexing;
 
 namespace LocalRqa.Tests.Evaluation;
 

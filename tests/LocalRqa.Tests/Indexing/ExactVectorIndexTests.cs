@@ -1,5 +1,4 @@
 using LocalRqa.Indexing;
-using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 
 namespace LocalRqa.Tests.Indexing;

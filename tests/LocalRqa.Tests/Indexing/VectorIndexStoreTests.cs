@@ -1,7 +1,6 @@
 using LocalRqa.Checkpoints;
 using LocalRqa.Data;
 using LocalRqa.Indexing;
-using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 
 namespace LocalRqa.Tests.Indexing;

@@ -7,6 +7,7 @@ using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using LocalRqa.Training;
 using LocalRqa.Training.Ctl;
+using LocalRqa.Indexing;
 
 namespace LocalRqa.Tests.Training;
 

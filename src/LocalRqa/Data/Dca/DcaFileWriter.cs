@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using LocalRqa.Checkpoints;
+using LocalRqa.Files;
 
 namespace LocalRqa.Data.Dca;
 

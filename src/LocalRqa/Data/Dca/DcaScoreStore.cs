@@ -153,7 +153,7 @@ public sealed class DcaScoreStore : IDisposable
         // Kept as the doubles that the partial file round-trips exactly, so a resumed run writes the same file.
         var values = readerScores.Select(s => (double)s).ToArray();
         if (values.Any(v => !double.IsFinite(v))) throw new RqaException($"question {questions[index].Id}: the reader gave a non-finite score");
-        if (partial is null && scorer is not null && !File.Exists(scorerFile)) Checkpoints.AtomicFile.WriteAllText(scorerFile, scorer + "\n");
+        if (partial is null && scorer is not null && !File.Exists(scorerFile)) Files.AtomicFile.WriteAllText(scorerFile, scorer + "\n");
         partial ??= new FileStream(PartialFile, FileMode.Append, FileAccess.Write, FileShare.Read);
         using (var writer = new Utf8JsonWriter(partial))
         {

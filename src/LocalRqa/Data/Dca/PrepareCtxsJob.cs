@@ -1,5 +1,7 @@
 using LocalRqa.Encoders;
 using LocalRqa.Retrieval;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Data.Dca;
 
@@ -94,7 +96,7 @@ public static class PrepareCtxsJob
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
         Directory.CreateDirectory(folder);
-        Checkpoints.AtomicFile.CheckWritable(output);
+        Files.AtomicFile.CheckWritable(output);
     }
 
     /// <summary>One question's ctxs: gold passages first (in gold_docs order), then the retrieved others, n in all.</summary>

@@ -1,5 +1,6 @@
 using LocalRqa.Losses;
 using LocalRqa.Training.Mining;
+using LocalRqa.Indexing;
 
 namespace LocalRqa.Training.Arguments;
 

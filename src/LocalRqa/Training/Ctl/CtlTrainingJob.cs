@@ -7,6 +7,8 @@ using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Mining;
 using LocalRqa.Training.Reports;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Training.Ctl;
 

@@ -8,6 +8,8 @@ using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Mining;
 using LocalRqa.Training.Optimization;
 using LocalRqa.Training.Reports;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Training.Dca;
 

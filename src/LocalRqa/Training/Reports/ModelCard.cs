@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LocalRqa.Checkpoints;
+using LocalRqa.Files;
 
 namespace LocalRqa.Training.Reports;
 

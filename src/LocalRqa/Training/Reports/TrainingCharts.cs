@@ -1,4 +1,4 @@
-using LocalRqa.Checkpoints;
+using LocalRqa.Files;
 using ScottPlot;
 
 namespace LocalRqa.Training.Reports;

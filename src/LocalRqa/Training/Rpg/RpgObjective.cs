@@ -6,7 +6,6 @@ using LocalRqa.Indexing;
 using LocalRqa.Json;
 using LocalRqa.LanguageModels;
 using LocalRqa.Logging;
-using LocalRqa.Retrieval;
 using LocalRqa.Tokenization;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.GradCache;

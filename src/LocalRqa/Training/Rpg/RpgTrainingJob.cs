@@ -9,6 +9,8 @@ using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.Reports;
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Training.Rpg;
 

@@ -1,4 +1,4 @@
-namespace LocalRqa.Checkpoints;
+namespace LocalRqa.Files;
 
 /// <summary>Writes a file through a temporary sibling and a rename, so readers never see half a file.</summary>
 public static class AtomicFile

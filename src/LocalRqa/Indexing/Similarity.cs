@@ -1,4 +1,4 @@
-namespace LocalRqa.Retrieval;
+namespace LocalRqa.Indexing;
 
 /// <summary>
 /// How query and document embeddings are compared. `L2` is FAISS's IndexFlatL2 (LocalRQA's default): the

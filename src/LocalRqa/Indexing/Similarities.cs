@@ -1,4 +1,4 @@
-namespace LocalRqa.Retrieval;
+namespace LocalRqa.Indexing;
 
 /// <summary>Names of similarities as flags and sentence-transformers configs spell them.</summary>
 public static class Similarities

@@ -1,4 +1,4 @@
-namespace LocalRqa.Retrieval;
+namespace LocalRqa.Indexing;
 
 /// <summary>One retrieved document: its position in the document database and its score.</summary>
 public readonly record struct SearchHit(int Index, float Score);

@@ -1,11 +1,11 @@
-using LocalRqa.BuiltIn;
 using LocalRqa.Hub;
 
-namespace LocalRqa.Encoders;
+namespace LocalRqa.BuiltIn;
 
 /// <summary>
 /// Turns `--model_name_or_path` into a local folder: a local path, else a built-in model (offline), else the
-/// HuggingFace cache, else a download (see <see cref="ModelResolver"/>).
+/// HuggingFace cache, else a download (see <see cref="ModelResolver"/>). It lives here, not in Hub, so that Hub
+/// knows nothing of built-in models: <see cref="ModelResolver"/> takes them as a function.
 /// </summary>
 public static class ModelLocator
 {
