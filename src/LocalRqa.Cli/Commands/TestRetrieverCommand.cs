@@ -1,7 +1,6 @@
 using System.CommandLine;
 using LocalRqa.Evaluation;
 using LocalRqa.Logging;
-using LocalRqa.Indexing;
 using LocalRqa.BuiltIn;
 
 namespace LocalRqa.Cli.Commands;

@@ -1,4 +1,3 @@
-using LocalRqa.Modeling.Bert;
 using System.Text;
 using System.Text.Json;
 using LocalRqa.Checkpoints;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LocalRqa.Json;
 
 namespace LocalRqa.Data;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LocalRqa.Checkpoints;
 using LocalRqa.Json;
 
 namespace LocalRqa.Encoders;

@@ -1,5 +1,3 @@
-using LocalRqa.Indexing;
-
 namespace LocalRqa.Evaluation;
 
 /// <summary>What `rqa test-retriever` was asked to do (LocalRQA's test_retriever.py arguments and ours).</summary>

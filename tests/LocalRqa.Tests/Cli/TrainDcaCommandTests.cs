@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Checkpoints;
-using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 
 namespace LocalRqa.Tests.Cli;

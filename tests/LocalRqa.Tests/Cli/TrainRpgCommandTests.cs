@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LocalRqa.Data;
 using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Rpg;

@@ -34,8 +34,6 @@ public sealed record DecoderSettings
     /// <summary>The output projection reuses model.embed_tokens.weight; the checkpoint need not store lm_head.weight.</summary>
     public required bool TieWordEmbeddings { get; init; }
 
-    public int QueriesPerKeyValueHead => Heads / KeyValueHeads;
-
     /// <summary>Checks the invariants the modules rely on; messages name the config file.</summary>
     public void Validate(string source)
     {

@@ -22,8 +22,6 @@ public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     readonly int maxDistance;
     readonly double dropoutRate;
 
-    public bool HasRelativeAttentionBias => relative_attention_bias is not null;
-
     /// <param name="bidirectional">true in the encoder; the decoder's buckets only see earlier positions.</param>
     public T5Attention(T5Config config, bool hasRelativeAttentionBias, bool bidirectional) : base(nameof(T5Attention))
     {

@@ -12,8 +12,6 @@ internal static class ByteLevelAlphabet
     private static readonly char[] ByteToChar = BuildByteToChar();
     private static readonly short[] CharToByte = BuildCharToByte();
 
-    public static char CharOf(byte b) => ByteToChar[b];
-
     /// <summary>The byte a char of the alphabet stands for, or -1 for a char outside it.</summary>
     public static int ByteOf(char c) => c < CharToByte.Length ? CharToByte[c] : -1;
 

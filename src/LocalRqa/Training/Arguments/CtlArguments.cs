@@ -1,6 +1,5 @@
 using LocalRqa.Losses;
 using LocalRqa.Training.Mining;
-using LocalRqa.Indexing;
 
 namespace LocalRqa.Training.Arguments;
 

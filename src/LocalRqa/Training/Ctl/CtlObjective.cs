@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
-using LocalRqa.Json;
 using LocalRqa.Logging;
 using LocalRqa.Losses;
 using LocalRqa.Training.GradCache;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
-using LocalRqa.Json;
 using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;

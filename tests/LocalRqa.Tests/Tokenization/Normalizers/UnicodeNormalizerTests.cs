@@ -1,5 +1,4 @@
 using System.Text;
-using LocalRqa.Tokenization;
 using LocalRqa.Tokenization.Normalizers;
 
 namespace LocalRqa.Tests.Tokenization.Normalizers;
