@@ -153,44 +153,44 @@ public static class BuiltInModelConverter
     /// <summary>Identifies initializers; one instance per conversion.</summary>
     private sealed class Mapper
     {
-        private readonly OnnxGraph _graph;
-        private readonly IReadOnlyDictionary<string, long[]> _universe;
-        private readonly Dictionary<string, OnnxTensor> _initializers = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<(OnnxNode Node, int Index)>> _consumers = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, OnnxNode> _producers = new(StringComparer.Ordinal);
+        private readonly OnnxGraph graph;
+        private readonly IReadOnlyDictionary<string, long[]> universe;
+        private readonly Dictionary<string, OnnxTensor> initializers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(OnnxNode Node, int Index)>> consumers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, OnnxNode> producers = new(StringComparer.Ordinal);
 
         public Dictionary<string, BuiltInParameterSource> Sources { get; } = new(StringComparer.Ordinal);
 
         public Mapper(OnnxGraph graph, IReadOnlyDictionary<string, long[]> universe)
         {
-            _graph = graph;
-            _universe = universe;
+            this.graph = graph;
+            this.universe = universe;
             foreach (var t in graph.Initializers)
-                if (!_initializers.TryAdd(t.Name, t)) throw new RqaException($"ONNX graph has two initializers named '{t.Name}'");
+                if (!initializers.TryAdd(t.Name, t)) throw new RqaException($"ONNX graph has two initializers named '{t.Name}'");
             foreach (var node in graph.Nodes)
             {
                 for (var k = 0; k < node.Inputs.Count; k++)
                 {
-                    if (!_consumers.TryGetValue(node.Inputs[k], out var list)) _consumers[node.Inputs[k]] = list = [];
+                    if (!consumers.TryGetValue(node.Inputs[k], out var list)) consumers[node.Inputs[k]] = list = [];
                     list.Add((node, k));
                 }
-                foreach (var output in node.Outputs) _producers[output] = node;
+                foreach (var output in node.Outputs) producers[output] = node;
             }
         }
 
-        public OnnxTensor Initializer(string name) => _initializers[name];
+        public OnnxTensor Initializer(string name) => initializers[name];
 
         public void MapAll()
         {
             // 1. Tensors exported under their HF name.
-            foreach (var t in _graph.Initializers)
+            foreach (var t in graph.Initializers)
             {
                 var hf = HfName(t.Name);
-                if (hf is not null && _universe.ContainsKey(hf))
+                if (hf is not null && universe.ContainsKey(hf))
                     Assign(hf, t.Name, DirectWeightNeedsTranspose(t.Name), "HF name");
             }
 
-            foreach (var node in _graph.Nodes)
+            foreach (var node in graph.Nodes)
             {
                 switch (node.OpType)
                 {
@@ -207,7 +207,7 @@ public static class BuiltInModelConverter
         public IEnumerable<string> UnusedWeightLikeInitializers()
         {
             var used = Sources.Values.Select(s => s.OnnxName).ToHashSet(StringComparer.Ordinal);
-            return _graph.Initializers
+            return graph.Initializers
                 .Where(t => t.DataType is OnnxDataType.Float or OnnxDataType.Float16 or OnnxDataType.BFloat16 or OnnxDataType.Double)
                 .Where(t => !used.Contains(t.Name))
                 .Where(t => t.Dims.Length >= 2 || HfName(t.Name) is { } hf && (hf.StartsWith("embeddings.") || hf.StartsWith("encoder.") || hf.StartsWith("pooler.")))
@@ -225,7 +225,7 @@ public static class BuiltInModelConverter
                 weight = node.Inputs[1];
                 transpose = node.OpType == "MatMul" || node.Attribute("transB")?.Int != 1;
             }
-            else if (_producers.TryGetValue(node.Inputs[1], out var tr) && tr.OpType == "Transpose" && IsUnnamedInitializer(tr.Inputs[0]))
+            else if (producers.TryGetValue(node.Inputs[1], out var tr) && tr.OpType == "Transpose" && IsUnnamedInitializer(tr.Inputs[0]))
             {
                 weight = tr.Inputs[0];
                 transpose = node.OpType == "Gemm" && node.Attribute("transB")?.Int == 1;
@@ -236,7 +236,7 @@ public static class BuiltInModelConverter
             }
 
             var bias = node.OpType == "Gemm" ? (node.Inputs.Count > 2 ? node.Inputs[2] : null) : FollowingBias(node);
-            var module = bias is not null && HfName(bias) is { } hfBias && hfBias.EndsWith(".bias", StringComparison.Ordinal) && _universe.ContainsKey(hfBias)
+            var module = bias is not null && HfName(bias) is { } hfBias && hfBias.EndsWith(".bias", StringComparison.Ordinal) && universe.ContainsKey(hfBias)
                 ? hfBias[..^".bias".Length]
                 : ScopeModule(node);
             if (module is null)
@@ -248,11 +248,11 @@ public static class BuiltInModelConverter
         /// <summary>The 1-D initializer added to a MatMul's output (the Linear bias), if any.</summary>
         private string? FollowingBias(OnnxNode matMul)
         {
-            foreach (var (consumer, index) in _consumers.GetValueOrDefault(matMul.Outputs[0]) ?? [])
+            foreach (var (consumer, index) in consumers.GetValueOrDefault(matMul.Outputs[0]) ?? [])
             {
                 if (consumer.OpType != "Add" || consumer.Inputs.Count != 2) continue;
                 var other = consumer.Inputs[1 - index];
-                if (_initializers.TryGetValue(other, out var t) && t.Dims.Length == 1) return other;
+                if (initializers.TryGetValue(other, out var t) && t.Dims.Length == 1) return other;
             }
             return null;
         }
@@ -260,13 +260,13 @@ public static class BuiltInModelConverter
         private void MapEmbedding(OnnxNode node)
         {
             if (!IsUnnamedInitializer(node.Inputs[0])) return;
-            var table = _initializers[node.Inputs[0]];
+            var table = initializers[node.Inputs[0]];
             if (table.DataType != OnnxDataType.Float || table.Dims.Length != 2) return;
             var name = ScopeModule(node) is { } module ? module + ".weight" : null;
-            if (name is null || !_universe.ContainsKey(name))
+            if (name is null || !universe.ContainsKey(name))
             {
                 // No scope name: the embedding tables differ in row count (vocab, positions, token types).
-                var byShape = _universe.Where(p => p.Key.StartsWith("embeddings.") && p.Value.SequenceEqual(table.Dims)).Select(p => p.Key).ToList();
+                var byShape = universe.Where(p => p.Key.StartsWith("embeddings.") && p.Value.SequenceEqual(table.Dims)).Select(p => p.Key).ToList();
                 if (byShape.Count != 1)
                     throw new RqaException($"cannot tell which embedding table ONNX tensor '{table.Name}' {table.ShapeText} is");
                 name = byShape[0];
@@ -286,7 +286,7 @@ public static class BuiltInModelConverter
             // Decomposed LayerNorm: ... Div, Mul weight, Add bias. The eps Add has a scalar, not a vector.
             foreach (var input in node.Inputs)
             {
-                if (!IsUnnamedInitializer(input) || _initializers[input].Dims.Length != 1 || _initializers[input].ElementCount == 1) continue;
+                if (!IsUnnamedInitializer(input) || initializers[input].Dims.Length != 1 || initializers[input].ElementCount == 1) continue;
                 Assign(ScopeModule(node)! + suffix, input, false, $"{node.OpType} {node.Name}");
             }
         }
@@ -294,12 +294,12 @@ public static class BuiltInModelConverter
         private bool ScopeEndsWithLayerNorm(OnnxNode node) => ScopeModule(node)?.EndsWith("LayerNorm", StringComparison.Ordinal) == true;
 
         private bool IsUnnamedInitializer(string name) =>
-            _initializers.ContainsKey(name) && (HfName(name) is not { } hf || !_universe.ContainsKey(hf));
+            initializers.ContainsKey(name) && (HfName(name) is not { } hf || !universe.ContainsKey(hf));
 
         /// <summary>An HF-named Linear weight consumed directly by MatMul is stored [in, out].</summary>
         private bool DirectWeightNeedsTranspose(string name)
         {
-            foreach (var (node, index) in _consumers.GetValueOrDefault(name) ?? [])
+            foreach (var (node, index) in consumers.GetValueOrDefault(name) ?? [])
             {
                 if (index != 1) continue;
                 if (node.OpType == "MatMul") return true;
@@ -310,7 +310,7 @@ public static class BuiltInModelConverter
 
         private void Assign(string target, string onnxName, bool transpose, string rule)
         {
-            if (!_universe.ContainsKey(target))
+            if (!universe.ContainsKey(target))
                 throw new RqaException($"ONNX tensor '{onnxName}' ({rule}) maps to '{target}', which the model's config.json does not have");
             if (Sources.TryGetValue(target, out var existing))
             {

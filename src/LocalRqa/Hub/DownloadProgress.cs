@@ -11,12 +11,12 @@ public sealed class DownloadProgress
 {
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(200);
 
-    private readonly string _fileName;
-    private readonly TextWriter _output;
-    private readonly bool _interactive;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly long _startOffset;
-    private TimeSpan? _lastDraw;
+    private readonly string fileName;
+    private readonly TextWriter output;
+    private readonly bool interactive;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly long startOffset;
+    private TimeSpan? lastDraw;
 
     /// <param name="fileName">Repo-relative file name shown to the user.</param>
     /// <param name="totalBytes">Full file size when known.</param>
@@ -25,11 +25,11 @@ public sealed class DownloadProgress
     /// <param name="interactive">True to redraw one line in place; false to print only at completion.</param>
     public DownloadProgress(string fileName, long? totalBytes, long startOffset, TextWriter output, bool interactive)
     {
-        _fileName = fileName;
+        this.fileName = fileName;
         TotalBytes = totalBytes;
-        _startOffset = startOffset;
-        _output = output;
-        _interactive = interactive;
+        this.startOffset = startOffset;
+        this.output = output;
+        this.interactive = interactive;
     }
 
     public long? TotalBytes { get; }
@@ -39,26 +39,26 @@ public sealed class DownloadProgress
 
     public void Report(long bytesDone)
     {
-        if (!_interactive || (_lastDraw is { } last && _clock.Elapsed - last < RedrawInterval)) return;
-        _lastDraw = _clock.Elapsed;
-        _output.Write("\r" + Line(bytesDone) + "   ");
-        _output.Flush();
+        if (!interactive || (lastDraw is { } last && clock.Elapsed - last < RedrawInterval)) return;
+        lastDraw = clock.Elapsed;
+        output.Write("\r" + Line(bytesDone) + "   ");
+        output.Flush();
     }
 
     public void Complete(long bytesDone)
     {
-        _output.Write((_interactive ? "\r" : "") + Line(bytesDone) + (_interactive ? "   " : "") + Environment.NewLine);
-        _output.Flush();
+        output.Write((interactive ? "\r" : "") + Line(bytesDone) + (interactive ? "   " : "") + Environment.NewLine);
+        output.Flush();
     }
 
     private string Line(long bytesDone)
     {
-        double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
-        double mbPerSecond = (bytesDone - _startOffset) / seconds / 1e6;
+        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+        double mbPerSecond = (bytesDone - startOffset) / seconds / 1e6;
         string total = TotalBytes is { } t ? FormatBytes(t) : "?";
-        string resumed = _startOffset > 0 ? $" (resumed at {FormatBytes(_startOffset)})" : "";
+        string resumed = startOffset > 0 ? $" (resumed at {FormatBytes(startOffset)})" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{_fileName}  {FormatBytes(bytesDone)}/{total}  {mbPerSecond:0.0} MB/s{resumed}");
+            $"{fileName}  {FormatBytes(bytesDone)}/{total}  {mbPerSecond:0.0} MB/s{resumed}");
     }
 
     internal static string FormatBytes(long bytes) => bytes switch

@@ -15,11 +15,11 @@ public sealed class HubClient : IDisposable
     private const int MaxRedirects = 10;
     private const int BufferSize = 1 << 16;
 
-    private readonly HubSettings _settings;
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly TextWriter _log;
-    private readonly bool _interactive;
+    private readonly HubSettings settings;
+    private readonly HttpClient http;
+    private readonly Uri endpoint;
+    private readonly TextWriter log;
+    private readonly bool interactive;
 
     /// <param name="settings">Endpoint, token, cache root; must not be offline.</param>
     /// <param name="log">Where progress goes; null means stderr (with a live bar when it is a terminal).</param>
@@ -34,12 +34,12 @@ public sealed class HubClient : IDisposable
         if (!Uri.TryCreate(settings.Endpoint.TrimEnd('/') + "/", UriKind.Absolute, out var endpoint)
             || endpoint.Scheme is not ("http" or "https"))
             throw new RqaException($"invalid hub endpoint '{settings.Endpoint}' (HF_ENDPOINT): expected an http(s) URL");
-        _settings = settings;
-        _endpoint = endpoint;
+        this.settings = settings;
+        this.endpoint = endpoint;
         Cache = cache;
-        _log = log ?? Console.Error;
-        _interactive = log is null && DownloadProgress.StderrIsInteractive;
-        _http = new HttpClient(new SocketsHttpHandler
+        this.log = log ?? Console.Error;
+        interactive = log is null && DownloadProgress.StderrIsInteractive;
+        http = new HttpClient(new SocketsHttpHandler
         {
             // Redirects are followed by hand: the hub's 302 carries the commit and the LFS etag, and the
             // bearer token must not travel to the CDN host.
@@ -52,7 +52,7 @@ public sealed class HubClient : IDisposable
             // Whole-request timeouts would kill multi-GB transfers; stalls are caught per read instead.
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("LocalRqa", "1.0"));
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("LocalRqa", "1.0"));
     }
 
     public HubCache Cache { get; }
@@ -65,7 +65,7 @@ public sealed class HubClient : IDisposable
     public async Task<string> DownloadModelAsync(HubRepoId id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (_settings.Offline)
+        if (settings.Offline)
             throw new RqaException($"cannot download {id}: offline mode is on (HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE)");
 
         var config = await FetchAsync(id, id.Revision, HubModelFiles.Config, FileRole.Config, cancellationToken)
@@ -91,7 +91,7 @@ public sealed class HubClient : IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (_settings.Offline)
+        if (settings.Offline)
             throw new RqaException($"cannot download {id}: offline mode is on (HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE)");
 
         var files = await FetchOptionalAsync(id, commit, optionalFiles, cancellationToken);
@@ -157,7 +157,7 @@ public sealed class HubClient : IDisposable
         && path.Split('/').All(s => s is not ("" or "." or ".."));
 
     private string Url(HubRepoId id, string revision, string file) =>
-        new Uri(_endpoint, $"{id.RepoId}/resolve/{Uri.EscapeDataString(revision)}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}").AbsoluteUri;
+        new Uri(endpoint, $"{id.RepoId}/resolve/{Uri.EscapeDataString(revision)}/{string.Join('/', file.Split('/').Select(Uri.EscapeDataString))}").AbsoluteUri;
 
     private enum FileRole { Config, Optional, Shard }
 
@@ -182,11 +182,11 @@ public sealed class HubClient : IDisposable
             }
             catch (Exception e) when (IsTransient(e, ct))
             {
-                if (++failures > _settings.MaxRetries)
+                if (++failures > settings.MaxRetries)
                     throw new RqaException(
                         $"downloading {relativePath} of {id} failed after {failures} attempts ({url}): {Describe(e)}; run again to resume" +
                         (e is HttpRequestException ? " (or set HF_HUB_OFFLINE=1 to use only cached models)" : ""), e);
-                var delay = _settings.RetryDelay * Math.Pow(2, failures - 1);
+                var delay = settings.RetryDelay * Math.Pow(2, failures - 1);
                 if (delay > TimeSpan.Zero) await Task.Delay(delay, ct);
                 continue;
             }
@@ -253,13 +253,13 @@ public sealed class HubClient : IDisposable
                 }
 
                 using var request = new HttpRequestMessage(HttpMethod.Get, current);
-                if (_settings.Token is { Length: > 0 } token && SameOrigin(current, _endpoint))
+                if (settings.Token is { Length: > 0 } token && SameOrigin(current, endpoint))
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
 
                 using var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                headersTimeout.CancelAfter(_settings.ReadTimeout);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token);
+                headersTimeout.CancelAfter(settings.ReadTimeout);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token);
 
                 commit ??= Header(response, "X-Repo-Commit");
                 // X-Linked-Etag (the LFS sha256, on the hub's redirect) beats a plain ETag, which on the CDN is
@@ -293,7 +293,7 @@ public sealed class HubClient : IDisposable
                 if (status is 401 or 403)
                     throw new RqaException(
                         $"access to {id} denied (HTTP {status} for {relativePath} at {url}); the model may be private or gated " +
-                        (_settings.Token is null ? "or not exist: set HF_TOKEN to a token that can read it"
+                        (settings.Token is null ? "or not exist: set HF_TOKEN to a token that can read it"
                                                  : "or not exist, or HF_TOKEN lacks access to it"));
                 if (status == 416)
                 {
@@ -348,7 +348,7 @@ public sealed class HubClient : IDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-        var progress = new DownloadProgress(relativePath, total, start, _log, _interactive);
+        var progress = new DownloadProgress(relativePath, total, start, log, interactive);
         long written = start;
         await using (var file = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
         {
@@ -360,7 +360,7 @@ public sealed class HubClient : IDisposable
             byte[] buffer = new byte[BufferSize];
             while (true)
             {
-                stall.CancelAfter(_settings.ReadTimeout);
+                stall.CancelAfter(settings.ReadTimeout);
                 int n = await body.ReadAsync(buffer, stall.Token);
                 if (n == 0) break;
                 await file.WriteAsync(buffer.AsMemory(0, n), ct);
@@ -408,14 +408,14 @@ public sealed class HubClient : IDisposable
                 // Another download of the same blob is under way; wait for it rather than corrupting its partial file.
                 if (!announced)
                 {
-                    _log.WriteLine($"waiting for another download of {relativePath} of {id} (lock at {path})");
-                    _log.Flush();
+                    log.WriteLine($"waiting for another download of {relativePath} of {id} (lock at {path})");
+                    log.Flush();
                     announced = true;
                 }
-                var left = _settings.LockTimeout - waited.Elapsed;
+                var left = settings.LockTimeout - waited.Elapsed;
                 if (left <= TimeSpan.Zero)
                     throw new RqaException(
-                        $"gave up after {Duration(_settings.LockTimeout)} waiting for another download of {relativePath} of {id} " +
+                        $"gave up after {Duration(settings.LockTimeout)} waiting for another download of {relativePath} of {id} " +
                         $"(lock at {path}); let it finish or stop it, then run again");
                 await Task.Delay(left < LockPollInterval ? left : LockPollInterval, ct);
             }
@@ -458,7 +458,7 @@ public sealed class HubClient : IDisposable
         return e.Trim('"');
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => http.Dispose();
 
     /// <summary>A failure worth retrying (5xx, 429, a bad resume) as opposed to a definite answer.</summary>
     private sealed class TransientHttpException(string message) : Exception(message);

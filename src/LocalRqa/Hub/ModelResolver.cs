@@ -7,9 +7,9 @@ namespace LocalRqa.Hub;
 /// </summary>
 public sealed class ModelResolver
 {
-    private readonly HubSettings _settings;
-    private readonly Func<string, string?>? _builtInResolver;
-    private readonly TextWriter? _log;
+    private readonly HubSettings settings;
+    private readonly Func<string, string?>? builtInResolver;
+    private readonly TextWriter? log;
 
     /// <summary>Uses the process environment (HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE, ...).</summary>
     public ModelResolver(Func<string, string?>? builtInResolver = null)
@@ -23,9 +23,9 @@ public sealed class ModelResolver
     public ModelResolver(HubSettings settings, Func<string, string?>? builtInResolver = null, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _settings = settings;
-        _builtInResolver = builtInResolver;
-        _log = log;
+        this.settings = settings;
+        this.builtInResolver = builtInResolver;
+        this.log = log;
         Cache = new HubCache(settings.CacheRoot);
     }
 
@@ -48,7 +48,7 @@ public sealed class ModelResolver
                 : $"model folder not found: {text}");
         }
 
-        if (_builtInResolver?.Invoke(text) is { } builtIn)
+        if (builtInResolver?.Invoke(text) is { } builtIn)
         {
             if (!Directory.Exists(builtIn)) throw new RqaException($"built-in model {text} is missing its folder {builtIn}");
             return Path.GetFullPath(builtIn);
@@ -64,18 +64,18 @@ public sealed class ModelResolver
             // Offline a snapshot is used as is (the checkpoint loader reports missing weights). Online, one that
             // another tool left without weights or without a word on some optional file (Python fetching only
             // transformers files skips modules.json and the pooling config) is completed at its own commit.
-            if (_settings.Offline) return snapshot;
+            if (settings.Offline) return snapshot;
             undecided = Cache.UndecidedOptionalFiles(id, commit);
             hasWeights = HasWeights(snapshot);
             if (hasWeights && undecided.Count == 0) return snapshot;
         }
 
-        if (_settings.Offline)
+        if (settings.Offline)
             throw new RqaException(
                 $"model {id} is not in the Hugging Face cache at {Cache.RepoFolder(id)} and offline mode is on " +
                 "(HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE); download it once while online, or pass a local folder");
 
-        using var client = new HubClient(_settings, Cache, _log);
+        using var client = new HubClient(settings, Cache, log);
         try
         {
             return commit is null

@@ -10,45 +10,45 @@ namespace LocalRqa.Onnx;
 /// </summary>
 public sealed class ProtoReader
 {
-    private readonly Stream _stream;
-    private readonly byte[] _buffer = new byte[64 * 1024];
-    private int _bufferPos;
-    private int _bufferLen;
-    private long _position; // bytes consumed since construction
-    private long _limit;
-    private readonly long _total;
-    private readonly Stack<long> _outerLimits = new();
+    private readonly Stream stream;
+    private readonly byte[] buffer = new byte[64 * 1024];
+    private int bufferPos;
+    private int bufferLen;
+    private long position; // bytes consumed since construction
+    private long limit;
+    private readonly long total;
+    private readonly Stack<long> outerLimits = new();
 
     /// <summary>Reads <paramref name="length"/> bytes of <paramref name="stream"/> from its current position.</summary>
     public ProtoReader(Stream stream, long length)
     {
-        _stream = stream;
-        _limit = length;
-        _total = length;
+        this.stream = stream;
+        limit = length;
+        total = length;
     }
 
     public ProtoReader(byte[] data) : this(new MemoryStream(data, writable: false), data.Length) { }
 
     /// <summary>Bytes consumed so far.</summary>
-    public long Position => _position;
+    public long Position => position;
 
     /// <summary>Bytes left before the innermost limit.</summary>
-    public long Remaining => _limit - _position;
+    public long Remaining => limit - position;
 
     /// <summary>Restricts reading to the next <paramref name="length"/> bytes (a nested message).</summary>
     public void PushLimit(long length)
     {
         if (length < 0 || length > Remaining) throw Corrupt($"nested length {length} exceeds the {Remaining} bytes left");
-        _outerLimits.Push(_limit);
-        _limit = _position + length;
+        outerLimits.Push(limit);
+        limit = position + length;
     }
 
     /// <summary>Skips whatever is left of the current nested message and restores the outer limit.</summary>
     public void PopLimit()
     {
-        if (_outerLimits.Count == 0) throw new InvalidOperationException("PopLimit without PushLimit");
+        if (outerLimits.Count == 0) throw new InvalidOperationException("PopLimit without PushLimit");
         Skip(Remaining);
-        _limit = _outerLimits.Pop();
+        limit = outerLimits.Pop();
     }
 
     /// <summary>Reads the next field tag; false at the end of the current message.</summary>
@@ -138,23 +138,23 @@ public sealed class ProtoReader
     public void Skip(long count)
     {
         if (count > Remaining) throw Corrupt("skip past the end of the message");
-        var fromBuffer = (int)Math.Min(count, _bufferLen - _bufferPos);
-        _bufferPos += fromBuffer;
-        _position += fromBuffer;
+        var fromBuffer = (int)Math.Min(count, bufferLen - bufferPos);
+        bufferPos += fromBuffer;
+        position += fromBuffer;
         count -= fromBuffer;
         if (count == 0) return;
-        if (_stream.CanSeek)
+        if (stream.CanSeek)
         {
-            _stream.Seek(count, SeekOrigin.Current);
-            _position += count;
+            stream.Seek(count, SeekOrigin.Current);
+            position += count;
             return;
         }
         while (count > 0)
         {
             Fill();
-            var n = (int)Math.Min(count, _bufferLen);
-            _bufferPos = n;
-            _position += n;
+            var n = (int)Math.Min(count, bufferLen);
+            bufferPos = n;
+            position += n;
             count -= n;
         }
     }
@@ -162,43 +162,43 @@ public sealed class ProtoReader
     private byte ReadByte()
     {
         if (Remaining <= 0) throw Corrupt("unexpected end of message");
-        if (_bufferPos == _bufferLen) Fill();
-        _position++;
-        return _buffer[_bufferPos++];
+        if (bufferPos == bufferLen) Fill();
+        position++;
+        return buffer[bufferPos++];
     }
 
     private void ReadExactly(Span<byte> destination)
     {
         if (destination.Length > Remaining) throw Corrupt("unexpected end of message");
-        var fromBuffer = Math.Min(destination.Length, _bufferLen - _bufferPos);
-        _buffer.AsSpan(_bufferPos, fromBuffer).CopyTo(destination);
-        _bufferPos += fromBuffer;
-        _position += fromBuffer;
+        var fromBuffer = Math.Min(destination.Length, bufferLen - bufferPos);
+        buffer.AsSpan(bufferPos, fromBuffer).CopyTo(destination);
+        bufferPos += fromBuffer;
+        position += fromBuffer;
         var rest = destination[fromBuffer..];
         if (rest.IsEmpty) return;
-        if (rest.Length >= _buffer.Length)
+        if (rest.Length >= buffer.Length)
         {
             // Large payloads (weights) go straight from the stream into their destination.
-            _stream.ReadExactly(rest);
-            _position += rest.Length;
+            stream.ReadExactly(rest);
+            position += rest.Length;
             return;
         }
         Fill();
-        if (_bufferLen < rest.Length) throw Corrupt("unexpected end of stream");
-        _buffer.AsSpan(0, rest.Length).CopyTo(rest);
-        _bufferPos = rest.Length;
-        _position += rest.Length;
+        if (bufferLen < rest.Length) throw Corrupt("unexpected end of stream");
+        buffer.AsSpan(0, rest.Length).CopyTo(rest);
+        bufferPos = rest.Length;
+        position += rest.Length;
     }
 
     private void Fill()
     {
         // Never read past the outermost length so a stream window inside a larger file is respected.
-        var want = (int)Math.Min(_buffer.Length, _total - _position);
+        var want = (int)Math.Min(buffer.Length, total - position);
         if (want <= 0) throw Corrupt("unexpected end of message");
-        var n = _stream.ReadAtLeast(_buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+        var n = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
         if (n == 0) throw Corrupt("unexpected end of stream");
-        _bufferPos = 0;
-        _bufferLen = n;
+        bufferPos = 0;
+        bufferLen = n;
     }
 
     private static InvalidDataException Corrupt(string what) => new($"corrupt protobuf data: {what}");

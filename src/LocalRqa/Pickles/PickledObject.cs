@@ -15,10 +15,12 @@ public sealed class PickledObject(string module, string name, object?[] args)
 
     public string ClassName => $"{Module}.{Name}";
 
-    // Razorvine's BUILD looks this method up by reflection, matching the state's runtime type.
+    // Razorvine's BUILD looks this method up by reflection, by its Python name and the state's runtime type.
+#pragma warning disable IDE1006
     public void __setstate__(Hashtable state) => State = state;
 
     public void __setstate__(object[] state) => State = state;
+#pragma warning restore IDE1006
 
     /// <summary>A constructor for <c>module.name</c> that records instances instead of running any code.</summary>
     public static PickleConstructor ConstructorFor(string module, string name) =>

@@ -10,7 +10,9 @@ public sealed class PickledOrderedDict : Hashtable
 {
     public Hashtable? Attributes { get; private set; }
 
+#pragma warning disable IDE1006 // Razorvine's BUILD looks this method up by reflection, by its Python name
     public void __setstate__(Hashtable state) => Attributes = state;
+#pragma warning restore IDE1006
 
     public static PickleConstructor Constructor { get; } = new(args => args.Length == 0
         ? new PickledOrderedDict()

@@ -11,16 +11,16 @@ namespace LocalRqa.Pickles;
 /// </summary>
 public sealed class SafeUnpickler
 {
-    private readonly string _file;
-    private readonly Dictionary<(string Module, string Name), IObjectConstructor> _allowed = [];
-    private Func<object?, object?>? _persistentLoad;
+    private readonly string file;
+    private readonly Dictionary<(string Module, string Name), IObjectConstructor> allowed = [];
+    private Func<object?, object?>? persistentLoad;
 
     /// <param name="file">The file being read, named in every error.</param>
-    public SafeUnpickler(string file) => _file = file;
+    public SafeUnpickler(string file) => this.file = file;
 
     public SafeUnpickler Allow(string module, string name, IObjectConstructor constructor)
     {
-        _allowed[(module, name)] = constructor;
+        allowed[(module, name)] = constructor;
         return this;
     }
 
@@ -30,7 +30,7 @@ public sealed class SafeUnpickler
     /// <summary>Resolves persistent ids (torch uses them for tensor storages); without it they are refused.</summary>
     public SafeUnpickler OnPersistentLoad(Func<object?, object?> load)
     {
-        _persistentLoad = load;
+        persistentLoad = load;
         return this;
     }
 
@@ -50,25 +50,25 @@ public sealed class SafeUnpickler
         }
         catch (Exception ex) when (ex is not RqaException)
         {
-            throw new RqaException($"cannot read {_file}: it is not a valid pickle ({ex.Message})", ex);
+            throw new RqaException($"cannot read {file}: it is not a valid pickle ({ex.Message})", ex);
         }
     }
 
     private void CheckAllowed(string module, string name)
     {
-        if (!_allowed.ContainsKey((module, name))) throw Refusal(module, name);
+        if (!allowed.ContainsKey((module, name))) throw Refusal(module, name);
     }
 
     private IObjectConstructor Resolve(string module, string name) =>
-        _allowed.TryGetValue((module, name), out var constructor) ? constructor : throw Refusal(module, name);
+        allowed.TryGetValue((module, name), out var constructor) ? constructor : throw Refusal(module, name);
 
     private object? LoadPersistent(object? pid) =>
-        _persistentLoad is { } load
+        persistentLoad is { } load
             ? load(pid)
-            : throw new RqaException($"refusing to load {_file}: it references external objects (persistent ids), which are not allowed");
+            : throw new RqaException($"refusing to load {file}: it references external objects (persistent ids), which are not allowed");
 
     private RqaException Refusal(string module, string name) =>
-        new($"refusing to load {_file}: it references {module}.{name}, which is not allowed");
+        new($"refusing to load {file}: it references {module}.{name}, which is not allowed");
 
     private static RqaException? FindRqaException(Exception? ex)
     {

@@ -12,13 +12,13 @@ namespace LocalRqa.Retrieval;
 /// </summary>
 public sealed class Bm25Index
 {
-    private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
-    private readonly double[] _idf;
-    private readonly int[] _documentFrequency;
-    // CSR layout: the postings of term t are [_postingStart[t], _postingStart[t + 1]).
-    private readonly int[] _postingStart;
-    private readonly int[] _postingDocument;
-    private readonly double[] _postingWeight;
+    private readonly Dictionary<string, int> termIds = new(StringComparer.Ordinal);
+    private readonly double[] idf;
+    private readonly int[] documentFrequency;
+    // CSR layout: the postings of term t are [postingStart[t], postingStart[t + 1]).
+    private readonly int[] postingStart;
+    private readonly int[] postingDocument;
+    private readonly double[] postingWeight;
 
     public Bm25Index(IReadOnlyList<IReadOnlyList<string>> documents, double k1 = 1.5, double b = 0.75, double epsilon = 0.25)
     {
@@ -38,7 +38,7 @@ public sealed class Bm25Index
             var order = new List<int>();
             foreach (var token in documents[d])
             {
-                if (!_termIds.TryGetValue(token, out int term)) _termIds.Add(token, term = _termIds.Count);
+                if (!termIds.TryGetValue(token, out int term)) termIds.Add(token, term = termIds.Count);
                 if (counts.TryGetValue(term, out int c)) counts[term] = c + 1;
                 else { counts.Add(term, 1); order.Add(term); }
             }
@@ -47,30 +47,30 @@ public sealed class Bm25Index
         }
         AverageDocumentLength = (double)totalTokens / DocumentCount;
 
-        int termCount = _termIds.Count;
-        _documentFrequency = new int[termCount];
+        int termCount = termIds.Count;
+        documentFrequency = new int[termCount];
         foreach (var doc in termFrequencies)
-            foreach (var (term, _) in doc) _documentFrequency[term]++;
+            foreach (var (term, _) in doc) documentFrequency[term]++;
 
-        _idf = new double[termCount];
+        idf = new double[termCount];
         double idfSum = 0;
         var negative = new List<int>();
         for (int t = 0; t < termCount; t++)
         {
-            int n = _documentFrequency[t];
-            _idf[t] = Math.Log(DocumentCount - n + 0.5) - Math.Log(n + 0.5);
-            idfSum += _idf[t];
-            if (_idf[t] < 0) negative.Add(t);
+            int n = documentFrequency[t];
+            idf[t] = Math.Log(DocumentCount - n + 0.5) - Math.Log(n + 0.5);
+            idfSum += idf[t];
+            if (idf[t] < 0) negative.Add(t);
         }
         // rank_bm25 divides by the number of terms; a corpus of empty documents has none (and no postings to score).
         AverageIdf = termCount == 0 ? 0 : idfSum / termCount;
-        foreach (int t in negative) _idf[t] = Epsilon * AverageIdf;
+        foreach (int t in negative) idf[t] = Epsilon * AverageIdf;
 
-        _postingStart = new int[termCount + 1];
-        for (int t = 0; t < termCount; t++) _postingStart[t + 1] = _postingStart[t] + _documentFrequency[t];
-        _postingDocument = new int[_postingStart[termCount]];
-        _postingWeight = new double[_postingStart[termCount]];
-        var next = _postingStart[..termCount];
+        postingStart = new int[termCount + 1];
+        for (int t = 0; t < termCount; t++) postingStart[t + 1] = postingStart[t] + documentFrequency[t];
+        postingDocument = new int[postingStart[termCount]];
+        postingWeight = new double[postingStart[termCount]];
+        var next = postingStart[..termCount];
         for (int d = 0; d < documents.Count; d++)
         {
             // Same grouping as rank_bm25: k1 * (1 - b + b * doc_len / avgdl), then idf * (tf * (k1 + 1) / (tf + that)).
@@ -78,8 +78,8 @@ public sealed class Bm25Index
             foreach (var (term, tf) in termFrequencies[d])
             {
                 int p = next[term]++;
-                _postingDocument[p] = d;
-                _postingWeight[p] = _idf[term] * (tf * (K1 + 1) / (tf + lengthNorm));
+                postingDocument[p] = d;
+                postingWeight[p] = idf[term] * (tf * (K1 + 1) / (tf + lengthNorm));
             }
         }
     }
@@ -88,17 +88,17 @@ public sealed class Bm25Index
     public double B { get; }
     public double Epsilon { get; }
     public int DocumentCount { get; }
-    public int TermCount => _termIds.Count;
+    public int TermCount => termIds.Count;
     public double AverageDocumentLength { get; }
 
     /// <summary>Mean of the raw idfs of all distinct terms (before negative ones are replaced).</summary>
     public double AverageIdf { get; }
 
     /// <summary>The idf used in scoring (after the ε replacement); 0 for a term not in the corpus.</summary>
-    public double Idf(string term) => _termIds.TryGetValue(term, out int t) ? _idf[t] : 0;
+    public double Idf(string term) => termIds.TryGetValue(term, out int t) ? idf[t] : 0;
 
     /// <summary>How many documents contain the term.</summary>
-    public int DocumentFrequency(string term) => _termIds.TryGetValue(term, out int t) ? _documentFrequency[t] : 0;
+    public int DocumentFrequency(string term) => termIds.TryGetValue(term, out int t) ? documentFrequency[t] : 0;
 
     /// <summary>BM25 scores of every document for the query tokens.</summary>
     public double[] Scores(IReadOnlyList<string> queryTokens)
@@ -117,9 +117,9 @@ public sealed class Bm25Index
         // Tokens in query order, repeats included, as rank_bm25 adds them; absent terms add 0 and change nothing.
         foreach (var token in queryTokens)
         {
-            if (!_termIds.TryGetValue(token, out int term)) continue;
-            for (int p = _postingStart[term]; p < _postingStart[term + 1]; p++)
-                scores[_postingDocument[p]] += _postingWeight[p];
+            if (!termIds.TryGetValue(token, out int term)) continue;
+            for (int p = postingStart[term]; p < postingStart[term + 1]; p++)
+                scores[postingDocument[p]] += postingWeight[p];
         }
     }
 }

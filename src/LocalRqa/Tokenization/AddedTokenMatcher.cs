@@ -8,19 +8,19 @@ namespace LocalRqa.Tokenization;
 /// </summary>
 internal sealed class AddedTokenMatcher
 {
-    private readonly Dictionary<char, (string Pattern, AddedToken Token)[]> _byFirstChar;
-    private readonly SearchValues<char> _firstChars;
+    private readonly Dictionary<char, (string Pattern, AddedToken Token)[]> byFirstChar;
+    private readonly SearchValues<char> firstChars;
 
     /// <param name="tokens">Each token with the exact string to look for (its content, normalized when it is a normalized token).</param>
     public AddedTokenMatcher(IEnumerable<(string Pattern, AddedToken Token)> tokens)
     {
-        _byFirstChar = tokens.Where(t => t.Pattern.Length > 0)
+        byFirstChar = tokens.Where(t => t.Pattern.Length > 0)
             .GroupBy(t => t.Pattern[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Pattern.Length).ToArray());
-        _firstChars = SearchValues.Create(_byFirstChar.Keys.ToArray());
+        firstChars = SearchValues.Create(byFirstChar.Keys.ToArray());
     }
 
-    public bool IsEmpty => _byFirstChar.Count == 0;
+    public bool IsEmpty => byFirstChar.Count == 0;
 
     public void Split(TextSegment segment, List<TextSegment> output)
     {
@@ -29,7 +29,7 @@ internal sealed class AddedTokenMatcher
         int emittedUntil = 0, pos = 0;
         while (pos < span.Length)
         {
-            int rel = span[pos..].IndexOfAny(_firstChars);
+            int rel = span[pos..].IndexOfAny(firstChars);
             if (rel < 0) break;
             int at = pos + rel;
             var match = LongestAt(span, at);
@@ -59,7 +59,7 @@ internal sealed class AddedTokenMatcher
 
     private (string Pattern, AddedToken Token)? LongestAt(ReadOnlySpan<char> span, int at)
     {
-        foreach (var candidate in _byFirstChar[span[at]])
+        foreach (var candidate in byFirstChar[span[at]])
         {
             if (span[at..].StartsWith(candidate.Pattern, StringComparison.Ordinal)) return candidate;
         }

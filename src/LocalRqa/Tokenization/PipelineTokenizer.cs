@@ -13,17 +13,17 @@ namespace LocalRqa.Tokenization;
 /// </summary>
 public sealed class PipelineTokenizer : ITextTokenizer
 {
-    private readonly INormalizer? _normalizer;
-    private readonly IPreTokenizer? _preTokenizer;
-    private readonly ITokenizerModel _model;
-    private readonly IPostProcessor? _postProcessor;
-    private readonly TruncationSettings? _truncation;
-    private readonly ITokenDecoder? _decoder;
-    private readonly HashSet<int> _specialIds = new();
-    private readonly AddedTokenMatcher _rawMatcher;
-    private readonly AddedTokenMatcher _normalizedMatcher;
-    private readonly Dictionary<string, int> _addedByContent = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, string> _addedById = new();
+    private readonly INormalizer? normalizer;
+    private readonly IPreTokenizer? preTokenizer;
+    private readonly ITokenizerModel model;
+    private readonly IPostProcessor? postProcessor;
+    private readonly TruncationSettings? truncation;
+    private readonly ITokenDecoder? decoder;
+    private readonly HashSet<int> specialIds = new();
+    private readonly AddedTokenMatcher rawMatcher;
+    private readonly AddedTokenMatcher normalizedMatcher;
+    private readonly Dictionary<string, int> addedByContent = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> addedById = new();
 
     public PipelineTokenizer(
         ITokenizerModel model,
@@ -36,21 +36,21 @@ public sealed class PipelineTokenizer : ITextTokenizer
         int? modelMaxLength = null,
         ITokenDecoder? decoder = null)
     {
-        _decoder = decoder;
-        _model = model;
-        _normalizer = normalizer;
-        _preTokenizer = preTokenizer;
-        _postProcessor = postProcessor;
-        _truncation = truncation;
+        this.decoder = decoder;
+        this.model = model;
+        this.normalizer = normalizer;
+        this.preTokenizer = preTokenizer;
+        this.postProcessor = postProcessor;
+        this.truncation = truncation;
         AddedTokens = addedTokens ?? [];
         foreach (var token in AddedTokens)
         {
-            _addedByContent[token.Content] = token.Id;
-            _addedById.TryAdd(token.Id, token.Content);
-            if (token.Special) _specialIds.Add(token.Id);
+            addedByContent[token.Content] = token.Id;
+            addedById.TryAdd(token.Id, token.Content);
+            if (token.Special) specialIds.Add(token.Id);
         }
-        _rawMatcher = new AddedTokenMatcher(AddedTokens.Where(t => !t.Normalized).Select(t => (t.Content, t)));
-        _normalizedMatcher = new AddedTokenMatcher(AddedTokens.Where(t => t.Normalized)
+        rawMatcher = new AddedTokenMatcher(AddedTokens.Where(t => !t.Normalized).Select(t => (t.Content, t)));
+        normalizedMatcher = new AddedTokenMatcher(AddedTokens.Where(t => t.Normalized)
             .Select(t => (normalizer?.Normalize(t.Content) ?? t.Content, t)));
         PadTokenId = padTokenId;
         ModelMaxLength = modelMaxLength;
@@ -68,8 +68,8 @@ public sealed class PipelineTokenizer : ITextTokenizer
         var ids = new List<int>(text.Length / 4 + 8);
         EncodeContent(text, ids);
 
-        int specials = addSpecialTokens ? _postProcessor?.SingleSequenceSpecialCount ?? 0 : 0;
-        int? limit = maxLength ?? _truncation?.MaxLength;
+        int specials = addSpecialTokens ? postProcessor?.SingleSequenceSpecialCount ?? 0 : 0;
+        int? limit = maxLength ?? truncation?.MaxLength;
         if (limit is int max)
         {
             if (max < specials)
@@ -77,13 +77,13 @@ public sealed class PipelineTokenizer : ITextTokenizer
             int budget = max - specials;
             if (ids.Count > budget)
             {
-                if (_truncation?.FromLeft == true) ids.RemoveRange(0, ids.Count - budget);
+                if (truncation?.FromLeft == true) ids.RemoveRange(0, ids.Count - budget);
                 else ids.RemoveRange(budget, ids.Count - budget);
             }
         }
 
         var content = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids);
-        if (addSpecialTokens && _postProcessor is not null) return _postProcessor.Process(content);
+        if (addSpecialTokens && postProcessor is not null) return postProcessor.Process(content);
         return new TokenizedText(content.ToArray(), new int[content.Length]);
     }
 
@@ -104,22 +104,22 @@ public sealed class PipelineTokenizer : ITextTokenizer
         var tokens = new List<string>();
         foreach (int id in ids)
         {
-            if (skipSpecialTokens && _specialIds.Contains(id)) continue;
+            if (skipSpecialTokens && specialIds.Contains(id)) continue;
             if (IdToToken(id) is { } token) tokens.Add(token);
         }
-        return _decoder is null ? string.Join(" ", tokens) : string.Concat(_decoder.DecodeChain(tokens));
+        return decoder is null ? string.Join(" ", tokens) : string.Concat(decoder.DecodeChain(tokens));
     }
 
-    public int? TokenToId(string token) => _addedByContent.TryGetValue(token, out int id) ? id : _model.TokenToId(token);
+    public int? TokenToId(string token) => addedByContent.TryGetValue(token, out int id) ? id : model.TokenToId(token);
 
-    public string? IdToToken(int id) => _addedById.TryGetValue(id, out var token) ? token : _model.IdToToken(id);
+    public string? IdToToken(int id) => addedById.TryGetValue(id, out var token) ? token : model.IdToToken(id);
 
     private void EncodeContent(string text, List<int> ids)
     {
         var rawSegments = new List<TextSegment>();
         var root = new TextSegment(text.AsMemory(), null, true);
-        if (_rawMatcher.IsEmpty) rawSegments.Add(root);
-        else _rawMatcher.Split(root, rawSegments);
+        if (rawMatcher.IsEmpty) rawSegments.Add(root);
+        else rawMatcher.Split(root, rawSegments);
 
         var normalizedSegments = new List<TextSegment>();
         var pieces = new List<TextPiece>();
@@ -131,11 +131,11 @@ public sealed class PipelineTokenizer : ITextTokenizer
                 continue;
             }
             string segmentText = raw.Text.ToString();
-            string normalized = _normalizer?.Normalize(segmentText) ?? segmentText;
+            string normalized = normalizer?.Normalize(segmentText) ?? segmentText;
             normalizedSegments.Clear();
             var segment = new TextSegment(normalized.AsMemory(), null, raw.StartsText);
-            if (_normalizedMatcher.IsEmpty) normalizedSegments.Add(segment);
-            else _normalizedMatcher.Split(segment, normalizedSegments);
+            if (normalizedMatcher.IsEmpty) normalizedSegments.Add(segment);
+            else normalizedMatcher.Split(segment, normalizedSegments);
 
             foreach (var part in normalizedSegments)
             {
@@ -145,14 +145,14 @@ public sealed class PipelineTokenizer : ITextTokenizer
                     continue;
                 }
                 var piece = new TextPiece(part.Text, part.StartsText);
-                if (_preTokenizer is null)
+                if (preTokenizer is null)
                 {
-                    _model.Tokenize(piece.Text.Span, ids);
+                    model.Tokenize(piece.Text.Span, ids);
                     continue;
                 }
                 pieces.Clear();
-                _preTokenizer.PreTokenize(piece, pieces);
-                foreach (var word in pieces) _model.Tokenize(word.Text.Span, ids);
+                preTokenizer.PreTokenize(piece, pieces);
+                foreach (var word in pieces) model.Tokenize(word.Text.Span, ids);
             }
         }
     }

@@ -9,14 +9,14 @@ namespace LocalRqa.Tokenization;
 internal sealed class TokenizerConfig
 {
     // Each value remembers its file, so an error names special_tokens_map.json when the value came from there.
-    private readonly Dictionary<string, (JsonElement Value, string File)> _values = new(StringComparer.Ordinal);
-    private readonly string _folder;
+    private readonly Dictionary<string, (JsonElement Value, string File)> values = new(StringComparer.Ordinal);
+    private readonly string folder;
 
     public string ConfigPath { get; }
 
     private TokenizerConfig(string folder)
     {
-        _folder = folder;
+        this.folder = folder;
         ConfigPath = Path.Combine(folder, "tokenizer_config.json");
     }
 
@@ -28,21 +28,21 @@ internal sealed class TokenizerConfig
         return config;
     }
 
-    public bool Has(string name) => _values.ContainsKey(name);
+    public bool Has(string name) => values.ContainsKey(name);
 
     public bool? GetBool(string name)
     {
-        if (!_values.TryGetValue(name, out var e) || e.Value.ValueKind == JsonValueKind.Null) return null;
+        if (!values.TryGetValue(name, out var e) || e.Value.ValueKind == JsonValueKind.Null) return null;
         if (e.Value.ValueKind is JsonValueKind.True or JsonValueKind.False) return e.Value.GetBoolean();
         throw JsonFields.WrongKind(e.File, name, "true, false or null", e.Value);
     }
 
     /// <summary>A special token given as a string or as an AddedToken object {"content": ...}.</summary>
-    public string? GetToken(string name) => _values.TryGetValue(name, out var e) ? TokenContent(e.Value, e.File, name) : null;
+    public string? GetToken(string name) => values.TryGetValue(name, out var e) ? TokenContent(e.Value, e.File, name) : null;
 
     public IReadOnlyList<string> GetTokenList(string name)
     {
-        if (!_values.TryGetValue(name, out var e) || e.Value.ValueKind == JsonValueKind.Null) return [];
+        if (!values.TryGetValue(name, out var e) || e.Value.ValueKind == JsonValueKind.Null) return [];
         return JsonFields.AsList(e.Value, e.File, name).Select((t, i) => TokenContent(t, e.File, $"{name}[{i}]")).OfType<string>().ToList();
     }
 
@@ -54,7 +54,7 @@ internal sealed class TokenizerConfig
     {
         get
         {
-            if (!_values.TryGetValue("model_max_length", out var e) || e.Value.ValueKind == JsonValueKind.Null) return null;
+            if (!values.TryGetValue("model_max_length", out var e) || e.Value.ValueKind == JsonValueKind.Null) return null;
             if (e.Value.ValueKind != JsonValueKind.Number) throw JsonFields.WrongKind(e.File, "model_max_length", "a number", e.Value);
             // TryGetDouble fails only when the number overflows a double.
             if (!e.Value.TryGetDouble(out double value)) return null;
@@ -65,7 +65,7 @@ internal sealed class TokenizerConfig
     /// <summary>tokenizer_config.json "added_tokens_decoder": id → AddedToken, as transformers 4.34+ saves it.</summary>
     public IReadOnlyList<AddedToken> AddedTokensDecoder()
     {
-        if (!_values.TryGetValue("added_tokens_decoder", out var e) || e.Value.ValueKind == JsonValueKind.Null) return [];
+        if (!values.TryGetValue("added_tokens_decoder", out var e) || e.Value.ValueKind == JsonValueKind.Null) return [];
         var tokens = new List<AddedToken>();
         foreach (var entry in JsonFields.Object(e.Value, e.File, "added_tokens_decoder").EnumerateObject())
         {
@@ -82,7 +82,7 @@ internal sealed class TokenizerConfig
     /// </summary>
     public IReadOnlyList<(string Token, int Id)> AddedTokensFile()
     {
-        string path = Path.Combine(_folder, "added_tokens.json");
+        string path = Path.Combine(folder, "added_tokens.json");
         if (!File.Exists(path)) return [];
         using var doc = JsonFields.Parse(path);
         return JsonFields.Object(doc.RootElement, path, "the file").EnumerateObject()
@@ -102,6 +102,6 @@ internal sealed class TokenizerConfig
         if (!File.Exists(path)) return;
         using var doc = JsonFields.Parse(path);
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new RqaException($"{path}: expected a JSON object");
-        foreach (var p in doc.RootElement.EnumerateObject()) _values[p.Name] = (p.Value.Clone(), path);
+        foreach (var p in doc.RootElement.EnumerateObject()) values[p.Name] = (p.Value.Clone(), path);
     }
 }

@@ -9,17 +9,17 @@ public sealed class BuiltInGraphsFixture
     public BuiltInModel Arctic { get; } = BuiltInModels.Find("Snowflake/snowflake-arctic-embed-xs")!;
     public BuiltInModel MiniLm { get; } = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
 
-    private readonly Dictionary<string, (OnnxGraph Graph, BuiltInConversion Conversion)> _loaded = new();
+    private readonly Dictionary<string, (OnnxGraph Graph, BuiltInConversion Conversion)> loaded = new();
 
     public (OnnxGraph Graph, BuiltInConversion Conversion) Load(BuiltInModel model)
     {
-        lock (_loaded)
+        lock (loaded)
         {
-            if (!_loaded.TryGetValue(model.HubId, out var entry))
+            if (!loaded.TryGetValue(model.HubId, out var entry))
             {
                 var graph = BuiltInModels.ReadOnnx(model).Graph;
                 entry = (graph, BuiltInModelConverter.Convert(graph, model.Config));
-                _loaded[model.HubId] = entry;
+                loaded[model.HubId] = entry;
             }
             return entry;
         }

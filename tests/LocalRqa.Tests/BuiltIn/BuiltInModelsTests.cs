@@ -7,19 +7,19 @@ namespace LocalRqa.Tests.BuiltIn;
 
 public sealed class BuiltInModelsTests : IDisposable
 {
-    private readonly string _cacheRoot = Path.Combine(Path.GetTempPath(), "rqa-builtin-test-" + Guid.NewGuid().ToString("N"));
+    private readonly string cacheRoot = Path.Combine(Path.GetTempPath(), "rqa-builtin-test-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(_cacheRoot)) Directory.Delete(_cacheRoot, recursive: true);
+        if (Directory.Exists(cacheRoot)) Directory.Delete(cacheRoot, recursive: true);
     }
 
     [Fact]
     public void UnknownIdsAreNotBuiltIn()
     {
-        Assert.Null(BuiltInModels.TryGetFolder("bert-base-uncased", _cacheRoot));
+        Assert.Null(BuiltInModels.TryGetFolder("bert-base-uncased", cacheRoot));
         Assert.Null(BuiltInModels.Find("Snowflake/snowflake-arctic-embed-m"));
-        Assert.False(Directory.Exists(_cacheRoot));
+        Assert.False(Directory.Exists(cacheRoot));
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public sealed class BuiltInModelsTests : IDisposable
     [Fact]
     public void ArcticConvertsOnceIntoACompleteFolder()
     {
-        var folder = BuiltInModels.TryGetFolder("Snowflake/snowflake-arctic-embed-xs", _cacheRoot)!;
-        Assert.Equal(Path.Combine(Path.GetFullPath(_cacheRoot), "builtin", "Snowflake--snowflake-arctic-embed-xs", "24.9.52193"), folder);
+        var folder = BuiltInModels.TryGetFolder("Snowflake/snowflake-arctic-embed-xs", cacheRoot)!;
+        Assert.Equal(Path.Combine(Path.GetFullPath(cacheRoot), "builtin", "Snowflake--snowflake-arctic-embed-xs", "24.9.52193"), folder);
         AssertCompleteFolder(folder, pooling: "pooling_mode_cls_token", parameters: 101, maxSeqLength: 512);
 
         var prompts = Json(folder, "config_sentence_transformers.json");
@@ -76,7 +76,7 @@ public sealed class BuiltInModelsTests : IDisposable
         var written = File.GetLastWriteTimeUtc(weights);
         var marker = File.GetLastWriteTimeUtc(Path.Combine(folder, BuiltInFolderWriter.CompletionMarker));
         var watch = Stopwatch.StartNew();
-        Assert.Equal(folder, BuiltInModels.TryGetFolder("snowflake/SNOWFLAKE-arctic-embed-xs", _cacheRoot));
+        Assert.Equal(folder, BuiltInModels.TryGetFolder("snowflake/SNOWFLAKE-arctic-embed-xs", cacheRoot));
         Assert.True(watch.ElapsedMilliseconds < 200, $"second call took {watch.ElapsedMilliseconds} ms");
         Assert.Equal(written, File.GetLastWriteTimeUtc(weights));
         Assert.Equal(marker, File.GetLastWriteTimeUtc(Path.Combine(folder, BuiltInFolderWriter.CompletionMarker)));
@@ -87,7 +87,7 @@ public sealed class BuiltInModelsTests : IDisposable
     public void ConcurrentFirstUsesPublishOneMiniLmFolder()
     {
         var results = new string?[2];
-        Parallel.For(0, 2, i => results[i] = BuiltInModels.TryGetFolder("sentence-transformers/all-MiniLM-L6-v2", _cacheRoot));
+        Parallel.For(0, 2, i => results[i] = BuiltInModels.TryGetFolder("sentence-transformers/all-MiniLM-L6-v2", cacheRoot));
         Assert.NotNull(results[0]);
         Assert.Equal(results[0], results[1]);
         var folder = results[0]!;
@@ -102,10 +102,10 @@ public sealed class BuiltInModelsTests : IDisposable
     public void AFolderWithoutMarkerIsReplaced()
     {
         var model = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
-        var final = Path.Combine(_cacheRoot, "builtin", model.CacheFolderName, model.PackageVersion);
+        var final = Path.Combine(cacheRoot, "builtin", model.CacheFolderName, model.PackageVersion);
         Directory.CreateDirectory(final);
         File.WriteAllText(Path.Combine(final, "config.json"), "{ broken");
-        Assert.Equal(Path.GetFullPath(final), BuiltInModels.GetFolder(model, _cacheRoot));
+        Assert.Equal(Path.GetFullPath(final), BuiltInModels.GetFolder(model, cacheRoot));
         Assert.Equal("bert", Json(final, "config.json").GetProperty("model_type").GetString());
     }
 
@@ -113,11 +113,11 @@ public sealed class BuiltInModelsTests : IDisposable
     public void AFolderFromAnOlderConversionIsRedone()
     {
         var model = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
-        var final = Path.Combine(_cacheRoot, "builtin", model.CacheFolderName, model.PackageVersion);
+        var final = Path.Combine(cacheRoot, "builtin", model.CacheFolderName, model.PackageVersion);
         Directory.CreateDirectory(final);
         File.WriteAllText(Path.Combine(final, BuiltInFolderWriter.CompletionMarker), """{"conversion_version": 1}""");
         Assert.False(BuiltInFolderWriter.IsComplete(final));
-        BuiltInModels.GetFolder(model, _cacheRoot);
+        BuiltInModels.GetFolder(model, cacheRoot);
         Assert.True(BuiltInFolderWriter.IsComplete(final));
         Assert.Equal(BuiltInFolderWriter.ConversionVersion,
             Json(final, BuiltInFolderWriter.CompletionMarker).GetProperty("conversion_version").GetInt32());

@@ -5,11 +5,11 @@ namespace LocalRqa.Tests.Checkpoints;
 
 public sealed class PyTorchBinReaderTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rqa-torch-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("rqa-torch-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private string PathOf(string name) => Path.Combine(_dir, name);
+    private string PathOf(string name) => Path.Combine(dir, name);
 
     [Fact]
     public void ReadsFloat32Tensor()

@@ -12,8 +12,8 @@ namespace LocalRqa.Tests.Checkpoints;
 /// </summary>
 internal sealed class TorchCheckpointWriter
 {
-    private readonly List<(string Key, string StorageClass, byte[] Bytes, long Numel)> _storages = [];
-    private readonly List<(string Name, string Key, long Offset, long[] Size, long[] Stride, bool Parameter)> _tensors = [];
+    private readonly List<(string Key, string StorageClass, byte[] Bytes, long Numel)> storages = [];
+    private readonly List<(string Name, string Key, long Offset, long[] Size, long[] Stride, bool Parameter)> tensors = [];
 
     public TorchCheckpointWriter Storage(string key, float[] values) =>
         Storage(key, "FloatStorage", values.SelectMany(BitConverter.GetBytes).ToArray(), values.Length);
@@ -23,13 +23,13 @@ internal sealed class TorchCheckpointWriter
 
     public TorchCheckpointWriter Storage(string key, string storageClass, byte[] bytes, long numel)
     {
-        _storages.Add((key, storageClass, bytes, numel));
+        storages.Add((key, storageClass, bytes, numel));
         return this;
     }
 
     public TorchCheckpointWriter Tensor(string name, string key, long offset, long[] size, long[] stride, bool parameter = false)
     {
-        _tensors.Add((name, key, offset, size, stride, parameter));
+        tensors.Add((name, key, offset, size, stride, parameter));
         return this;
     }
 
@@ -78,9 +78,9 @@ internal sealed class TorchCheckpointWriter
 
         EmptyOrderedDict();
         w.Mark();
-        foreach (var t in _tensors)
+        foreach (var t in tensors)
         {
-            var storage = _storages.Single(s => s.Key == t.Key);
+            var storage = storages.Single(s => s.Key == t.Key);
             Str(t.Name);
             if (t.Parameter) Global("torch._utils", "_rebuild_parameter");
             Global("torch._utils", "_rebuild_tensor_v2");
@@ -132,5 +132,5 @@ internal sealed class TorchCheckpointWriter
         Record("version", "3\n"u8.ToArray());
     }
 
-    private void WriteZip(string path, byte[] dataPkl) => WriteZip(path, dataPkl, _storages.Select(s => (s.Key, s.Bytes)));
+    private void WriteZip(string path, byte[] dataPkl) => WriteZip(path, dataPkl, storages.Select(s => (s.Key, s.Bytes)));
 }

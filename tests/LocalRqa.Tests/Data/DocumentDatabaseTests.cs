@@ -6,11 +6,11 @@ namespace LocalRqa.Tests.Data;
 
 public sealed class DocumentDatabaseTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rqa-docs-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("rqa-docs-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private string PathOf(string name) => Path.Combine(_dir, name);
+    private string PathOf(string name) => Path.Combine(dir, name);
 
     private static string Faire(string file)
     {
@@ -146,7 +146,7 @@ public sealed class DocumentDatabaseTests : IDisposable
 
         Assert.Throws<RqaException>(() => DocumentDatabase.SaveJsonLines(path, FailingAfterOne()));
         Assert.Equal(before, File.ReadAllBytes(path));
-        Assert.Equal(["docs.jsonl"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal(["docs.jsonl"], Directory.GetFiles(dir).Select(Path.GetFileName));
 
         // A first save that fails leaves no file at all rather than a partial one.
         var fresh = PathOf("fresh.jsonl");

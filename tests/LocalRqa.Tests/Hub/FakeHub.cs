@@ -13,19 +13,19 @@ namespace LocalRqa.Tests.Hub;
 /// </summary>
 public sealed class FakeHub : IDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<string, FakeHubRepo> _repos = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (string File, byte[] Data)> _cdn = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _cutsLeft = new(StringComparer.Ordinal);
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentDictionary<string, FakeHubRepo> repos = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string File, byte[] Data)> cdn = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> cutsLeft = new(StringComparer.Ordinal);
 
     public FakeHub()
     {
-        _listener.Start();
+        listener.Start();
         _ = Task.Run(AcceptLoopAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
     public string Endpoint => $"http://127.0.0.1:{Port}";
     public ConcurrentQueue<FakeHubRequest> Requests { get; } = new();
 
@@ -35,12 +35,12 @@ public sealed class FakeHub : IDisposable
     public FakeHubRepo AddRepo(string id, string? commit = null)
     {
         var repo = new FakeHubRepo(id, commit ?? Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(id))));
-        _repos[id] = repo;
+        repos[id] = repo;
         return repo;
     }
 
     /// <summary>The next <paramref name="times"/> body transfers of <paramref name="file"/> stop after half the bytes.</summary>
-    public void CutTransfers(string file, int times = 1) => _cutsLeft[file] = times;
+    public void CutTransfers(string file, int times = 1) => cutsLeft[file] = times;
 
     /// <summary>When true, a "cut" transfer keeps the connection open and silent instead of closing it.</summary>
     public bool StallInsteadOfClose { get; set; }
@@ -53,10 +53,10 @@ public sealed class FakeHub : IDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            try { client = await listener.AcceptTcpClientAsync(stop.Token); }
             catch (Exception) { return; }
             _ = Task.Run(() => HandleAsync(client));
         }
@@ -102,14 +102,14 @@ public sealed class FakeHub : IDisposable
     private async Task RespondAsync(NetworkStream stream, FakeHubRequest request)
     {
         string path = Uri.UnescapeDataString(request.Target.Split('?')[0]);
-        if (path.StartsWith("/cdn/", StringComparison.Ordinal) && _cdn.TryGetValue(path[5..], out var blob))
+        if (path.StartsWith("/cdn/", StringComparison.Ordinal) && cdn.TryGetValue(path[5..], out var blob))
         {
             // A storage etag unrelated to the sha256, as real CDNs send; the client must ignore it.
             await SendBodyAsync(stream, request, blob.Data, blob.File, [("ETag", "\"cdn-" + path[5..8] + "\"")]);
             return;
         }
 
-        foreach (var repo in _repos.Values)
+        foreach (var repo in repos.Values)
         {
             string prefix = "/" + repo.Id + "/resolve/";
             if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
@@ -136,7 +136,7 @@ public sealed class FakeHub : IDisposable
             if (repo.Lfs.Contains(file))
             {
                 string sha = Sha256(data);
-                _cdn[sha] = (file, data);
+                cdn[sha] = (file, data);
                 await SendAsync(stream, 302,
                 [
                     ("X-Repo-Commit", repo.Commit), ("X-Linked-Etag", "\"" + sha + "\""), ("X-Linked-Size", data.Length.ToString()),
@@ -164,13 +164,13 @@ public sealed class FakeHub : IDisposable
         if (from > 0) headers.Add(("Content-Range", $"bytes {from}-{data.Length - 1}/{data.Length}"));
         byte[] body = data[(int)from..];
 
-        if (_cutsLeft.ContainsKey(file) && _cutsLeft.AddOrUpdate(file, 0, (_, n) => n - 1) >= 0)
+        if (cutsLeft.ContainsKey(file) && cutsLeft.AddOrUpdate(file, 0, (_, n) => n - 1) >= 0)
         {
             // Announce the whole body, send half, then drop the connection.
             await SendAsync(stream, from > 0 ? 206 : 200, headers, body, body.Length / 2);
             if (StallInsteadOfClose)
             {
-                try { await Task.Delay(Timeout.Infinite, _stop.Token); } catch (OperationCanceledException) { }
+                try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
             }
             return;
         }
@@ -195,8 +195,8 @@ public sealed class FakeHub : IDisposable
 
     public void Dispose()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        _stop.Dispose();
+        stop.Cancel();
+        listener.Stop();
+        stop.Dispose();
     }
 }

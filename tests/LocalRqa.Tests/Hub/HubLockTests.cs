@@ -5,19 +5,19 @@ namespace LocalRqa.Tests.Hub;
 
 public sealed class HubLockTests : IDisposable
 {
-    private readonly HubTestContext _ctx = new();
-    private readonly SynchronizedLog _log = new();
+    private readonly HubTestContext ctx = new();
+    private readonly SynchronizedLog log = new();
 
     public void Dispose()
     {
-        _log.Dispose();
-        _ctx.Dispose();
+        log.Dispose();
+        ctx.Dispose();
     }
 
     private ModelResolver Resolver(TimeSpan? lockTimeout = null) =>
-        new(_ctx.Settings() with { LockTimeout = lockTimeout ?? TimeSpan.FromMinutes(1) }, null, _log);
+        new(ctx.Settings() with { LockTimeout = lockTimeout ?? TimeSpan.FromMinutes(1) }, null, log);
 
-    private string LockPath(HubRepoId id, string etag) => new HubCache(_ctx.CacheRoot).LockPath(id, etag);
+    private string LockPath(HubRepoId id, string etag) => new HubCache(ctx.CacheRoot).LockPath(id, etag);
 
     private static FileStream HoldLock(string path)
     {
@@ -31,7 +31,7 @@ public sealed class HubLockTests : IDisposable
     [Fact]
     public async Task LockHeldByAnotherHandle_DownloadWaits_AndProceedsWhenReleased()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         byte[] weights = repo.Files["model.safetensors"];
         string lockPath = LockPath(HubRepoId.Parse("org/tiny"), FakeHub.Sha256(weights));
         var held = HoldLock(lockPath);
@@ -40,7 +40,7 @@ public sealed class HubLockTests : IDisposable
         try
         {
             resolve = Task.Run(() => Resolver().ResolveAsync("org/tiny"));
-            Assert.True(await _log.WaitForAsync("waiting for another download", TimeSpan.FromSeconds(20)), _log.Text);
+            Assert.True(await log.WaitForAsync("waiting for another download", TimeSpan.FromSeconds(20)), log.Text);
             await Task.Delay(700);
             Assert.False(resolve.IsCompleted);
         }
@@ -51,14 +51,14 @@ public sealed class HubLockTests : IDisposable
         string folder = await resolve.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(folder, "model.safetensors")));
-        Assert.Contains($"waiting for another download of model.safetensors of org/tiny (lock at {lockPath})", _log.Text);
-        Assert.Equal(1, Count(_log.Text, "waiting for another download"));
+        Assert.Contains($"waiting for another download of model.safetensors of org/tiny (lock at {lockPath})", log.Text);
+        Assert.Equal(1, Count(log.Text, "waiting for another download"));
     }
 
     [Fact]
     public void LockNeverReleased_GivesUpAfterLockTimeout()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         string lockPath = LockPath(HubRepoId.Parse("org/tiny"), FakeHub.Sha256(repo.Files["model.safetensors"]));
         using var held = HoldLock(lockPath);
 
@@ -67,13 +67,13 @@ public sealed class HubLockTests : IDisposable
         Assert.StartsWith("gave up after 1 s waiting for another download of model.safetensors of org/tiny", e.Message);
         Assert.Contains(lockPath, e.Message);
         Assert.DoesNotContain('\n', e.Message);
-        Assert.Equal(1, Count(_log.Text, "waiting for another download"));
+        Assert.Equal(1, Count(log.Text, "waiting for another download"));
     }
 
     [Fact]
     public void LockPathThatIsADirectory_FailsAtOnceWithTheLockPath()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         // config.json is fetched first and is not LFS: its etag is the git blob sha1.
         string lockPath = LockPath(HubRepoId.Parse("org/tiny"), FakeHub.GitSha1(repo.Files["config.json"]));
         Directory.CreateDirectory(lockPath);
@@ -84,24 +84,24 @@ public sealed class HubLockTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
         Assert.StartsWith($"cannot take the download lock {lockPath} for config.json of org/tiny", e.Message);
         Assert.DoesNotContain('\n', e.Message);
-        Assert.DoesNotContain("waiting", _log.Text);
+        Assert.DoesNotContain("waiting", log.Text);
     }
 
     [Fact]
     public void LockFolderBlockedByAFile_FailsAtOnce()
     {
-        _ctx.AddTinyModel();
-        File.WriteAllText(Path.Combine(_ctx.CacheRoot, ".locks"), "not a folder");
+        ctx.AddTinyModel();
+        File.WriteAllText(Path.Combine(ctx.CacheRoot, ".locks"), "not a folder");
 
         var e = Assert.Throws<RqaException>(() => Resolver(TimeSpan.FromMinutes(10)).Resolve("org/tiny"));
 
-        Assert.StartsWith("cannot take the download lock " + Path.Combine(_ctx.CacheRoot, ".locks"), e.Message);
+        Assert.StartsWith("cannot take the download lock " + Path.Combine(ctx.CacheRoot, ".locks"), e.Message);
     }
 
     [Fact]
     public void IsLockConflict_MatchesOnlyASharingViolation()
     {
-        string path = Path.Combine(_ctx.Root, "x.lock");
+        string path = Path.Combine(ctx.Root, "x.lock");
         using var held = HoldLock(path);
         var conflict = Assert.ThrowsAny<IOException>(() => HoldLock(path));
 

@@ -4,17 +4,17 @@ namespace LocalRqa.Tests.Hub;
 
 public sealed class HubSettingsTests : IDisposable
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "rqa-home-" + Guid.NewGuid().ToString("N"));
+    private readonly string home = Path.Combine(Path.GetTempPath(), "rqa-home-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(_home)) Directory.Delete(_home, recursive: true);
+        if (Directory.Exists(home)) Directory.Delete(home, recursive: true);
     }
 
     private HubSettings From(params (string Name, string Value)[] vars)
     {
         var env = vars.ToDictionary(v => v.Name, v => v.Value);
-        env.TryAdd("HOME", _home);
+        env.TryAdd("HOME", home);
         return HubSettings.FromEnvironment(name => env.GetValueOrDefault(name));
     }
 
@@ -24,7 +24,7 @@ public sealed class HubSettingsTests : IDisposable
         var s = From();
 
         Assert.Equal("https://huggingface.co", s.Endpoint);
-        Assert.Equal(Path.Combine(_home, ".cache", "huggingface", "hub"), s.CacheRoot);
+        Assert.Equal(Path.Combine(home, ".cache", "huggingface", "hub"), s.CacheRoot);
         Assert.Null(s.Token);
         Assert.False(s.Offline);
     }
@@ -35,25 +35,25 @@ public sealed class HubSettingsTests : IDisposable
         Assert.Equal("/x/huggingface/hub", From(("XDG_CACHE_HOME", "/x")).CacheRoot);
         Assert.Equal("/h/hub", From(("XDG_CACHE_HOME", "/x"), ("HF_HOME", "/h")).CacheRoot);
         Assert.Equal("/c", From(("XDG_CACHE_HOME", "/x"), ("HF_HOME", "/h"), ("HF_HUB_CACHE", "/c")).CacheRoot);
-        Assert.Equal(Path.Combine(_home, "hfc"), From(("HF_HUB_CACHE", "~/hfc")).CacheRoot);
+        Assert.Equal(Path.Combine(home, "hfc"), From(("HF_HUB_CACHE", "~/hfc")).CacheRoot);
     }
 
     [Fact]
     public void Token_FromEnv_ElseTokenFileUnderHfHome()
     {
-        string hfHome = Path.Combine(_home, "hf");
+        string hfHome = Path.Combine(home, "hf");
         Directory.CreateDirectory(hfHome);
         File.WriteAllText(Path.Combine(hfHome, "token"), "hf_file\n");
 
         Assert.Equal("hf_file", From(("HF_HOME", hfHome)).Token);
         Assert.Equal("hf_env", From(("HF_HOME", hfHome), ("HF_TOKEN", "hf_env")).Token);
-        Assert.Null(From(("HF_HOME", Path.Combine(_home, "none"))).Token);
+        Assert.Null(From(("HF_HOME", Path.Combine(home, "none"))).Token);
     }
 
     [Fact]
     public void Token_FileAtDefaultHfHome_IsRead()
     {
-        string hfHome = Path.Combine(_home, ".cache", "huggingface");
+        string hfHome = Path.Combine(home, ".cache", "huggingface");
         Directory.CreateDirectory(hfHome);
         File.WriteAllText(Path.Combine(hfHome, "token"), "hf_default");
 

@@ -4,14 +4,14 @@ namespace LocalRqa.Tests.Hub;
 
 public sealed class ModelResolverCompletenessTests : IDisposable
 {
-    private readonly HubTestContext _ctx = new();
+    private readonly HubTestContext ctx = new();
 
-    public void Dispose() => _ctx.Dispose();
+    public void Dispose() => ctx.Dispose();
 
     /// <summary>Lays out what a Python tool fetching only transformers files leaves: refs/main and plain files.</summary>
     private string WriteSnapshot(FakeHubRepo repo, params string[] files)
     {
-        string repoDir = _ctx.RepoFolder(repo.Id);
+        string repoDir = ctx.RepoFolder(repo.Id);
         string snapshot = Path.Combine(repoDir, "snapshots", repo.Commit);
         foreach (string file in files)
         {
@@ -25,37 +25,37 @@ public sealed class ModelResolverCompletenessTests : IDisposable
     }
 
     private string NoExist(FakeHubRepo repo, string file) =>
-        Path.Combine(_ctx.RepoFolder(repo.Id), ".no_exist", repo.Commit, file);
+        Path.Combine(ctx.RepoFolder(repo.Id), ".no_exist", repo.Commit, file);
 
     [Fact]
     public void SnapshotWithConfigAndWeights_ButNoNoExistEntries_IsCompletedWithRequestsOnlyForUndecidedFiles()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         string snapshot = WriteSnapshot(repo, "config.json", "model.safetensors", "tokenizer.json");
 
-        string folder = _ctx.Resolver().Resolve("org/tiny");
+        string folder = ctx.Resolver().Resolve("org/tiny");
 
         Assert.Equal(snapshot, folder);
         var expected = HubModelFiles.Optional.Where(f => f != "tokenizer.json")
             .Select(f => $"/org/tiny/resolve/{repo.Commit}/{f}").Order(StringComparer.Ordinal);
-        Assert.Equal(expected, _ctx.Server.Requests.Select(r => r.Target).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, ctx.Server.Requests.Select(r => r.Target).Order(StringComparer.Ordinal));
         // The pooling config that decides the embedding is now there; the rest is recorded as absent.
         Assert.Equal(repo.Files["1_Pooling/config.json"], File.ReadAllBytes(Path.Combine(folder, "1_Pooling", "config.json")));
         Assert.Equal(repo.Files["vocab.txt"], File.ReadAllBytes(Path.Combine(folder, "vocab.txt")));
         Assert.True(File.Exists(NoExist(repo, "modules.json")));
         Assert.False(File.Exists(NoExist(repo, "vocab.txt")));
 
-        _ctx.Server.Requests.Clear();
-        Assert.Equal(snapshot, _ctx.Resolver().Resolve("org/tiny"));
-        Assert.Empty(_ctx.Server.Requests);
+        ctx.Server.Requests.Clear();
+        Assert.Equal(snapshot, ctx.Resolver().Resolve("org/tiny"));
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void OptionalFilesThat404_AreRecordedUnderNoExist_AndASecondResolveMakesNoRequests()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
 
-        string folder = _ctx.Resolver().Resolve("org/tiny");
+        string folder = ctx.Resolver().Resolve("org/tiny");
 
         foreach (string file in HubModelFiles.Optional)
         {
@@ -66,15 +66,15 @@ public sealed class ModelResolverCompletenessTests : IDisposable
         Assert.Equal(0, new FileInfo(NoExist(repo, "modules.json")).Length);
         Assert.True(File.Exists(NoExist(repo, "added_tokens.json")));
 
-        _ctx.Server.Requests.Clear();
-        Assert.Equal(folder, _ctx.Resolver().Resolve("org/tiny"));
-        Assert.Empty(_ctx.Server.Requests);
+        ctx.Server.Requests.Clear();
+        Assert.Equal(folder, ctx.Resolver().Resolve("org/tiny"));
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void NoExistEntriesLeftByOtherTools_AreHonoured()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         string snapshot = WriteSnapshot(repo, "config.json", "model.safetensors", "tokenizer.json", "vocab.txt", "1_Pooling/config.json");
         foreach (string file in HubModelFiles.Optional.Where(f => !repo.Files.ContainsKey(f)))
         {
@@ -82,47 +82,47 @@ public sealed class ModelResolverCompletenessTests : IDisposable
             File.WriteAllBytes(NoExist(repo, file), []);
         }
 
-        Assert.Equal(snapshot, _ctx.Resolver().Resolve("org/tiny"));
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Equal(snapshot, ctx.Resolver().Resolve("org/tiny"));
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void NoExistEntryOfAnotherCommit_DoesNotCount()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         WriteSnapshot(repo, "config.json", "model.safetensors", "tokenizer.json", "vocab.txt", "1_Pooling/config.json");
         foreach (string file in HubModelFiles.Optional.Where(f => !repo.Files.ContainsKey(f)))
         {
-            string other = Path.Combine(_ctx.RepoFolder(repo.Id), ".no_exist", new string('b', 40), file);
+            string other = Path.Combine(ctx.RepoFolder(repo.Id), ".no_exist", new string('b', 40), file);
             Directory.CreateDirectory(Path.GetDirectoryName(other)!);
             File.WriteAllBytes(other, []);
         }
 
-        _ctx.Resolver().Resolve("org/tiny");
+        ctx.Resolver().Resolve("org/tiny");
 
-        Assert.Contains(_ctx.Server.Requests, r => r.Target == $"/org/tiny/resolve/{repo.Commit}/modules.json");
+        Assert.Contains(ctx.Server.Requests, r => r.Target == $"/org/tiny/resolve/{repo.Commit}/modules.json");
     }
 
     [Fact]
     public void Offline_IncompleteSnapshot_IsUsedAsIs()
     {
-        var repo = _ctx.AddTinyModel();
+        var repo = ctx.AddTinyModel();
         string snapshot = WriteSnapshot(repo, "config.json", "model.safetensors");
 
-        Assert.Equal(snapshot, _ctx.Resolver(offline: true).Resolve("org/tiny"));
+        Assert.Equal(snapshot, ctx.Resolver(offline: true).Resolve("org/tiny"));
 
-        Assert.Empty(_ctx.Server.Requests);
-        Assert.False(Directory.Exists(Path.Combine(_ctx.RepoFolder("org/tiny"), ".no_exist")));
+        Assert.Empty(ctx.Server.Requests);
+        Assert.False(Directory.Exists(Path.Combine(ctx.RepoFolder("org/tiny"), ".no_exist")));
     }
 
     [Fact]
     public void WeightCandidatesThat404_AreRecordedToo()
     {
-        var repo = _ctx.Server.AddRepo("bare");
+        var repo = ctx.Server.AddRepo("bare");
         repo.Files["config.json"] = HubTestContext.Text("{}");
         repo.Files["pytorch_model.bin"] = HubTestContext.Bytes(5_000, 4);
 
-        _ctx.Resolver().Resolve("bare");
+        ctx.Resolver().Resolve("bare");
 
         Assert.True(File.Exists(NoExist(repo, "model.safetensors")));
         Assert.True(File.Exists(NoExist(repo, "model.safetensors.index.json")));

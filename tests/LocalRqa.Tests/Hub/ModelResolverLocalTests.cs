@@ -1,21 +1,19 @@
-using LocalRqa.Hub;
-
 namespace LocalRqa.Tests.Hub;
 
 public sealed class ModelResolverLocalTests : IDisposable
 {
-    private readonly HubTestContext _ctx = new();
+    private readonly HubTestContext ctx = new();
 
-    public void Dispose() => _ctx.Dispose();
+    public void Dispose() => ctx.Dispose();
 
     [Fact]
     public void ExistingLocalFolder_IsReturnedWithoutRequests()
     {
-        string dir = Path.Combine(_ctx.Root, "my-model");
+        string dir = Path.Combine(ctx.Root, "my-model");
         Directory.CreateDirectory(dir);
 
-        Assert.Equal(dir, _ctx.Resolver().Resolve(dir));
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Equal(dir, ctx.Resolver().Resolve(dir));
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Theory]
@@ -25,10 +23,10 @@ public sealed class ModelResolverLocalTests : IDisposable
     [InlineData("models\\bert")]
     public void MissingPathLikeArgument_Throws(string path)
     {
-        var e = Assert.Throws<RqaException>(() => _ctx.Resolver().Resolve(path));
+        var e = Assert.Throws<RqaException>(() => ctx.Resolver().Resolve(path));
 
         Assert.Equal($"model folder not found: {path}", e.Message);
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Theory]
@@ -41,33 +39,33 @@ public sealed class ModelResolverLocalTests : IDisposable
     [InlineData("org/name@../x")]
     public void InvalidHubId_Throws(string id)
     {
-        Assert.Throws<RqaException>(() => _ctx.Resolver().Resolve(id));
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Throws<RqaException>(() => ctx.Resolver().Resolve(id));
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void BuiltInResolver_IsConsultedBeforeCacheAndNetwork()
     {
-        _ctx.AddTinyModel();
-        _ctx.Resolver().Resolve("org/tiny");
-        _ctx.Server.Requests.Clear();
-        string builtIn = Path.Combine(_ctx.Root, "builtin");
+        ctx.AddTinyModel();
+        ctx.Resolver().Resolve("org/tiny");
+        ctx.Server.Requests.Clear();
+        string builtIn = Path.Combine(ctx.Root, "builtin");
         Directory.CreateDirectory(builtIn);
         var asked = new List<string>();
 
-        string folder = _ctx.Resolver(builtIn: name => { asked.Add(name); return name == "org/tiny" ? builtIn : null; }).Resolve("org/tiny");
+        string folder = ctx.Resolver(builtIn: name => { asked.Add(name); return name == "org/tiny" ? builtIn : null; }).Resolve("org/tiny");
 
         Assert.Equal(builtIn, folder);
         Assert.Equal(["org/tiny"], asked);
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void BuiltInResolverReturningNull_FallsThroughToTheHub()
     {
-        _ctx.AddTinyModel();
+        ctx.AddTinyModel();
 
-        string folder = _ctx.Resolver(builtIn: _ => null).Resolve("org/tiny");
+        string folder = ctx.Resolver(builtIn: _ => null).Resolve("org/tiny");
 
         Assert.True(File.Exists(Path.Combine(folder, "config.json")));
     }
@@ -75,43 +73,43 @@ public sealed class ModelResolverLocalTests : IDisposable
     [Fact]
     public void Offline_WithCachedModel_MakesNoRequests()
     {
-        _ctx.AddTinyModel();
-        string online = _ctx.Resolver().Resolve("org/tiny");
-        _ctx.Server.Requests.Clear();
+        ctx.AddTinyModel();
+        string online = ctx.Resolver().Resolve("org/tiny");
+        ctx.Server.Requests.Clear();
 
-        string offline = _ctx.Resolver(offline: true).Resolve("org/tiny");
+        string offline = ctx.Resolver(offline: true).Resolve("org/tiny");
 
         Assert.Equal(online, offline);
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void Offline_WithoutCache_FailsClearly()
     {
-        _ctx.AddTinyModel();
+        ctx.AddTinyModel();
 
-        var e = Assert.Throws<RqaException>(() => _ctx.Resolver(offline: true).Resolve("org/tiny"));
+        var e = Assert.Throws<RqaException>(() => ctx.Resolver(offline: true).Resolve("org/tiny"));
 
         Assert.Contains("not in the Hugging Face cache", e.Message);
-        Assert.Contains(_ctx.RepoFolder("org/tiny"), e.Message);
+        Assert.Contains(ctx.RepoFolder("org/tiny"), e.Message);
         Assert.Contains("offline mode is on", e.Message);
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Empty(ctx.Server.Requests);
     }
 
     [Fact]
     public void CachedSnapshotWithoutWeights_IsCompletedOnline_AndUsedAsIsOffline()
     {
-        var repo = _ctx.AddTinyModel();
-        string snapshot = Path.Combine(_ctx.RepoFolder("org/tiny"), "snapshots", repo.Commit);
+        var repo = ctx.AddTinyModel();
+        string snapshot = Path.Combine(ctx.RepoFolder("org/tiny"), "snapshots", repo.Commit);
         Directory.CreateDirectory(snapshot);
         File.WriteAllBytes(Path.Combine(snapshot, "config.json"), repo.Files["config.json"]);
-        Directory.CreateDirectory(Path.Combine(_ctx.RepoFolder("org/tiny"), "refs"));
-        File.WriteAllText(Path.Combine(_ctx.RepoFolder("org/tiny"), "refs", "main"), repo.Commit);
+        Directory.CreateDirectory(Path.Combine(ctx.RepoFolder("org/tiny"), "refs"));
+        File.WriteAllText(Path.Combine(ctx.RepoFolder("org/tiny"), "refs", "main"), repo.Commit);
 
-        Assert.Equal(snapshot, _ctx.Resolver(offline: true).Resolve("org/tiny"));
-        Assert.Empty(_ctx.Server.Requests);
+        Assert.Equal(snapshot, ctx.Resolver(offline: true).Resolve("org/tiny"));
+        Assert.Empty(ctx.Server.Requests);
 
-        Assert.Equal(snapshot, _ctx.Resolver().Resolve("org/tiny"));
+        Assert.Equal(snapshot, ctx.Resolver().Resolve("org/tiny"));
         Assert.Equal(repo.Files["model.safetensors"], File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
     }
 
@@ -120,12 +118,12 @@ public sealed class ModelResolverLocalTests : IDisposable
     {
         // Layout as huggingface_hub leaves it: refs/main plus a snapshot with config.json.
         string commit = new('a', 40);
-        string snapshot = Path.Combine(_ctx.RepoFolder("org/py"), "snapshots", commit);
+        string snapshot = Path.Combine(ctx.RepoFolder("org/py"), "snapshots", commit);
         Directory.CreateDirectory(snapshot);
         File.WriteAllText(Path.Combine(snapshot, "config.json"), "{}");
-        Directory.CreateDirectory(Path.Combine(_ctx.RepoFolder("org/py"), "refs"));
-        File.WriteAllText(Path.Combine(_ctx.RepoFolder("org/py"), "refs", "main"), commit + "\n");
+        Directory.CreateDirectory(Path.Combine(ctx.RepoFolder("org/py"), "refs"));
+        File.WriteAllText(Path.Combine(ctx.RepoFolder("org/py"), "refs", "main"), commit + "\n");
 
-        Assert.Equal(snapshot, _ctx.Resolver(offline: true).Resolve("org/py"));
+        Assert.Equal(snapshot, ctx.Resolver(offline: true).Resolve("org/py"));
     }
 }

@@ -5,29 +5,29 @@ namespace LocalRqa.Tests.Hub;
 /// <summary>A log that a download writes to on one thread while the test reads it on another.</summary>
 public sealed class SynchronizedLog : TextWriter
 {
-    private readonly StringBuilder _text = new();
-    private readonly Lock _gate = new();
+    private readonly StringBuilder text = new();
+    private readonly Lock gate = new();
 
     public override Encoding Encoding => Encoding.UTF8;
 
     public string Text
     {
-        get { lock (_gate) return _text.ToString(); }
+        get { lock (gate) return text.ToString(); }
     }
 
     public override void Write(char value)
     {
-        lock (_gate) _text.Append(value);
+        lock (gate) text.Append(value);
     }
 
     public override void Write(string? value)
     {
-        lock (_gate) _text.Append(value);
+        lock (gate) text.Append(value);
     }
 
     public override void Write(char[] buffer, int index, int count)
     {
-        lock (_gate) _text.Append(buffer, index, count);
+        lock (gate) text.Append(buffer, index, count);
     }
 
     /// <summary>Polls until <paramref name="fragment"/> appears; false after <paramref name="timeout"/>.</summary>

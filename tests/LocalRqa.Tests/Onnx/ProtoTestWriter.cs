@@ -7,9 +7,9 @@ namespace LocalRqa.Tests.Onnx;
 /// <summary>Builds protobuf wire bytes by hand for reader tests.</summary>
 internal sealed class ProtoTestWriter
 {
-    private readonly MemoryStream _bytes = new();
+    private readonly MemoryStream bytes = new();
 
-    public byte[] ToArray() => _bytes.ToArray();
+    public byte[] ToArray() => bytes.ToArray();
 
     public ProtoTestWriter Tag(int field, ProtoWireType wire) => RawVarint(((ulong)field << 3) | (ulong)wire);
 
@@ -19,7 +19,7 @@ internal sealed class ProtoTestWriter
         {
             var b = (byte)(value & 0x7F);
             value >>= 7;
-            _bytes.WriteByte(value != 0 ? (byte)(b | 0x80) : b);
+            bytes.WriteByte(value != 0 ? (byte)(b | 0x80) : b);
         } while (value != 0);
         return this;
     }
@@ -31,7 +31,7 @@ internal sealed class ProtoTestWriter
         Tag(field, ProtoWireType.Fixed32);
         Span<byte> b = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(b, value);
-        _bytes.Write(b);
+        bytes.Write(b);
         return this;
     }
 
@@ -40,7 +40,7 @@ internal sealed class ProtoTestWriter
         Tag(field, ProtoWireType.Fixed64);
         Span<byte> b = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(b, value);
-        _bytes.Write(b);
+        bytes.Write(b);
         return this;
     }
 
@@ -49,7 +49,7 @@ internal sealed class ProtoTestWriter
     public ProtoTestWriter Bytes(int field, byte[] value)
     {
         Tag(field, ProtoWireType.LengthDelimited).RawVarint((ulong)value.Length);
-        _bytes.Write(value);
+        bytes.Write(value);
         return this;
     }
 

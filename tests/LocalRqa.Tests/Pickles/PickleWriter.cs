@@ -9,7 +9,7 @@ namespace LocalRqa.Tests.Pickles;
 /// </summary>
 internal sealed class PickleWriter
 {
-    private readonly MemoryStream _out = new();
+    private readonly MemoryStream output = new();
 
     public PickleWriter Proto(int version) => Op(0x80).Byte(version);
     public PickleWriter Frame(long length) { Op(0x95); return Raw(BitConverter.GetBytes(length)); }
@@ -64,10 +64,10 @@ internal sealed class PickleWriter
         return Raw(bytes.ToArray());
     }
 
-    public byte[] ToArray() => _out.ToArray();
+    public byte[] ToArray() => output.ToArray();
 
-    public PickleWriter Raw(byte[] bytes) { _out.Write(bytes); return this; }
+    public PickleWriter Raw(byte[] bytes) { output.Write(bytes); return this; }
     private PickleWriter Op(int opcode) => Byte(opcode);
-    private PickleWriter Byte(int value) { _out.WriteByte((byte)value); return this; }
+    private PickleWriter Byte(int value) { output.WriteByte((byte)value); return this; }
     private PickleWriter Int32(int value) => Raw(BitConverter.GetBytes(value));
 }

@@ -8,20 +8,20 @@ namespace LocalRqa.Tests.Tokenization;
 /// </summary>
 public sealed class LegacyAddedTokensTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rqa-legacy-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("rqa-legacy-").FullName;
 
     public LegacyAddedTokensTests()
     {
         // "covid19" alone is co ##vid ##19.
-        File.WriteAllText(Path.Combine(_dir, "vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\nworld\nco\n##vid\n##19\n");
-        File.WriteAllText(Path.Combine(_dir, "special_tokens_map.json"), """{"additional_special_tokens":["<ent>","<x>"]}""");
+        File.WriteAllText(Path.Combine(dir, "vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\nworld\nco\n##vid\n##19\n");
+        File.WriteAllText(Path.Combine(dir, "special_tokens_map.json"), """{"additional_special_tokens":["<ent>","<x>"]}""");
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
-    private void Write(string name, string json) => File.WriteAllText(Path.Combine(_dir, name), json);
+    private void Write(string name, string json) => File.WriteAllText(Path.Combine(dir, name), json);
 
-    private ITextTokenizer Load() => TokenizerLoader.FromFolder(_dir);
+    private ITextTokenizer Load() => TokenizerLoader.FromFolder(dir);
 
     [Fact]
     public void WithoutTheFileWordsGoThroughWordPiece() =>

@@ -1,5 +1,4 @@
 using LocalRqa.Tokenization;
-using LocalRqa.Tokenization.Normalizers;
 
 namespace LocalRqa.Tests.Tokenization;
 
@@ -9,9 +8,9 @@ namespace LocalRqa.Tests.Tokenization;
 /// </summary>
 public sealed class MalformedTokenizerFileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rqa-badtok-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("rqa-badtok-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private const string Model = """{"type":"WordPiece","unk_token":"[UNK]","vocab":{"[PAD]":0,"[UNK]":1,"[CLS]":2,"[SEP]":3,"a":4}}""";
 
@@ -20,7 +19,7 @@ public sealed class MalformedTokenizerFileTests : IDisposable
          "special_tokens":{"[CLS]":{"id":"[CLS]","ids":[2],"tokens":["[CLS]"]}}}
         """;
 
-    private string PathOf(string name) => Path.Combine(_dir, name);
+    private string PathOf(string name) => Path.Combine(dir, name);
 
     /// <summary>A tokenizer.json whose top-level fields are the defaults below, with <paramref name="field"/> replaced.</summary>
     private void WriteTokenizerJson(string field, string json)
@@ -36,7 +35,7 @@ public sealed class MalformedTokenizerFileTests : IDisposable
 
     private void AssertNamesFileAndField(string file, string field)
     {
-        var e = Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(_dir));
+        var e = Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(dir));
         Assert.StartsWith(PathOf(file) + ": ", e.Message);
         Assert.Contains(field, e.Message);
         Assert.DoesNotContain('\n', e.Message);
@@ -104,7 +103,7 @@ public sealed class MalformedTokenizerFileTests : IDisposable
     public void WellFormedTemplateStillLoads()
     {
         WriteTokenizerJson("post_processor", Template);
-        Assert.Equal([2, 4], TokenizerLoader.FromFolder(_dir).Encode("a").Ids);
+        Assert.Equal([2, 4], TokenizerLoader.FromFolder(dir).Encode("a").Ids);
     }
 
     private void WriteVocab() => File.WriteAllText(PathOf("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\n");
@@ -142,10 +141,10 @@ public sealed class MalformedTokenizerFileTests : IDisposable
     {
         WriteVocab();
         File.WriteAllText(PathOf("tokenizer_config.json"), $$"""{"model_max_length":{{json}}}""");
-        Assert.Equal(expected, TokenizerLoader.FromFolder(_dir).ModelMaxLength);
+        Assert.Equal(expected, TokenizerLoader.FromFolder(dir).ModelMaxLength);
 
         // The tokenizer.json path reads the same setting.
         WriteTokenizerJson("truncation", "null");
-        Assert.Equal(expected, TokenizerLoader.FromFolder(_dir).ModelMaxLength);
+        Assert.Equal(expected, TokenizerLoader.FromFolder(dir).ModelMaxLength);
     }
 }

@@ -1,14 +1,13 @@
 using LocalRqa.Tokenization;
-using LocalRqa.Tokenization.PreTokenizers;
 
 namespace LocalRqa.Tests.Tokenization;
 
 /// <summary>tokenizer.json components on small hand-written files; expected tokens worked out from the tokenizers rules.</summary>
 public sealed class TokenizerJsonTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rqa-tok-").FullName;
+    private readonly string dir = Directory.CreateTempSubdirectory("rqa-tok-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private const string Vocab = """
         {"[PAD]":0,"[UNK]":1,"<s>":2,"</s>":3,"hello":4,"world":5,",":6,"!":7,"it":8,"'":9,"s":10,"##s":11,"a":12,"b":13,"-":14,"_":15}
@@ -18,12 +17,12 @@ public sealed class TokenizerJsonTests : IDisposable
         string addedTokens = "[]", string truncation = "null", string model = "")
     {
         if (model.Length == 0) model = $$"""{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":100,"vocab":{{Vocab}}}""";
-        string path = Path.Combine(_dir, "tokenizer.json");
+        string path = Path.Combine(dir, "tokenizer.json");
         File.WriteAllText(path, $$"""
             {"version":"1.0","truncation":{{truncation}},"padding":null,"added_tokens":{{addedTokens}},
              "normalizer":{{normalizer}},"pre_tokenizer":{{preTokenizer}},"post_processor":{{postProcessor}},"model":{{model}}}
             """);
-        return TokenizerLoader.FromFolder(_dir);
+        return TokenizerLoader.FromFolder(dir);
     }
 
     private static string Tokens(ITextTokenizer t, string text) => string.Join(" ", t.Tokenize(text));
@@ -121,16 +120,16 @@ public sealed class TokenizerJsonTests : IDisposable
     [Fact]
     public void BadFilesThrowRqaExceptionNamingTheFile()
     {
-        Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(Path.Combine(_dir, "missing")));
-        Assert.Contains("neither tokenizer.json nor vocab.txt", Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(_dir)).Message);
-        File.WriteAllText(Path.Combine(_dir, "tokenizer.json"), "{ not json");
-        Assert.Contains("tokenizer.json", Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(_dir)).Message);
+        Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(Path.Combine(dir, "missing")));
+        Assert.Contains("neither tokenizer.json nor vocab.txt", Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(dir)).Message);
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), "{ not json");
+        Assert.Contains("tokenizer.json", Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(dir)).Message);
         var e = Assert.Throws<RqaException>(() => Load(model: """{"type":"WordPiece","unk_token":"[UNK]"}"""));
         Assert.Contains("model.vocab", e.Message);
-        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), """{"do_lower_case": "yes"}""");
-        File.Delete(Path.Combine(_dir, "tokenizer.json"));
-        File.WriteAllText(Path.Combine(_dir, "vocab.txt"), "[UNK]\n[CLS]\n[SEP]\n[PAD]\n");
-        var bad = Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(_dir));
+        File.WriteAllText(Path.Combine(dir, "tokenizer_config.json"), """{"do_lower_case": "yes"}""");
+        File.Delete(Path.Combine(dir, "tokenizer.json"));
+        File.WriteAllText(Path.Combine(dir, "vocab.txt"), "[UNK]\n[CLS]\n[SEP]\n[PAD]\n");
+        var bad = Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(dir));
         Assert.Contains("tokenizer_config.json", bad.Message);
         Assert.Contains("do_lower_case", bad.Message);
     }

@@ -6,16 +6,16 @@ namespace LocalRqa.Evaluation.Metrics;
 /// </summary>
 public sealed class PerQuestionScores
 {
-    private readonly Dictionary<string, double[]> _values;
+    private readonly Dictionary<string, double[]> values;
 
     internal PerQuestionScores(IReadOnlyList<string> metrics, int questionCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(questionCount);
         Metrics = metrics.ToArray();
         QuestionCount = questionCount;
-        _values = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        values = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var metric in Metrics)
-            if (!_values.TryAdd(metric, new double[questionCount]))
+            if (!values.TryAdd(metric, new double[questionCount]))
                 throw new ArgumentException($"metric '{metric}' is listed twice", nameof(metrics));
     }
 
@@ -26,15 +26,15 @@ public sealed class PerQuestionScores
 
     /// <summary>The metric's value for each question.</summary>
     public IReadOnlyList<double> this[string metric] =>
-        _values.TryGetValue(metric, out var values) ? values : throw new KeyNotFoundException($"no per-question values for metric '{metric}'");
+        this.values.TryGetValue(metric, out var values) ? values : throw new KeyNotFoundException($"no per-question values for metric '{metric}'");
 
-    internal void Set(string metric, int question, double value) => _values[metric][question] = value;
+    internal void Set(string metric, int question, double value) => values[metric][question] = value;
 
     /// <summary>Each metric's mean over the questions (0 when there are none), in report order.</summary>
     public IReadOnlyDictionary<string, double> Means()
     {
         var means = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var metric in Metrics) means[metric] = Mean(_values[metric]);
+        foreach (var metric in Metrics) means[metric] = Mean(values[metric]);
         return means;
     }
 

@@ -9,7 +9,9 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     readonly Embedding word_embeddings;
     readonly Embedding position_embeddings;
     readonly Embedding token_type_embeddings;
+#pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
     readonly Dropout dropout;
 
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))

@@ -69,7 +69,9 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     /// <returns>last_hidden_state [B, T, H]</returns>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask) => forward(inputIds, attentionMask, null);
 
+#pragma warning disable IDE1006 // an overload of TorchSharp's forward
     public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds)
+#pragma warning restore IDE1006
     {
         using var scope = NewDisposeScope();
         tokenTypeIds ??= zeros_like(inputIds);

@@ -10,7 +10,9 @@ namespace LocalRqa.Modeling.Bert;
 public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Linear dense;
+#pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
     readonly Dropout dropout;
 
     public BertResidualOutput(int inputSize, BertConfig config) : base(nameof(BertResidualOutput))

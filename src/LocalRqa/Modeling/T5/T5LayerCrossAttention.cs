@@ -9,7 +9,9 @@ namespace LocalRqa.Modeling.T5;
 /// </summary>
 public sealed class T5LayerCrossAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
+#pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly T5Attention EncDecAttention;
+#pragma warning restore IDE1006
     readonly RmsNorm layer_norm;
     readonly Dropout dropout;
 

@@ -14,43 +14,43 @@ public sealed class BpeModel : ITokenizerModel
     private const int MaxCachedWordLength = 256;
     private const int MaxCacheEntries = 50_000;
 
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly string?[] _idToToken;
-    private readonly Dictionary<long, (int Rank, int NewId)> _merges;
-    private readonly int _unkId;
-    private readonly int[]? _byteIds;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
+    private readonly Dictionary<string, int> vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup;
+    private readonly string?[] idToToken;
+    private readonly Dictionary<long, (int Rank, int NewId)> merges;
+    private readonly int unkId;
+    private readonly int[]? byteIds;
+    private readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cacheLookup;
 
     /// <param name="vocab">Token → id.</param>
     /// <param name="merges">Pairs in priority order (rank = index); both halves and their concatenation must be in the vocabulary.</param>
     public BpeModel(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, BpeOptions? options = null)
     {
         Options = options ?? new BpeOptions();
-        _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
-        _lookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        VocabSize = _vocab.Count == 0 ? 0 : _vocab.Values.Max() + 1;
-        _idToToken = new string?[VocabSize];
-        foreach (var (token, id) in _vocab)
+        this.vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
+        lookup = this.vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        cacheLookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        VocabSize = this.vocab.Count == 0 ? 0 : this.vocab.Values.Max() + 1;
+        idToToken = new string?[VocabSize];
+        foreach (var (token, id) in this.vocab)
         {
             if (id < 0) throw new RqaException($"BPE vocabulary has a negative id {id} for '{token}'");
-            _idToToken[id] ??= token;
+            idToToken[id] ??= token;
         }
-        _unkId = -1;
-        if (Options.UnkToken is { } unk && !_vocab.TryGetValue(unk, out _unkId))
+        unkId = -1;
+        if (Options.UnkToken is { } unk && !this.vocab.TryGetValue(unk, out unkId))
             throw new RqaException($"BPE vocabulary has no entry for its unk token '{unk}'");
-        if (Options.ByteFallback) _byteIds = ByteFallbackIds.Find(_lookup);
+        if (Options.ByteFallback) byteIds = ByteFallbackIds.Find(lookup);
 
         string prefix = Options.ContinuingSubwordPrefix ?? "";
-        _merges = new Dictionary<long, (int, int)>(merges.Count);
+        this.merges = new Dictionary<long, (int, int)>(merges.Count);
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
             int leftId = IdOrThrow(left, rank), rightId = IdOrThrow(right, rank);
             string merged = left + (prefix.Length > 0 && right.StartsWith(prefix, StringComparison.Ordinal) ? right[prefix.Length..] : right);
-            _merges[PairKey(leftId, rightId)] = (rank, IdOrThrow(merged, rank));
+            this.merges[PairKey(leftId, rightId)] = (rank, IdOrThrow(merged, rank));
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class BpeModel : ITokenizerModel
 
     public int VocabSize { get; }
 
-    private int IdOrThrow(string token, int rank) => _vocab.TryGetValue(token, out int id) ? id
+    private int IdOrThrow(string token, int rank) => vocab.TryGetValue(token, out int id) ? id
         : throw new RqaException($"merges[{rank}]: '{token}' is not in the vocabulary");
 
     private static long PairKey(int left, int right) => ((long)left << 32) | (uint)right;
@@ -66,13 +66,13 @@ public sealed class BpeModel : ITokenizerModel
     public void Tokenize(ReadOnlySpan<char> word, List<int> ids)
     {
         if (word.IsEmpty) return;
-        if (Options.IgnoreMerges && _lookup.TryGetValue(word, out int whole))
+        if (Options.IgnoreMerges && lookup.TryGetValue(word, out int whole))
         {
             ids.Add(whole);
             return;
         }
         bool cacheable = word.Length <= MaxCachedWordLength;
-        if (cacheable && _cacheLookup.TryGetValue(word, out var cached))
+        if (cacheable && cacheLookup.TryGetValue(word, out var cached))
         {
             ids.AddRange(cached);
             return;
@@ -81,8 +81,8 @@ public sealed class BpeModel : ITokenizerModel
         var symbols = InitialSymbols(word);
         MergeAll(symbols);
         for (int i = 0; i != -1 && symbols.Count > 0; i = symbols[i].Next) ids.Add(symbols[i].Id);
-        if (cacheable && _cache.Count < MaxCacheEntries)
-            _cacheLookup.TryAdd(word, ids.GetRange(first, ids.Count - first).ToArray());
+        if (cacheable && cache.Count < MaxCacheEntries)
+            cacheLookup.TryAdd(word, ids.GetRange(first, ids.Count - first).ToArray());
     }
 
     private struct Symbol
@@ -112,14 +112,14 @@ public sealed class BpeModel : ITokenizerModel
             var candidate = buffer[..at];
             i += length;
 
-            if (_lookup.TryGetValue(candidate, out int id))
+            if (lookup.TryGetValue(candidate, out int id))
             {
                 FlushUnknown(symbols, ref pendingUnk);
                 Add(symbols, id);
                 continue;
             }
-            if (_byteIds is not null && TryAddBytes(symbols, candidate, ref pendingUnk)) continue;
-            if (_unkId < 0) continue;
+            if (byteIds is not null && TryAddBytes(symbols, candidate, ref pendingUnk)) continue;
+            if (unkId < 0) continue;
             if (!Options.FuseUnk) FlushUnknown(symbols, ref pendingUnk);
             pendingUnk++;
         }
@@ -130,7 +130,7 @@ public sealed class BpeModel : ITokenizerModel
     private bool TryAddBytes(List<Symbol> symbols, ReadOnlySpan<char> candidate, ref int pendingUnk)
     {
         var byteIds = new List<int>(4);
-        if (!ByteFallbackIds.TryAdd(candidate, _byteIds!, byteIds)) return false;
+        if (!ByteFallbackIds.TryAdd(candidate, this.byteIds!, byteIds)) return false;
         FlushUnknown(symbols, ref pendingUnk);
         foreach (int b in byteIds) Add(symbols, b);
         return true;
@@ -139,7 +139,7 @@ public sealed class BpeModel : ITokenizerModel
     private void FlushUnknown(List<Symbol> symbols, ref int pendingUnk)
     {
         if (pendingUnk == 0) return;
-        Add(symbols, _unkId);
+        Add(symbols, unkId);
         pendingUnk = 0;
     }
 
@@ -167,7 +167,7 @@ public sealed class BpeModel : ITokenizerModel
             ref var left = ref span[top.Pos];
             if (left.Removed || left.Next < 0) continue;
             ref var right = ref span[left.Next];
-            if (!_merges.TryGetValue(PairKey(left.Id, right.Id), out var merge) || merge.NewId != top.NewId) continue;
+            if (!merges.TryGetValue(PairKey(left.Id, right.Id), out var merge) || merge.NewId != top.NewId) continue;
             left.Id = merge.NewId;
             right.Removed = true;
             left.Next = right.Next;
@@ -180,11 +180,11 @@ public sealed class BpeModel : ITokenizerModel
     private void Enqueue(PriorityQueue<(int, int), (int, int)> queue, Span<Symbol> symbols, int pos)
     {
         int next = symbols[pos].Next;
-        if (next < 0 || !_merges.TryGetValue(PairKey(symbols[pos].Id, symbols[next].Id), out var merge)) return;
+        if (next < 0 || !merges.TryGetValue(PairKey(symbols[pos].Id, symbols[next].Id), out var merge)) return;
         queue.Enqueue((pos, merge.NewId), (merge.Rank, pos));
     }
 
-    public int? TokenToId(string token) => _vocab.TryGetValue(token, out int id) ? id : null;
+    public int? TokenToId(string token) => vocab.TryGetValue(token, out int id) ? id : null;
 
-    public string? IdToToken(int id) => id >= 0 && id < _idToToken.Length ? _idToToken[id] : null;
+    public string? IdToToken(int id) => id >= 0 && id < idToToken.Length ? idToToken[id] : null;
 }

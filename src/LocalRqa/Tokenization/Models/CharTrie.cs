@@ -6,8 +6,8 @@ namespace LocalRqa.Tokenization.Models;
 /// </summary>
 internal sealed class CharTrie
 {
-    private readonly Dictionary<long, int> _children = new();
-    private readonly List<int> _values = [-1];
+    private readonly Dictionary<long, int> children = new();
+    private readonly List<int> values = [-1];
 
     /// <summary>Maps <paramref name="key"/> to <paramref name="value"/>; a later Add of the same key overwrites it.</summary>
     public void Add(ReadOnlySpan<char> key, int value)
@@ -16,20 +16,20 @@ internal sealed class CharTrie
         foreach (char c in key)
         {
             long edge = ((long)node << 16) | c;
-            if (!_children.TryGetValue(edge, out int child))
+            if (!children.TryGetValue(edge, out int child))
             {
-                child = _values.Count;
-                _values.Add(-1);
-                _children[edge] = child;
+                child = values.Count;
+                values.Add(-1);
+                children[edge] = child;
             }
             node = child;
         }
-        _values[node] = value;
+        values[node] = value;
     }
 
     /// <summary>The node reached from <paramref name="node"/> (0 is the root) by <paramref name="c"/>.</summary>
-    public bool TryStep(int node, char c, out int child) => _children.TryGetValue(((long)node << 16) | c, out child);
+    public bool TryStep(int node, char c, out int child) => children.TryGetValue(((long)node << 16) | c, out child);
 
     /// <summary>The value stored at a node, or -1 when no key ends there.</summary>
-    public int ValueAt(int node) => _values[node];
+    public int ValueAt(int node) => values[node];
 }

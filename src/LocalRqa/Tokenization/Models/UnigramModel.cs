@@ -17,17 +17,17 @@ public sealed class UnigramModel : ITokenizerModel
     private const int MaxCachedWordLength = 256;
     private const int MaxCacheEntries = 50_000;
 
-    private readonly string[] _pieces;
-    private readonly double[] _scores;
-    private readonly Dictionary<string, int> _vocab = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly CharTrie _trie = new();
-    private readonly int _unkId;
-    private readonly double _unkScore;
-    private readonly int[]? _byteIds;
+    private readonly string[] pieces;
+    private readonly double[] scores;
+    private readonly Dictionary<string, int> vocab = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup;
+    private readonly CharTrie trie = new();
+    private readonly int unkId;
+    private readonly double unkScore;
+    private readonly int[]? byteIds;
     // Words repeat (Zipf): their ids are kept, keyed by the word's span so a hit allocates nothing.
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
+    private readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cacheLookup;
 
     /// <param name="vocab">Pieces and their log-probability scores; a piece's id is its index.</param>
     /// <param name="unkId">Id of the unknown piece; null only for a vocabulary that covers every input.</param>
@@ -37,39 +37,36 @@ public sealed class UnigramModel : ITokenizerModel
         if (vocab.Count == 0) throw new RqaException("Unigram vocabulary is empty");
         if (unkId is int u && (u < 0 || u >= vocab.Count))
             throw new RqaException($"Unigram unk_id {u} is outside the vocabulary of {vocab.Count} pieces");
-        _pieces = new string[vocab.Count];
-        _scores = new double[vocab.Count];
+        pieces = new string[vocab.Count];
+        scores = new double[vocab.Count];
         double minScore = double.PositiveInfinity;
         for (int id = 0; id < vocab.Count; id++)
         {
             var (piece, score) = vocab[id];
-            _pieces[id] = piece;
-            _scores[id] = score;
-            _vocab[piece] = id;
-            if (piece.Length > 0) _trie.Add(piece, id);
+            pieces[id] = piece;
+            scores[id] = score;
+            this.vocab[piece] = id;
+            if (piece.Length > 0) trie.Add(piece, id);
             minScore = Math.Min(minScore, score);
         }
-        _lookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        _unkId = unkId ?? -1;
-        _unkScore = minScore - UnknownPenalty;
+        lookup = this.vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        cacheLookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        this.unkId = unkId ?? -1;
+        unkScore = minScore - UnknownPenalty;
         ByteFallback = byteFallback;
-        if (byteFallback) _byteIds = ByteFallbackIds.Find(_lookup);
+        if (byteFallback) byteIds = ByteFallbackIds.Find(lookup);
     }
 
     public bool ByteFallback { get; }
 
-    public int VocabSize => _pieces.Length;
-
-    /// <summary>The score an unknown character gets in the lattice: min(score) − <see cref="UnknownPenalty"/>.</summary>
-    public double UnknownScore => _unkScore;
+    public int VocabSize => pieces.Length;
 
     public void Tokenize(ReadOnlySpan<char> word, List<int> ids)
     {
         int n = word.Length;
         if (n == 0) return;
         bool cacheable = n <= MaxCachedWordLength;
-        if (cacheable && _cacheLookup.TryGetValue(word, out var cached))
+        if (cacheable && cacheLookup.TryGetValue(word, out var cached))
         {
             ids.AddRange(cached);
             return;
@@ -90,19 +87,19 @@ public sealed class UnigramModel : ITokenizerModel
                 double before = best[pos];
                 bool coversOneChar = false;
                 int node = 0;
-                for (int end = pos; end < n && _trie.TryStep(node, word[end], out node); end++)
+                for (int end = pos; end < n && trie.TryStep(node, word[end], out node); end++)
                 {
-                    int id = _trie.ValueAt(node);
+                    int id = trie.ValueAt(node);
                     if (id < 0) continue;
-                    Relax(end + 1, before + _scores[id], pos, id, best, from, piece);
+                    Relax(end + 1, before + scores[id], pos, id, best, from, piece);
                     if (end + 1 - pos == charLength) coversOneChar = true;
                 }
-                if (!coversOneChar) Relax(pos + charLength, before + _unkScore, pos, _unkId, best, from, piece);
+                if (!coversOneChar) Relax(pos + charLength, before + unkScore, pos, unkId, best, from, piece);
                 pos += charLength;
             }
             Emit(word, from, piece, ids);
-            if (cacheable && _cache.Count < MaxCacheEntries)
-                _cacheLookup.TryAdd(word, ids.GetRange(first, ids.Count - first).ToArray());
+            if (cacheable && cache.Count < MaxCacheEntries)
+                cacheLookup.TryAdd(word, ids.GetRange(first, ids.Count - first).ToArray());
         }
         finally
         {
@@ -130,14 +127,14 @@ public sealed class UnigramModel : ITokenizerModel
         {
             int start = from[end];
             int id = piece[end];
-            if (id == _unkId && path.Count > 0 && path[^1].Id == _unkId) path[^1] = (start, path[^1].End, id);
+            if (id == unkId && path.Count > 0 && path[^1].Id == unkId) path[^1] = (start, path[^1].End, id);
             else path.Add((start, end, id));
             end = start;
         }
         for (int k = path.Count - 1; k >= 0; k--)
         {
             var (s, e, id) = path[k];
-            if (id == _unkId) AddUnknown(word[s..e], ids);
+            if (id == unkId) AddUnknown(word[s..e], ids);
             else ids.Add(id);
         }
     }
@@ -145,17 +142,17 @@ public sealed class UnigramModel : ITokenizerModel
     private void AddUnknown(ReadOnlySpan<char> text, List<int> ids)
     {
         // tokenizers looks a fused run up once more; it is a piece only by coincidence (e.g. the unk piece's own text).
-        if (_lookup.TryGetValue(text, out int known))
+        if (lookup.TryGetValue(text, out int known))
         {
             ids.Add(known);
             return;
         }
-        if (_byteIds is not null && ByteFallbackIds.TryAdd(text, _byteIds, ids)) return;
-        if (_unkId < 0) throw new RqaException("the Unigram model met an unknown character but has no unk_id");
-        ids.Add(_unkId);
+        if (byteIds is not null && ByteFallbackIds.TryAdd(text, byteIds, ids)) return;
+        if (unkId < 0) throw new RqaException("the Unigram model met an unknown character but has no unk_id");
+        ids.Add(unkId);
     }
 
-    public int? TokenToId(string token) => _vocab.TryGetValue(token, out int id) ? id : null;
+    public int? TokenToId(string token) => vocab.TryGetValue(token, out int id) ? id : null;
 
-    public string? IdToToken(int id) => id >= 0 && id < _pieces.Length ? _pieces[id] : null;
+    public string? IdToToken(int id) => id >= 0 && id < pieces.Length ? pieces[id] : null;
 }

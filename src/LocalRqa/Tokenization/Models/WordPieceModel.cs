@@ -6,24 +6,24 @@ namespace LocalRqa.Tokenization.Models;
 /// </summary>
 public sealed class WordPieceModel : ITokenizerModel
 {
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly string[] _idToToken;
-    private readonly int _unkId;
+    private readonly Dictionary<string, int> vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup;
+    private readonly string[] idToToken;
+    private readonly int unkId;
 
     public WordPieceModel(IReadOnlyDictionary<string, int> vocab, string unkToken, string continuingSubwordPrefix = "##",
         int maxInputCharsPerWord = 100)
     {
-        _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
-        _lookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (!_vocab.TryGetValue(unkToken, out _unkId))
+        this.vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
+        lookup = this.vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!this.vocab.TryGetValue(unkToken, out unkId))
             throw new RqaException($"WordPiece vocabulary has no entry for its unk token '{unkToken}'");
-        VocabSize = _vocab.Count == 0 ? 0 : _vocab.Values.Max() + 1;
-        _idToToken = new string[VocabSize];
-        foreach (var (token, id) in _vocab)
+        VocabSize = this.vocab.Count == 0 ? 0 : this.vocab.Values.Max() + 1;
+        idToToken = new string[VocabSize];
+        foreach (var (token, id) in this.vocab)
         {
             if (id < 0) throw new RqaException($"WordPiece vocabulary has a negative id {id} for '{token}'");
-            _idToToken[id] ??= token;
+            idToToken[id] ??= token;
         }
         UnkToken = unkToken;
         ContinuingSubwordPrefix = continuingSubwordPrefix;
@@ -40,7 +40,7 @@ public sealed class WordPieceModel : ITokenizerModel
         if (word.IsEmpty) return;
         if (word.Length > MaxInputCharsPerWord && CountCodePoints(word) > MaxInputCharsPerWord)
         {
-            ids.Add(_unkId);
+            ids.Add(unkId);
             return;
         }
 
@@ -70,13 +70,13 @@ public sealed class WordPieceModel : ITokenizerModel
             {
                 // Never cut between the halves of a surrogate pair: candidates are whole code points, as in HF.
                 if (end < word.Length && char.IsLowSurrogate(word[end]) && char.IsHighSurrogate(word[end - 1])) continue;
-                if (_lookup.TryGetValue(rest[..(offset + end - start)], out found)) break;
+                if (lookup.TryGetValue(rest[..(offset + end - start)], out found)) break;
                 found = -1;
             }
             if (found < 0)
             {
                 ids.RemoveRange(firstId, ids.Count - firstId);
-                ids.Add(_unkId);
+                ids.Add(unkId);
                 return;
             }
             ids.Add(found);
@@ -84,9 +84,9 @@ public sealed class WordPieceModel : ITokenizerModel
         }
     }
 
-    public int? TokenToId(string token) => _vocab.TryGetValue(token, out int id) ? id : null;
+    public int? TokenToId(string token) => vocab.TryGetValue(token, out int id) ? id : null;
 
-    public string? IdToToken(int id) => id >= 0 && id < _idToToken.Length ? _idToToken[id] : null;
+    public string? IdToToken(int id) => id >= 0 && id < idToToken.Length ? idToToken[id] : null;
 
     private static int CountCodePoints(ReadOnlySpan<char> s)
     {

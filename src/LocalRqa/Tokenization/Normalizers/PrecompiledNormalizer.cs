@@ -19,11 +19,11 @@ public sealed class PrecompiledNormalizer : INormalizer
 {
     private const int MaxWholeClusterBytes = 6;
 
-    private readonly uint[] _units;
-    private readonly byte[] _replacements;
-    private readonly ConcurrentDictionary<int, string> _decoded = new();
+    private readonly uint[] units;
+    private readonly byte[] replacements;
+    private readonly ConcurrentDictionary<int, string> decoded = new();
     // Replacement of each ASCII char looked up alone (null: unchanged), for the common all-ASCII stretches.
-    private readonly string?[] _ascii = new string?[128];
+    private readonly string?[] ascii = new string?[128];
 
     /// <summary>Reads a raw charsmap; <paramref name="describe"/> names it in errors (file and field).</summary>
     public PrecompiledNormalizer(ReadOnlySpan<byte> charsmap, string describe = "precompiled_charsmap")
@@ -32,14 +32,14 @@ public sealed class PrecompiledNormalizer : INormalizer
         uint trieBytes = BinaryPrimitives.ReadUInt32LittleEndian(charsmap);
         if (trieBytes % 4 != 0 || trieBytes > (uint)(charsmap.Length - 4) || trieBytes == 0)
             throw new RqaException($"{describe}: trie size {trieBytes} does not fit the {charsmap.Length - 4} bytes after it");
-        _units = new uint[trieBytes / 4];
-        for (int i = 0; i < _units.Length; i++) _units[i] = BinaryPrimitives.ReadUInt32LittleEndian(charsmap[(4 + 4 * i)..]);
-        _replacements = charsmap[(4 + (int)trieBytes)..].ToArray();
+        units = new uint[trieBytes / 4];
+        for (int i = 0; i < units.Length; i++) units[i] = BinaryPrimitives.ReadUInt32LittleEndian(charsmap[(4 + 4 * i)..]);
+        replacements = charsmap[(4 + (int)trieBytes)..].ToArray();
         Span<byte> one = stackalloc byte[1];
         for (int c = 0; c < 128; c++)
         {
             one[0] = (byte)c;
-            _ascii[c] = Transform(one);
+            ascii[c] = Transform(one);
         }
     }
 
@@ -62,7 +62,7 @@ public sealed class PrecompiledNormalizer : INormalizer
         var span = text.AsSpan();
         int i = 0;
         // Leading stretch of ASCII chars that stay as they are and cannot start a multi-char cluster.
-        while (i < span.Length && span[i] < 128 && _ascii[span[i]] is null && !StartsCluster(span, i)) i++;
+        while (i < span.Length && span[i] < 128 && ascii[span[i]] is null && !StartsCluster(span, i)) i++;
         if (i == span.Length) return text;
 
         var sb = new StringBuilder(text.Length + 16);
@@ -73,7 +73,7 @@ public sealed class PrecompiledNormalizer : INormalizer
             char c = span[i];
             if (c < 128 && !StartsCluster(span, i))
             {
-                if (_ascii[c] is { } r) sb.Append(r);
+                if (ascii[c] is { } r) sb.Append(r);
                 else sb.Append(c);
                 i++;
                 continue;
@@ -113,20 +113,20 @@ public sealed class PrecompiledNormalizer : INormalizer
     {
         // darts-clone unit: bit 8 has_leaf, bits 0-7 (+ bit 31) label, offset = (unit >> 10) << ((unit & 512) >> 6).
         uint node = 0;
-        if (_units.Length == 0) return null;
-        node ^= Offset(_units[0]);
+        if (units.Length == 0) return null;
+        node ^= Offset(units[0]);
         foreach (byte b in key)
         {
             if (b == 0) return null;
             node ^= b;
-            if (node >= _units.Length) return null;
-            uint unit = _units[node];
+            if (node >= units.Length) return null;
+            uint unit = units[node];
             if ((unit & ((1u << 31) | 0xFF)) != b) return null;
             node ^= Offset(unit);
             if (((unit >> 8) & 1) == 1)
             {
-                if (node >= _units.Length) return null;
-                return Replacement((int)(_units[node] & ((1u << 31) - 1)));
+                if (node >= units.Length) return null;
+                return Replacement((int)(units[node] & ((1u << 31) - 1)));
             }
         }
         return null;
@@ -136,12 +136,12 @@ public sealed class PrecompiledNormalizer : INormalizer
 
     private string? Replacement(int offset)
     {
-        if (offset >= _replacements.Length) return null;
-        return _decoded.GetOrAdd(offset, at =>
+        if (offset >= replacements.Length) return null;
+        return decoded.GetOrAdd(offset, at =>
         {
-            int end = Array.IndexOf(_replacements, (byte)0, at);
-            if (end < 0) end = _replacements.Length;
-            return Encoding.UTF8.GetString(_replacements, at, end - at);
+            int end = Array.IndexOf(replacements, (byte)0, at);
+            if (end < 0) end = replacements.Length;
+            return Encoding.UTF8.GetString(replacements, at, end - at);
         });
     }
 }

@@ -6,19 +6,19 @@ namespace LocalRqa.Tokenization.PostProcessors;
 /// </summary>
 public sealed class TemplatePostProcessor : IPostProcessor
 {
-    private readonly TemplatePiece[] _pieces;
+    private readonly TemplatePiece[] pieces;
 
     public TemplatePostProcessor(IEnumerable<TemplatePiece> pieces)
     {
-        _pieces = pieces.ToArray();
-        if (_pieces.Count(p => p.SpecialIds is null) != 1)
+        this.pieces = pieces.ToArray();
+        if (this.pieces.Count(p => p.SpecialIds is null) != 1)
             throw new RqaException("a single-sequence template must contain the sequence exactly once");
-        SingleSequenceSpecialCount = _pieces.Sum(p => p.SpecialIds?.Length ?? 0);
+        SingleSequenceSpecialCount = this.pieces.Sum(p => p.SpecialIds?.Length ?? 0);
     }
 
     public int SingleSequenceSpecialCount { get; }
 
-    public IReadOnlyList<TemplatePiece> Pieces => _pieces;
+    public IReadOnlyList<TemplatePiece> Pieces => pieces;
 
     public TokenizedText Process(ReadOnlySpan<int> contentIds)
     {
@@ -26,7 +26,7 @@ public sealed class TemplatePostProcessor : IPostProcessor
         var ids = new int[total];
         var types = new int[total];
         int at = 0;
-        foreach (var piece in _pieces)
+        foreach (var piece in pieces)
         {
             int length;
             if (piece.SpecialIds is null)

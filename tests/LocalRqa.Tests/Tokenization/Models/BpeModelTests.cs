@@ -6,9 +6,9 @@ namespace LocalRqa.Tests.Tokenization.Models;
 /// <summary>BPE merging, byte-level mapping and the Llama 2 style sentencepiece BPE on hand-written files.</summary>
 public sealed class BpeModelTests : IDisposable
 {
-    private readonly TokenizerFolder _folder = new();
+    private readonly TokenizerFolder folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     private static string Bpe(string vocab, string merges, string extra = "") =>
         $$"""{"type":"BPE","dropout":null,"unk_token":null,"fuse_unk":false,"byte_fallback":false{{extra}},"vocab":{{vocab}},"merges":{{merges}}}""";
@@ -19,11 +19,11 @@ public sealed class BpeModelTests : IDisposable
     public void LowerRankMergesFirst()
     {
         // "b c" outranks "a b": a|b|c → a|bc, and no "a bc" merge exists.
-        Assert.Equal([0, 4], _folder.Load(Bpe(Abc, """["b c","a b"]""")).Encode("abc").Ids);
+        Assert.Equal([0, 4], folder.Load(Bpe(Abc, """["b c","a b"]""")).Encode("abc").Ids);
         // The other order: ab|c, then "ab c" → abc.
-        Assert.Equal([5], _folder.Load(Bpe(Abc, """["a b","b c","ab c"]""")).Encode("abc").Ids);
+        Assert.Equal([5], folder.Load(Bpe(Abc, """["a b","b c","ab c"]""")).Encode("abc").Ids);
         // Pair-list merges (tokenizers ≥ 0.20) mean the same.
-        Assert.Equal([0, 4], _folder.Load(Bpe(Abc, """[["b","c"],["a","b"]]""")).Encode("abc").Ids);
+        Assert.Equal([0, 4], folder.Load(Bpe(Abc, """[["b","c"],["a","b"]]""")).Encode("abc").Ids);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class BpeModelTests : IDisposable
     {
         const string vocab = """{"a":0,"aa":1,"aaa":2}""";
         // a|a|a: both pairs are "a a" (same rank); the leftmost goes first → aa|a.
-        Assert.Equal([1, 0], _folder.Load(Bpe(vocab, """["a a"]""")).Encode("aaa").Ids);
+        Assert.Equal([1, 0], folder.Load(Bpe(vocab, """["a a"]""")).Encode("aaa").Ids);
     }
 
     [Theory]
@@ -40,7 +40,7 @@ public sealed class BpeModelTests : IDisposable
     public void FuseUnkJoinsRunsOfUnknowns(bool fuse, int[] expected)
     {
         string model = $$"""{"type":"BPE","unk_token":"<unk>","fuse_unk":{{(fuse ? "true" : "false")}},"vocab":{"<unk>":0,"a":1},"merges":[]}""";
-        Assert.Equal(expected, _folder.Load(model).Encode("xyaz").Ids);
+        Assert.Equal(expected, folder.Load(model).Encode("xyaz").Ids);
     }
 
     [Fact]
@@ -49,9 +49,9 @@ public sealed class BpeModelTests : IDisposable
         const string vocab = """{"a":0,"##b":1,"##c</w>":2,"ab":3,"##b</w>":4,"abc</w>":5,"ab##c</w>":6}""";
         string model = $$"""{"type":"BPE","continuing_subword_prefix":"##","end_of_word_suffix":"</w>","vocab":{{vocab}},"merges":["a ##b"]}""";
         // a ##b ##c</w> → "a ##b" merges into "ab" (the right half loses its prefix).
-        Assert.Equal([3, 2], _folder.Load(model).Encode("abc").Ids);
+        Assert.Equal([3, 2], folder.Load(model).Encode("abc").Ids);
         string whole = $$"""{"type":"BPE","ignore_merges":true,"vocab":{"a":0,"b":1,"ab":2,"abab":3},"merges":["a b"]}""";
-        var t = _folder.Load(whole);
+        var t = folder.Load(whole);
         Assert.Equal([3], t.Encode("abab").Ids);
         Assert.Equal([2, 0], t.Encode("aba").Ids);
     }
@@ -85,7 +85,7 @@ public sealed class BpeModelTests : IDisposable
         // " é😀中": é = C3 A9, 😀 = F0 9F 98 80, 中 = E4 B8 AD; the regex keeps " é", "😀" and "中" apart.
         string vocab = ByteLevelVocab("Ã©");
         const string byteLevel = """{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":true}""";
-        var t = _folder.Load(Bpe(vocab, """["Ã ©"]"""), preTokenizer: byteLevel, decoder: byteLevel, postProcessor: byteLevel);
+        var t = folder.Load(Bpe(vocab, """["Ã ©"]"""), preTokenizer: byteLevel, decoder: byteLevel, postProcessor: byteLevel);
         const string text = " é😀中";
         var expected = new List<string> { "Ġ", "Ã©" };
         foreach (byte b in Encoding.UTF8.GetBytes("😀中")) expected.Add(ByteChar(b).ToString());
@@ -99,7 +99,7 @@ public sealed class BpeModelTests : IDisposable
     {
         string vocab = ByteLevelVocab("Ġh", "Ġhi", "'s");
         const string byteLevel = """{"type":"ByteLevel","add_prefix_space":true,"use_regex":true}""";
-        var t = _folder.Load(Bpe(vocab, """["Ġ h","Ġh i","' s"]"""), preTokenizer: byteLevel, decoder: byteLevel);
+        var t = folder.Load(Bpe(vocab, """["Ġ h","Ġh i","' s"]"""), preTokenizer: byteLevel, decoder: byteLevel);
         // "hi's  x": prefix space → " hi", "'s", " " (space before a space run), " x".
         Assert.Equal(["Ġhi", "'s", "Ġ", "Ġ", "x"], t.Tokenize("hi's  x"));
         Assert.Equal(" hi's  x", t.Decode(t.Encode("hi's  x").Ids));
@@ -115,7 +115,7 @@ public sealed class BpeModelTests : IDisposable
               {"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]}
             """;
         string vocab = ByteLevelVocab("12", "123", "Ġa", "'S");
-        var t = _folder.Load(Bpe(vocab, """["1 2","12 3","Ġ a","' S"]""", ""","ignore_merges":true"""), preTokenizer: split);
+        var t = folder.Load(Bpe(vocab, """["1 2","12 3","Ġ a","' S"]""", ""","ignore_merges":true"""), preTokenizer: split);
         Assert.Equal(["123", "4", "Ġa", "'S"], t.Tokenize("1234 a'S"));
     }
 
@@ -153,7 +153,7 @@ public sealed class BpeModelTests : IDisposable
     public void SentencePieceBpeWithByteFallbackAsLlama2()
     {
         string model = $$"""{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"byte_fallback":true,"vocab":{{Llama2Vocab()}},"merges":{{Llama2Merges}}}""";
-        var t = _folder.Load(model, Llama2Normalizer, postProcessor: Llama2Template, decoder: Llama2Decoder, addedTokens: Llama2Added);
+        var t = folder.Load(model, Llama2Normalizer, postProcessor: Llama2Template, decoder: Llama2Decoder, addedTokens: Llama2Added);
         // "hello é" → "▁hello▁é": ▁hello, ▁, then é as <0xC3> <0xA9>.
         Assert.Equal(["▁hello", "▁", "<0xC3>", "<0xA9>"], t.Tokenize("hello é"));
         var ids = t.Encode("hello é").Ids;
@@ -166,13 +166,13 @@ public sealed class BpeModelTests : IDisposable
     public void LlamaTokenizerClassRebuildsThePostProcessorFromAddBosToken()
     {
         string model = $$"""{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"byte_fallback":true,"vocab":{{Llama2Vocab()}},"merges":{{Llama2Merges}}}""";
-        var noBos = _folder.Load(model, Llama2Normalizer, postProcessor: Llama2Template, addedTokens: Llama2Added,
+        var noBos = folder.Load(model, Llama2Normalizer, postProcessor: Llama2Template, addedTokens: Llama2Added,
             config: """{"tokenizer_class":"LlamaTokenizer","bos_token":"<s>","eos_token":"</s>","add_bos_token":false,"add_eos_token":true}""");
         var ids = noBos.Encode("hello").Ids;
         Assert.Equal(2, ids[^1]);
         Assert.NotEqual(1, ids[0]);
         // Any other class keeps the file's template.
-        var other = _folder.Load(model, Llama2Normalizer, postProcessor: Llama2Template, addedTokens: Llama2Added,
+        var other = folder.Load(model, Llama2Normalizer, postProcessor: Llama2Template, addedTokens: Llama2Added,
             config: """{"tokenizer_class":"PreTrainedTokenizerFast","add_bos_token":false}""");
         Assert.Equal(1, other.Encode("hello").Ids[0]);
     }
@@ -182,7 +182,7 @@ public sealed class BpeModelTests : IDisposable
     {
         // Llama 2 with legacy=false: Metaspace(prepend_scheme "first", split false); after an added token no "▁".
         string model = $$"""{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"byte_fallback":true,"vocab":{{Llama2Vocab()}},"merges":{{Llama2Merges}}}""";
-        var t = _folder.Load(model, preTokenizer: """{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""",
+        var t = folder.Load(model, preTokenizer: """{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""",
             addedTokens: Llama2Added);
         Assert.Equal(["▁hello", "</s>", "h", "e", "ll", "o"], t.Tokenize("hello</s>hello"));
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LocalRqa.Tokenization;
 using LocalRqa.Tokenization.Normalizers;
 
 namespace LocalRqa.Tests.Tokenization.Normalizers;
@@ -19,9 +18,9 @@ public sealed class PrecompiledNormalizerTests : IDisposable
         return PrecompiledNormalizer.FromBase64(doc.RootElement.GetProperty("precompiled_charsmap").GetString()!);
     });
 
-    private readonly TokenizerFolder _folder = new();
+    private readonly TokenizerFolder folder = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => folder.Dispose();
 
     [Theory]
     [InlineData("ＡＢＣ ｘｙｚ １２３", "ABC xyz 123")] // full-width Latin and digits
@@ -53,7 +52,7 @@ public sealed class PrecompiledNormalizerTests : IDisposable
               {"type":"Replace","pattern":{"Regex":" {2,}"},"content":"▁"}]}
             """;
         const string vocab = """[["<pad>",0.0],["</s>",0.0],["<unk>",0.0],["▁",-3.0],["▁fine",-2.0],["▁ABC",-2.0],["▁1",-2.0]]""";
-        var t = _folder.Load($$"""{"type":"Unigram","unk_id":2,"vocab":{{vocab}}}""", normalizer,
+        var t = folder.Load($$"""{"type":"Unigram","unk_id":2,"vocab":{{vocab}}}""", normalizer,
             """{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true}""");
         // "ﬁne   ＡＢＣ ① " → "fine   ABC 1 " → "fine   ABC 1" → "fine▁ABC 1" → "▁fine", "▁ABC", "▁1":
         // the run of spaces collapses into the one "▁" that starts the next word.
@@ -67,9 +66,9 @@ public sealed class PrecompiledNormalizerTests : IDisposable
     [InlineData("5", "normalizer.precompiled_charsmap must be a string, not the number 5")]
     public void BadCharsmapNamesFileAndField(string value, string message)
     {
-        var e = Assert.Throws<RqaException>(() => _folder.Load("""{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0]]}""",
+        var e = Assert.Throws<RqaException>(() => folder.Load("""{"type":"Unigram","unk_id":0,"vocab":[["<unk>",0.0]]}""",
             $$"""{"type":"Precompiled","precompiled_charsmap":{{value}}}"""));
-        Assert.StartsWith(Path.Combine(_folder.Path, "tokenizer.json") + ": ", e.Message);
+        Assert.StartsWith(Path.Combine(folder.Path, "tokenizer.json") + ": ", e.Message);
         Assert.Contains(message, e.Message);
     }
 }

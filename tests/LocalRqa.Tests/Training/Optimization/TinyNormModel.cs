@@ -7,7 +7,9 @@ namespace LocalRqa.Tests.Training.Optimization;
 sealed class TinyNormModel : nn.Module<Tensor, Tensor>
 {
     readonly Linear dense;
+#pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly LayerNorm LayerNorm;
+#pragma warning restore IDE1006
 
     public TinyNormModel(int inputs = 3, int outputs = 2) : base(nameof(TinyNormModel))
     {
