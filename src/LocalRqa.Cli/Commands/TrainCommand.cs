@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LocalRqa.Arguments;
 using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;

@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.Encoders;
 using LocalRqa.Losses;
 using LocalRqa.Training.Arguments;

@@ -1,4 +1,4 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>
 /// Declares the fields of argument record <typeparamref name="T"/> with typed getters and `with` setters, so a

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LocalRqa.Json;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>
 /// HfArgumentParser for rqa's trainers: fills the records of several <see cref="ArgumentSchema"/>s from raw

@@ -1,4 +1,4 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>The value type of an <see cref="ArgumentField"/>, which decides how text and JSON values are read.</summary>
 public enum ArgumentKind
