@@ -2,6 +2,7 @@ using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Jobs;
 using LocalRqa.Logging;
 using LocalRqa.Losses;
 using LocalRqa.Retrieval;

@@ -3,6 +3,7 @@ using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Jobs;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;
