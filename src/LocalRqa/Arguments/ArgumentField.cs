@@ -115,7 +115,7 @@ public sealed class ArgumentField
     {
         if (node is null)
             return IsNullable ? null : throw new RqaException($"{source}: null is not allowed (expected {Expected})");
-        var kind = node is JsonValue ? node.GetValueKind() : JsonValueKind.Object;
+        var kind = node.GetValueKind();
         return (Kind, kind) switch
         {
             (_, JsonValueKind.String) => ParseText(node.GetValue<string>(), source),
