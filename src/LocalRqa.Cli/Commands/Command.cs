@@ -12,7 +12,7 @@ public sealed record Command(string Name, string Summary, IReadOnlyList<Argument
     public const string FlagRules =
         "Flags are spelled --snake_case or --kebab-case, as --flag value or --flag=value. Booleans read true/false, yes/no,\n" +
         "1/0 in any case, and a bare boolean flag means true; none unsets an optional number, boolean or choice.\n" +
-        "ARGS.json holds flags as keys (a LocalRQA all_args.json works too); flags after it override it. A flag given\n" +
+        "ARGS.json holds flags as keys (a run's all_args.json works too); flags after it override it. A flag given\n" +
         "twice takes its last value, as HuggingFace's argument parser does.\n";
 
     public IReadOnlyList<string> Words => Name.Split(' ');

@@ -15,13 +15,13 @@ namespace LocalRqa.Arguments;
 public static class ArgumentParser
 {
     /// <summary>
-    /// Parses <c>[ARGS.json] [--flag value ...]</c>. `--help` or `-h` anywhere returns the unvalidated defaults
-    /// with <see cref="ArgumentSet.HelpRequested"/> set, so help never fails on other arguments.
+    /// Parses <c>[ARGS.json] [--flag value ...]</c>. `--help`, `-h` or `-?` anywhere returns the unvalidated
+    /// defaults with <see cref="ArgumentSet.HelpRequested"/> set, so help never fails on other arguments.
     /// </summary>
     public static ArgumentSet Parse(IReadOnlyList<string> args, params IReadOnlyList<ArgumentSchema> schemas)
     {
         var state = new State(schemas);
-        if (args.Any(a => a is "--help" or "-h")) return ArgumentSet.ForHelp(state.Records);
+        if (args.Any(a => a is "--help" or "-h" or "-?")) return ArgumentSet.ForHelp(state.Records);
 
         var start = 0;
         string? file = null;
@@ -57,8 +57,8 @@ public static class ArgumentParser
                 // argparse's nargs='+': every token up to the next flag.
                 var texts = new List<string>();
                 while (i + 1 < args.Count && !LooksLikeFlag(args[i + 1])) texts.Add(args[++i]);
-                if (texts.Count == 0) throw new RqaException($"{field.Flag} needs a value");
-                value = texts.SelectMany(t => (string[])field.ParseText(t, field.Flag)!).ToArray();
+                if (texts.Count == 0 || texts.Any(t => t.Length == 0)) throw new RqaException($"{field.Flag} needs a value");
+                value = texts.ToArray();
             }
             else if (i + 1 < args.Count && !LooksLikeFlag(args[i + 1])) value = field.ParseText(args[++i], field.Flag);
             else throw new RqaException($"{field.Flag} needs a value");

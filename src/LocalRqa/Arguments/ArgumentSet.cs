@@ -45,7 +45,7 @@ public sealed class ArgumentSet
     /// <summary>Legal but probably unintended settings, for the job to log.</summary>
     public IReadOnlyList<string> Warnings { get; private set; } = [];
 
-    /// <summary>`--help` or `-h` was among the arguments; the records then hold defaults and were not validated.</summary>
+    /// <summary>`--help`, `-h` or `-?` was among the arguments; the records then hold defaults and were not validated.</summary>
     public bool HelpRequested { get; }
 
     public IReadOnlyList<ArgumentSchema> Schemas => Records.Select(r => r.Schema).ToArray();
