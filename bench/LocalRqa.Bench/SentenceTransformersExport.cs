@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LocalRqa.BuiltIn;
 using LocalRqa.Checkpoints;
 using LocalRqa.Encoders;
+using LocalRqa.Jobs;
 using static TorchSharp.torch;
 
 namespace LocalRqa.Bench;

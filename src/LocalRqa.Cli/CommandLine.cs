@@ -1,58 +1,61 @@
-using System.CommandLine;
+using System.Reflection;
+using System.Text;
+using LocalRqa.Arguments;
 using LocalRqa.Cli.Commands;
 
 namespace LocalRqa.Cli;
 
 /// <summary>
-/// The `rqa` command tree and its error policy: a user error (bad flag, bad file, bad model) prints one line
-/// on stderr and exits 2; anything else is a bug and keeps its stack trace (exit 1).
+/// The `rqa` verbs and the error policy. A verb is found by its words, its flags are parsed by the one argument
+/// layer (<see cref="ArgumentParser"/>), and its job runs. A user error (bad flag, bad file, bad model) prints one
+/// line on stderr and exits 2, a flag error ending with where help is; anything else is a bug and keeps its stack
+/// trace (exit 1).
 /// </summary>
 public static class CommandLine
 {
     public const int UserErrorExitCode = 2;
 
-    public static RootCommand Build()
-    {
-        var root = new RootCommand("rqa: train and evaluate dense retrievers for retrieval-augmented question answering.");
-        root.Subcommands.Add(EncodeCommand.Create());
-        root.Subcommands.Add(TestRetrieverCommand.Create());
-        root.Subcommands.Add(PrepareCtxsCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
-        return root;
-    }
+    const string Description = "rqa: train and evaluate dense retrievers for retrieval-augmented question answering.";
+
+    /// <summary>Every verb, in the order `rqa --help` lists them.</summary>
+    public static IReadOnlyList<Command> Commands { get; } =
+        [EncodeCommand.Create(), TestRetrieverCommand.Create(), PrepareCtxsCommand.Create(), .. TrainCommand.Create()];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        if (args is ["train", "ctl", ..] && Asks(args, "--help", "-h", "-?"))
+        if (args is [var only] && IsHelp(only))
         {
-            stdout.WriteLine(TrainCommand.CtlHelp());
+            stdout.Write(Help([], Commands));
             return 0;
         }
-        if (args is ["train", "dca", ..] && Asks(args, "--help", "-h", "-?"))
+        if (args is ["--version"])
         {
-            stdout.WriteLine(TrainCommand.DcaHelp());
+            stdout.WriteLine(Version);
             return 0;
         }
-        if (args is ["train", "rpg", ..] && Asks(args, "--help", "-h", "-?"))
+        var command = Commands.FirstOrDefault(c => c.Words.Count <= args.Length && c.Words.SequenceEqual(args.Take(c.Words.Count)));
+        if (command is null) return NoSuchCommand(args, stdout, stderr);
+
+        ArgumentSet arguments;
+        try
         {
-            stdout.WriteLine(TrainCommand.RpgHelp());
-            return 0;
+            arguments = ArgumentParser.Parse(args[command.Words.Count..], command.Schemas);
         }
-        var parsed = Build().Parse(args);
-        if (parsed.Errors.Count > 0 && !Asks(args, "--help", "-h", "-?", "--version"))
+        catch (RqaException e)
         {
-            // One line, like every other user error: the messages joined, then where help is.
-            var command = parsed.CommandResult.Command;
-            var help = command is RootCommand ? "rqa --help" : $"rqa {command.Name} --help";
-            var messages = parsed.Errors.Select(e => string.Join(" ", e.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)));
-            stderr.WriteLine($"rqa: error: {string.Join("; ", messages)} (see '{help}')");
+            stderr.WriteLine($"rqa: error: {e.Message} (see 'rqa {command.Name} --help')");
             return UserErrorExitCode;
+        }
+        if (arguments.HelpRequested)
+        {
+            stdout.Write(command.Help());
+            return 0;
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            return command.Run(arguments);
         }
         catch (RqaException e)
         {
@@ -67,5 +70,53 @@ public static class CommandLine
         }
     }
 
-    static bool Asks(string[] args, params string[] flags) => args.Any(a => flags.Contains(a));
+    /// <summary>
+    /// The words do not name a verb: help for a group of verbs (`rqa train --help`), else one line with the
+    /// closest verbs.
+    /// </summary>
+    static int NoSuchCommand(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        // The longest run of leading words that some verbs share: [] (all verbs) or ["train"].
+        var prefix = args.TakeWhile(a => !a.StartsWith('-')).ToArray();
+        while (prefix.Length > 0 && !Commands.Any(c => c.Words.Count > prefix.Length && c.Words.Take(prefix.Length).SequenceEqual(prefix)))
+            prefix = prefix[..^1];
+        var group = Commands.Where(c => c.Words.Take(prefix.Length).SequenceEqual(prefix)).ToArray();
+        var rest = args[prefix.Length..];
+        var where = string.Join(' ', ["rqa", .. prefix, "--help"]);
+        if (rest is [var only] && IsHelp(only))
+        {
+            stdout.Write(Help(prefix, group));
+            return 0;
+        }
+        var next = group.Select(c => c.Words[prefix.Length]).Distinct().ToArray();
+        if (rest.Length == 0)
+        {
+            stderr.WriteLine($"rqa: error: {string.Join(' ', ["rqa", .. prefix])} needs a command: {string.Join(", ", next)} (see '{where}')");
+            return UserErrorExitCode;
+        }
+        var close = FlagSuggestions.Close(rest[0], next);
+        var hint = close.Count > 0 ? $" (did you mean {string.Join(", ", close.Select(n => $"'{n}'"))}?)" : "";
+        var what = rest[0].StartsWith('-') ? "option" : "command";
+        stderr.WriteLine($"rqa: error: unknown {what} '{rest[0]}'{hint} (see '{where}')");
+        return UserErrorExitCode;
+    }
+
+    static bool IsHelp(string token) => token is "--help" or "-h" or "-?";
+
+    /// <summary>`rqa --help` or `rqa train --help`: the verbs with their summaries.</summary>
+    static string Help(IReadOnlyList<string> prefix, IReadOnlyList<Command> commands)
+    {
+        var width = commands.Max(c => c.Name.Length);
+        var text = new StringBuilder();
+        text.AppendLine(Description).AppendLine();
+        text.AppendLine($"Usage: {string.Join(' ', ["rqa", .. prefix])} COMMAND [ARGS.json] [--flag value ...]").AppendLine();
+        text.AppendLine("Commands:");
+        foreach (var command in commands) text.AppendLine($"  {command.Name.PadRight(width)}  {command.Summary}");
+        text.AppendLine();
+        text.AppendLine("'rqa COMMAND --help' lists a command's flags with their defaults. 'rqa --version' prints the version.");
+        return text.ToString();
+    }
+
+    static string Version =>
+        typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 }

@@ -1,4 +1,4 @@
-using System.CommandLine;
+using LocalRqa.Arguments;
 using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
@@ -8,28 +8,20 @@ using LocalRqa.Training.Rpg;
 namespace LocalRqa.Cli.Commands;
 
 /// <summary>
-/// `rqa train ctl|dca|rpg ...`: the flags are HuggingFace-style (`--learning_rate 1e-4`, `--do_eval False`, or one JSON
-/// file) and are parsed by the shared training-argument layer, so this command passes its tokens through.
+/// `rqa train ctl|dca|rpg ...`: the trainers, each filling the shared <see cref="TrainingArguments"/> and its own
+/// record from HuggingFace-style flags (`--learning_rate 1e-4`, `--do_eval False`, a recipe JSON file first).
 /// </summary>
 public static class TrainCommand
 {
-    public static readonly IReadOnlyList<ArgumentSchema> CtlSchemas = [TrainingArguments.Schema, CtlArguments.Schema];
-
-    /// <summary>`rqa train ctl --help`: the HF-style flags table of the argument layer.</summary>
-    public static string CtlHelp() =>
-        "Usage: rqa train ctl [--flag value ...] | rqa train ctl ARGS.json\n\n" + ArgumentHelp.Text(CtlSchemas);
-
-    public static readonly IReadOnlyList<ArgumentSchema> DcaSchemas = [TrainingArguments.Schema, DcaArguments.Schema];
-
-    /// <summary>`rqa train dca --help`.</summary>
-    public static string DcaHelp() =>
-        "Usage: rqa train dca [--flag value ...] | rqa train dca ARGS.json\n\n" + ArgumentHelp.Text(DcaSchemas);
-
-    public static readonly IReadOnlyList<ArgumentSchema> RpgSchemas = [TrainingArguments.Schema, RpgArguments.Schema];
-
-    /// <summary>`rqa train rpg --help`.</summary>
-    public static string RpgHelp() =>
-        "Usage: rqa train rpg [--flag value ...] | rqa train rpg ARGS.json\n\n" + ArgumentHelp.Text(RpgSchemas);
+    public static IReadOnlyList<Command> Create() =>
+    [
+        new("train ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL).",
+            [TrainingArguments.Schema, CtlArguments.Schema], arguments => RunJob(arguments, CtlTrainingJob.Run)),
+        new("train dca", "Distil a FiD T5 reader's cross-attention into the retriever (LocalRQA's DCA).",
+            [TrainingArguments.Schema, DcaArguments.Schema], arguments => RunJob(arguments, DcaTrainingJob.Run)),
+        new("train rpg", "Distil a causal LM's likelihood of the answer into the retriever (LocalRQA's RPG / REPLUG).",
+            [TrainingArguments.Schema, RpgArguments.Schema], arguments => RunJob(arguments, RpgTrainingJob.Run)),
+    ];
 
     /// <summary>"loss 0.412, recall4 0.753 @ step 18": the live line's view of how training goes.</summary>
     static string StepDetails(LocalRqa.Training.Trainer trainer, double loss)
@@ -41,40 +33,12 @@ public static class TrainCommand
         return text;
     }
 
-    public static Command Create()
-    {
-        var train = new Command("train", "Fine-tune a retriever (ctl, dca, rpg).");
-        var ctl = new Command("ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL). `rqa train ctl --help` lists the flags.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        ctl.SetAction(result => RunJob(result.UnmatchedTokens, CtlSchemas, CtlTrainingJob.Run));
-        train.Subcommands.Add(ctl);
-        var dca = new Command("dca", "Distil a FiD T5 reader's cross-attention into the retriever (LocalRQA's DCA). `rqa train dca --help` lists the flags.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        dca.SetAction(result => RunJob(result.UnmatchedTokens, DcaSchemas, DcaTrainingJob.Run));
-        train.Subcommands.Add(dca);
-        var rpg = new Command("rpg", "Distil a causal LM's likelihood of the answer into the retriever (LocalRQA's RPG / REPLUG). `rqa train rpg --help` lists the flags.")
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        rpg.SetAction(result => RunJob(result.UnmatchedTokens, RpgSchemas, RpgTrainingJob.Run));
-        train.Subcommands.Add(rpg);
-        return train;
-    }
-
     delegate LocalRqa.Training.TrainerState TrainingJob(ArgumentSet arguments, RunLog log, Action<LocalRqa.Training.Trainer>? onTrainerCreated,
         Func<string, int, IProgress<int>>? startProgress, Func<string, string>? resolveModel);
 
-    /// <summary>Parses the HF-style flags (or one JSON file) and runs a trainer with Ctrl-C handling and a live progress line.</summary>
-    static int RunJob(IReadOnlyList<string> tokens, IReadOnlyList<ArgumentSchema> schemaList, TrainingJob job)
+    /// <summary>Runs a trainer with Ctrl-C handling and a live progress line.</summary>
+    static int RunJob(ArgumentSet arguments, TrainingJob job)
     {
-        var schemas = schemaList.ToArray();
-        var arguments = tokens.Count == 1 && tokens[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-            ? ArgumentParser.ParseJsonFile(tokens[0], schemas)
-            : ArgumentParser.Parse(tokens, schemas);
         using var log = new RunLog(Console.Error);
         ConsoleProgress? steps = null;
         job(arguments, log, trainer =>

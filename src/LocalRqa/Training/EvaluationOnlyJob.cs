@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;

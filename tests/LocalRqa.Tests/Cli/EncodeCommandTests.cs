@@ -59,6 +59,23 @@ public sealed class EncodeCommandTests : IDisposable
     }
 
     [Fact]
+    public void ARecipeFileWithOverridesAfterIt()
+    {
+        var output = Path.Combine(work, "out.jsonl");
+        var recipe = Path.Combine(work, "encode.json");
+        File.WriteAllText(recipe, new JsonObject
+        {
+            ["model_name_or_path"] = model, ["input"] = ReferenceInput(), ["output"] = Path.Combine(work, "elsewhere.jsonl"), ["normalize"] = false,
+        }.ToJsonString());
+        // The bare --normalize overrides the file's false; --output replaces its path; the rest comes from the file.
+        var run = CliRun.Of("encode", recipe, "--normalize", "--output", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.False(File.Exists(Path.Combine(work, "elsewhere.jsonl")));
+        foreach (var (_, embedding) in ReadOutput(output))
+            Assert.Equal(1.0, Math.Sqrt(embedding.Sum(v => (double)v * v)), 1e-6); // float32 normalisation: within a few ulps of 1
+    }
+
+    [Fact]
     public void MaxLengthTruncates()
     {
         var output = Path.Combine(work, "out.jsonl");
@@ -157,6 +174,8 @@ public sealed class EncodeCommandTests : IDisposable
     [InlineData(new[] { "encode", "--input", "x", "--output", "y", "--normalize", "maybe" }, "expected true or false")]
     [InlineData(new[] { "encode", "--input", "x", "--output", "y", "--prompt", "title" }, "title")]
     [InlineData(new[] { "encode", "--output", "y" }, "--input")]
+    [InlineData(new[] { "encode", "--input", "x", "--output", "y", "--batchsize", "3" }, "unknown flag --batchsize (did you mean --batch_size?)")]
+    [InlineData(new[] { "encode", "--input", "x", "--output", "y", "--fp16" }, "--fp16: rqa trains and evaluates in float32 on the CPU; drop the flag")]
     public void BadFlagsExitTwo(string[] args, string expected)
     {
         var run = CliRun.Of(args);

@@ -24,6 +24,14 @@ public sealed class PrepareCtxsCommandTests : IDisposable
         Assert.Equal(6, DcaFileReader.Read(Path.Combine(work, "train_w_q_ctxs.json")).Count);
         Assert.All(DcaFileReader.Read(Path.Combine(work, "eval_w_q_ctxs.json")), q => Assert.Equal(4, q.Contexts.Count));
 
+        // Several --input files, kebab spellings, a recipe file with an override.
+        var recipe = Path.Combine(work, "prepare.json");
+        File.WriteAllText(recipe, $$"""{"full_dataset_file_path": "{{documents}}", "n_context": 9, "retriever": "bm25"}""");
+        var inputs = CliRun.Of("prepare-ctxs", recipe, "--input", train, eval, "--n-context", "3");
+        Assert.True(inputs.ExitCode == 0, inputs.Stderr);
+        Assert.All(DcaFileReader.Read(Path.Combine(work, "train_w_q_ctxs.json")), q => Assert.Equal(3, q.Contexts.Count));
+        Assert.All(DcaFileReader.Read(Path.Combine(work, "eval_w_q_ctxs.json")), q => Assert.Equal(3, q.Contexts.Count));
+
         var bad = CliRun.Of("prepare-ctxs", "--full_dataset_file_path", documents, "--input", Path.Combine(work, "missing.jsonl"));
         Assert.Equal(2, bad.ExitCode);
         Assert.Single(bad.Stderr.Trim().Split('\n'));

@@ -129,6 +129,16 @@ public sealed class TrainCtlCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.True(File.Exists(Path.Combine(output, "model.safetensors")));
 
+        // The same recipe with flags after it (as in `rqa train ctl examples/faire/ctl.json --max_steps 3`): they override it.
+        var overridden = Path.Combine(work, "json-overridden");
+        var again = CliRun.Of("train", "ctl", file, "--output_dir", overridden, "--max_steps", "1", "--save_steps", "1");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(overridden, "trainer_state.json")))!;
+        Assert.Equal(1, state["global_step"]!.GetValue<int>());
+        var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(overridden, "all_args.json")))!["training_args"]!;
+        Assert.Equal(1, saved["max_steps"]!.GetValue<int>());                     // from the command line
+        Assert.Equal(8, saved["per_device_train_batch_size"]!.GetValue<int>());   // from the file
+
         var bad = CliRun.Of("train", "ctl", "--output_dir", Path.Combine(work, "bad"), "--lr_scheduler_type", "cosin", "--train_file", train);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("'cosin' is not one of", bad.Stderr);

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using LocalRqa.Arguments;
+using LocalRqa.Data;
 using LocalRqa.Logging;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Rpg;

@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.Losses;
 using LocalRqa.Training.Mining;
 

@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.Training.Mining;
 
 namespace LocalRqa.Training.Arguments;

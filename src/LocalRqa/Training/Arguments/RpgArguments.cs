@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.BuiltIn;
 using LocalRqa.LanguageModels;
 using static TorchSharp.torch;

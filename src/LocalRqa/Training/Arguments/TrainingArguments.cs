@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.Encoders;
 using LocalRqa.Training.Optimization;
 

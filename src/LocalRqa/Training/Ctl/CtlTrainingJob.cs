@@ -1,6 +1,8 @@
+using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Jobs;
 using LocalRqa.Logging;
 using LocalRqa.Losses;
 using LocalRqa.Retrieval;

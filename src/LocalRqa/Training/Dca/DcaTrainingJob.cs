@@ -1,7 +1,9 @@
+using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Jobs;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;

@@ -1,3 +1,4 @@
+using LocalRqa.Arguments;
 using LocalRqa.Training.Arguments;
 
 namespace LocalRqa.Tests.Training.Arguments;

@@ -1,8 +1,10 @@
-using System.Text.Json;
 using LocalRqa.Files;
+using System.Text.Json;
+using LocalRqa.Checkpoints;
+using LocalRqa.Encoders;
 using LocalRqa.Json;
 
-namespace LocalRqa.Encoders;
+namespace LocalRqa.Jobs;
 
 /// <summary>
 /// `rqa encode`: embeds the `text` of every JSONL line and writes `{"text", "embedding"}` lines in input

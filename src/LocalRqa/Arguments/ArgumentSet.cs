@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Json;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>
-/// The records one argument list filled (e.g. <see cref="TrainingArguments"/> and <see cref="CtlArguments"/>),
-/// validated, with the warnings the trainer should log.
+/// The records one argument list filled (e.g. the training arguments and the CTL arguments of `rqa train ctl`),
+/// validated, with the warnings the job should log.
 /// <para>
 /// Saved as `all_args.json` in LocalRQA's style: one object per argument group, each with its keys sorted, the
 /// groups sorted too (json.dump(..., sort_keys=True)):
@@ -42,10 +42,10 @@ public sealed class ArgumentSet
 
     public IReadOnlyList<IArgumentRecord> Records { get; }
 
-    /// <summary>Legal but probably unintended settings, for the trainer to log.</summary>
+    /// <summary>Legal but probably unintended settings, for the job to log.</summary>
     public IReadOnlyList<string> Warnings { get; private set; } = [];
 
-    /// <summary>`--help` or `-h` was among the arguments; the records then hold defaults and were not validated.</summary>
+    /// <summary>`--help`, `-h` or `-?` was among the arguments; the records then hold defaults and were not validated.</summary>
     public bool HelpRequested { get; }
 
     public IReadOnlyList<ArgumentSchema> Schemas => Records.Select(r => r.Schema).ToArray();

@@ -1,6 +1,8 @@
+using LocalRqa.Arguments;
+using LocalRqa.Tests.Training.Arguments;
 using LocalRqa.Training.Arguments;
 
-namespace LocalRqa.Tests.Training.Arguments;
+namespace LocalRqa.Tests.Arguments;
 
 public class ArgumentHelpTests
 {

@@ -1,7 +1,8 @@
 using LocalRqa.Data;
 using LocalRqa.Data.Dca;
+using LocalRqa.Jobs;
 
-namespace LocalRqa.Tests.Data.Dca;
+namespace LocalRqa.Tests.Jobs;
 
 /// <summary>`rqa prepare-ctxs` on a slice of the Faire data: BM25 and the tiny dense fixture.</summary>
 public sealed class PrepareCtxsJobTests : IDisposable

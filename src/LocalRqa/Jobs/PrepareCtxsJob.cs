@@ -1,9 +1,11 @@
+using LocalRqa.Data;
+using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Retrieval;
 using LocalRqa.Indexing;
 using LocalRqa.BuiltIn;
 
-namespace LocalRqa.Data.Dca;
+namespace LocalRqa.Jobs;
 
 /// <summary>
 /// Builds DCA files from LocalRQA train/eval files, a step LocalRQA leaves to the user: each question gets

@@ -1,9 +1,11 @@
+using LocalRqa.Arguments;
 using LocalRqa.Encoders;
 using LocalRqa.Losses;
+using LocalRqa.Tests.Training.Arguments;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Optimization;
 
-namespace LocalRqa.Tests.Training.Arguments;
+namespace LocalRqa.Tests.Arguments;
 
 public class ArgumentParserTests
 {

@@ -1,10 +1,9 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>
 /// The declared fields of one argument record type and its default instance (the defaults live only in the
 /// record's property initialisers). Built with <see cref="ArgumentSchemaBuilder{T}"/>; the parser fills several
-/// schemas from one argument list, so a trainer adds its own record (CTL, DCA, RPG) next to
-/// <see cref="TrainingArguments"/>.
+/// schemas from one argument list, so a trainer adds its own record (CTL, DCA, RPG) next to the shared training one.
 /// </summary>
 public sealed class ArgumentSchema
 {

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>
 /// One flag of an argument record: its snake_case name (as LocalRQA's scripts write it), the all_args.json group
 /// it is saved under, its value type and help text, and type-erased accessors into the immutable record. Values
-/// pass through here as string, int, double, bool or null; choice fields hold their canonical spelling.
+/// pass through here as string, int, double, bool, a list of strings or null; choice fields hold their canonical
+/// spelling.
 /// Created through <see cref="ArgumentSchemaBuilder{T}"/>.
 /// </summary>
 public sealed class ArgumentField
@@ -58,7 +59,7 @@ public sealed class ArgumentField
     public IEnumerable<string> Spellings =>
         new[] { Name }.Concat(Aliases).SelectMany(n => new[] { n, n.Replace('_', '-') }).Distinct();
 
-    /// <summary>The field's current value in <paramref name="record"/> (string, int, double, bool or null).</summary>
+    /// <summary>The field's current value in <paramref name="record"/> (string, int, double, bool, string list or null).</summary>
     public object? GetValue(object record) => get(record);
 
     /// <summary>A copy of <paramref name="record"/> with this field set (records are immutable).</summary>
@@ -71,6 +72,7 @@ public sealed class ArgumentField
         ArgumentKind.Integer => "<int>",
         ArgumentKind.Number => "<number>",
         ArgumentKind.Boolean => "[true|false]",
+        ArgumentKind.TextList => "<text> ...",
         _ => string.Join('|', Choices),
     };
 
@@ -78,11 +80,14 @@ public sealed class ArgumentField
     public object? ParseText(string text, string source)
     {
         if (text.Length == 0) throw new RqaException($"{source} needs a value");
-        if (IsNullable && Kind is ArgumentKind.Integer or ArgumentKind.Number && text.Trim().ToLowerInvariant() is "none" or "null") return null;
+        // Python's None: how HF scripts unset an optional number, boolean or choice (never a path).
+        if (IsNullable && Kind is not (ArgumentKind.Text or ArgumentKind.TextList) && text.Trim().ToLowerInvariant() is "none" or "null") return null;
         switch (Kind)
         {
             case ArgumentKind.Text:
                 return text;
+            case ArgumentKind.TextList:
+                return new[] { text };
             case ArgumentKind.Integer:
                 // argparse's int(): digits only, so 1e3 and 2.0 are refused rather than silently truncated.
                 if (long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n is >= int.MinValue and <= int.MaxValue)
@@ -110,13 +115,16 @@ public sealed class ArgumentField
     {
         if (node is null)
             return IsNullable ? null : throw new RqaException($"{source}: null is not allowed (expected {Expected})");
-        var kind = node is JsonValue ? node.GetValueKind() : JsonValueKind.Object;
+        var kind = node.GetValueKind();
         return (Kind, kind) switch
         {
             (_, JsonValueKind.String) => ParseText(node.GetValue<string>(), source),
             (ArgumentKind.Integer or ArgumentKind.Number, JsonValueKind.Number) => ParseText(node.ToJsonString(), source),
             (ArgumentKind.Boolean, JsonValueKind.True) => true,
             (ArgumentKind.Boolean, JsonValueKind.False) => false,
+            (ArgumentKind.TextList, JsonValueKind.Array) => node.AsArray().Select(item => item is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                ? v.GetValue<string>()
+                : throw new RqaException($"{source}: expected {Expected}, got {node.ToJsonString()}")).ToArray(),
             _ => throw new RqaException($"{source}: expected {Expected}, got {node.ToJsonString()}"),
         };
     }
@@ -129,6 +137,7 @@ public sealed class ArgumentField
         int i => JsonValue.Create(i),
         double d => JsonValue.Create(d),
         bool b => JsonValue.Create(b),
+        IReadOnlyList<string> list => new JsonArray(list.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
         _ => throw new InvalidOperationException($"unexpected argument value type {value.GetType()}"),
     };
 
@@ -137,6 +146,7 @@ public sealed class ArgumentField
     {
         null => "null",
         bool b => b ? "true" : "false",
+        IReadOnlyList<string> list => "[" + string.Join(", ", list) + "]",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
@@ -156,6 +166,7 @@ public sealed class ArgumentField
         ArgumentKind.Integer => "an integer",
         ArgumentKind.Number => "a number",
         ArgumentKind.Boolean => "true or false",
+        ArgumentKind.TextList => "a list of strings",
         _ => "one of " + string.Join(", ", Choices),
     };
 }

@@ -1,4 +1,4 @@
-namespace LocalRqa.Data.Dca;
+namespace LocalRqa.Jobs;
 
 /// <summary>What `rqa prepare-ctxs` (or `rqa train dca` before training) builds DCA files from.</summary>
 public sealed record PrepareCtxsRequest

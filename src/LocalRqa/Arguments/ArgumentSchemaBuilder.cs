@@ -1,4 +1,4 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>
 /// Declares the fields of argument record <typeparamref name="T"/> with typed getters and `with` setters, so a
@@ -21,6 +21,11 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Text, description, true, false, [], null, aliases, r => get(r), (r, v) => set(r, (string?)v));
 
+    /// <summary>One or more texts (argparse's nargs='+'); a repeated flag replaces the list, as argparse does.</summary>
+    public ArgumentSchemaBuilder<T> TextList(string name, Func<T, IReadOnlyList<string>> get, Func<T, IReadOnlyList<string>, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.TextList, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (IReadOnlyList<string>)v!));
+
     public ArgumentSchemaBuilder<T> Integer(string name, Func<T, int> get, Func<T, int, T> set, string description,
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Integer, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (int)v!));
@@ -41,6 +46,11 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Boolean, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (bool)v!));
 
+    /// <summary>A boolean whose null default leaves the choice to something else (e.g. the model's own setting).</summary>
+    public ArgumentSchemaBuilder<T> OptionalBoolean(string name, Func<T, bool?> get, Func<T, bool?, T> set, string description,
+        IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Boolean, description, true, false, [], null, aliases, r => get(r), (r, v) => set(r, (bool?)v));
+
     /// <summary>
     /// A field stored as an enum and written as one of <paramref name="choices"/>' spellings (the first spelling
     /// of a value is the canonical one); <paramref name="note"/> explains refusals.
@@ -53,6 +63,17 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
         TEnum Value(string spelling) => choices.First(c => c.Spelling == spelling).Value;
         return Add(name, ArgumentKind.Choice, description, false, false, choices.Select(c => c.Spelling).ToArray(), note, aliases,
             r => Spell(get(r)), (r, v) => set(r, Value((string)v!)));
+    }
+
+    /// <summary>A <see cref="Choice{TEnum}"/> whose null default leaves the choice to something else (e.g. the model).</summary>
+    public ArgumentSchemaBuilder<T> OptionalChoice<TEnum>(string name, IReadOnlyList<(string Spelling, TEnum Value)> choices,
+        Func<T, TEnum?> get, Func<T, TEnum?, T> set, string description, IReadOnlyList<string>? aliases = null)
+        where TEnum : struct, Enum
+    {
+        string? Spell(TEnum? value) => value is { } v ? choices.First(c => EqualityComparer<TEnum>.Default.Equals(c.Value, v)).Spelling : null;
+        TEnum? Value(string? spelling) => spelling is null ? null : choices.First(c => c.Spelling == spelling).Value;
+        return Add(name, ArgumentKind.Choice, description, true, false, choices.Select(c => c.Spelling).ToArray(), null, aliases,
+            r => Spell(get(r)), (r, v) => set(r, Value((string?)v)));
     }
 
     public ArgumentSchema Build() => new(typeof(T), defaults, fields.ToArray());

@@ -1,4 +1,4 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>The value type of an <see cref="ArgumentField"/>, which decides how text and JSON values are read.</summary>
 public enum ArgumentKind
@@ -13,4 +13,6 @@ public enum ArgumentKind
     Boolean,
     /// <summary>One of a fixed list of spellings.</summary>
     Choice,
+    /// <summary>One or more texts: argparse's nargs='+' (`--input a.jsonl b.jsonl`), a JSON list (or one string) in a file.</summary>
+    TextList,
 }

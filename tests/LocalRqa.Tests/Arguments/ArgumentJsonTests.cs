@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using LocalRqa.Tests.Training.Arguments;
 using LocalRqa.Training.Arguments;
 
-namespace LocalRqa.Tests.Training.Arguments;
+namespace LocalRqa.Tests.Arguments;
 
 public sealed class ArgumentJsonTests : IDisposable
 {
@@ -54,7 +55,7 @@ public sealed class ArgumentJsonTests : IDisposable
         var unknown = Write("""{"output_dir": "o", "learning_rat": 1}""");
         Assert.Equal($"{unknown}: unknown key 'learning_rat' (did you mean 'learning_rate'?)", Error(unknown));
         var far = Write("""{"output_dir": "o", "xyzzy": 1}""", "far.json");
-        Assert.StartsWith($"{far}: unknown key 'xyzzy'; accepted keys: model_name_or_path, ", Error(far));
+        Assert.Equal($"{far}: unknown key 'xyzzy'", Error(far));
         var bad = Write("""{"output_dir": "o", "learning_rate": "fast"}""", "bad.json");
         Assert.Equal($"{bad}: learning_rate: expected a number, got 'fast'", Error(bad));
         var fraction = Write("""{"output_dir": "o", "seed": 1.5}""", "fraction.json");

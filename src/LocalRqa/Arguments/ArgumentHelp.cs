@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Arguments;
 
 /// <summary>Flags tables of argument schemas: plain text for `--help`, Markdown for the README.</summary>
 public static class ArgumentHelp

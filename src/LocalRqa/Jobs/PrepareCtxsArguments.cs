@@ -1,0 +1,63 @@
+using LocalRqa.BuiltIn;
+using LocalRqa.Arguments;
+using LocalRqa.Encoders;
+using LocalRqa.Retrieval;
+
+namespace LocalRqa.Jobs;
+
+/// <summary>
+/// Flags of `rqa prepare-ctxs`. The questions come from --input (one or more files), --train_file and --eval_file
+/// together; <see cref="ToRequest"/> gathers them for <see cref="PrepareCtxsJob"/>.
+/// </summary>
+public sealed record PrepareCtxsArguments : IArgumentRecord
+{
+    /// <summary>Required; empty only in the unparsed defaults.</summary>
+    public string FullDatasetFilePath { get; init; } = "";
+    public IReadOnlyList<string> Input { get; init; } = [];
+    public string? TrainFile { get; init; }
+    public string? EvalFile { get; init; }
+    public string? Output { get; init; }
+    public RetrieverKind Retriever { get; init; } = RetrieverKind.Bm25;
+    public string? ModelNameOrPath { get; init; }
+    public int NContext { get; init; } = 50;
+    public int BatchSize { get; init; } = 32;
+
+    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<PrepareCtxsArguments>(new(), "data_args")
+        .Text("full_dataset_file_path", a => a.FullDatasetFilePath, (a, v) => a with { FullDatasetFilePath = v },
+            "Document database: LocalRQA documents.pkl, JSONL or a JSON list of {page_content, fmt_content?, metadata?}.", required: true)
+        .TextList("input", a => a.Input, (a, v) => a with { Input = v },
+            "LocalRQA question files (JSONL with questions or question, and gold_docs); one or more.")
+        .OptionalText("train_file", a => a.TrainFile, (a, v) => a with { TrainFile = v }, "A LocalRQA training file to prepare (as --input).")
+        .OptionalText("eval_file", a => a.EvalFile, (a, v) => a with { EvalFile = v }, "A LocalRQA evaluation file to prepare (as --input).")
+        .OptionalText("output", a => a.Output, (a, v) => a with { Output = v },
+            "The DCA file to write (one input only; null: <name>_ctxs.json beside each input; .jsonl writes JSON lines).")
+        .Group("retriever_args")
+        .Choice("retriever", [("bm25", RetrieverKind.Bm25), ("dense", RetrieverKind.Dense)], a => a.Retriever, (a, v) => a with { Retriever = v },
+            "What retrieves the passages: BM25 or the dense model of --model_name_or_path.")
+        .OptionalText("model_name_or_path", a => a.ModelNameOrPath, (a, v) => a with { ModelNameOrPath = v },
+            $"Dense model folder or HuggingFace id (with --retriever dense; e.g. {ModelLocator.DefaultModel}).")
+        .Integer("n_context", a => a.NContext, (a, v) => a with { NContext = v }, "Passages per question, gold passages included.")
+        .Integer("batch_size", a => a.BatchSize, (a, v) => a with { BatchSize = v }, "Texts per forward pass when embedding with a dense model.")
+        .Build();
+
+    ArgumentSchema IArgumentRecord.Schema => Schema;
+
+    /// <summary>The job checks the combination (inputs, --output, the dense model), for library callers too.</summary>
+    public void Validate(ArgumentSet arguments)
+    {
+        if (FullDatasetFilePath.Trim().Length == 0) throw new RqaException("--full_dataset_file_path is required");
+    }
+
+    public IEnumerable<string> Warnings(ArgumentSet arguments) => [];
+
+    public PrepareCtxsRequest ToRequest() => new()
+    {
+        DocumentPath = FullDatasetFilePath,
+        Inputs = [.. Input, .. new[] { TrainFile, EvalFile }.OfType<string>()],
+        Output = Output,
+        Retriever = Retriever == RetrieverKind.Dense ? "dense" : "bm25",
+        ModelNameOrPath = ModelNameOrPath,
+        NContext = NContext,
+        BatchSize = BatchSize,
+    };
+}

@@ -1,0 +1,107 @@
+using LocalRqa.Indexing;
+using LocalRqa.BuiltIn;
+using LocalRqa.Arguments;
+using LocalRqa.Data;
+using LocalRqa.Encoders;
+using LocalRqa.Evaluation;
+using LocalRqa.Json;
+using LocalRqa.Logging;
+using LocalRqa.Retrieval;
+
+namespace LocalRqa.Jobs;
+
+/// <summary>
+/// `rqa test-retriever` (LocalRQA's scripts/test/test_retriever.py): evaluates a dense or BM25 retriever on a
+/// question file against a document database and writes LocalRQA's files to the output folder:
+/// `all_args.json`, `score.json`, `test-predictions.jsonl` and `test.log` (plus `comparison.json` with
+/// `--compare_with`).
+/// </summary>
+public static class TestRetrieverJob
+{
+    public const string Prefix = "test";
+
+    public static RetrieverEvaluation Run(TestRetrieverArguments arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress = null,
+        Func<string, string>? resolveModel = null)
+    {
+        // Validated here too: library callers build the record in code, without the parser.
+        var allArgs = ArgumentSet.Create(arguments).ToJson();
+        var predictionsPath = Path.Combine(arguments.OutputDir, "test-predictions.jsonl");
+        // Read the baseline first: it may be this output folder's previous predictions, about to be replaced.
+        IReadOnlyList<RetrievalPrediction>? baseline = null;
+        if (arguments.CompareWith is not null)
+        {
+            if (Path.GetFullPath(arguments.CompareWith) == Path.GetFullPath(predictionsPath))
+                log.WriteLine($"note: --compare_with is this output folder's previous predictions; comparing against that earlier run");
+            baseline = PredictionsFile.Read(arguments.CompareWith);
+        }
+        PrepareOutputDir(arguments.OutputDir);
+        // Results of an earlier run in this folder must not sit beside this run's arguments and log.
+        foreach (var stale in new[] { "score.json", "test-predictions.jsonl", "comparison.json" })
+            File.Delete(Path.Combine(arguments.OutputDir, stale));
+        // LocalRQA's all_args.json: {"model_args": {...}, "test_args": {...}}, keys sorted.
+        JsonFile.Write(Path.Combine(arguments.OutputDir, "all_args.json"), allArgs);
+        log.AttachFile(Path.Combine(arguments.OutputDir, "test.log"));
+
+        var documents = DocumentCollection.Load(arguments.DocumentPath, log);
+        log.WriteLine($"Loaded {documents.Count} documents from {arguments.DocumentPath}");
+        var examples = RetrievalDataReader.Read(arguments.EvalDataPath);
+        log.WriteLine($"Loaded {examples.Count} questions from {arguments.EvalDataPath}");
+        var options = new EvaluatorOptions
+        {
+            TopK = arguments.TopK, BatchSize = arguments.TestBszv, Ndcg = arguments.RetrNdcg,
+            BootstrapResamples = arguments.BootstrapSamples, Seed = arguments.Seed,
+        };
+
+        SentenceEncoder? encoder = null;
+        IRetriever? retriever = null;
+        try
+        {
+            if (arguments.RetrieverType == RetrieverKind.Bm25)
+                retriever = new Bm25Retriever(documents.Documents);
+            else
+            {
+                var folder = (resolveModel ?? ModelLocator.Resolve)(arguments.EmbeddingModelNameOrPath);
+                encoder = SentenceEncoder.Load(folder, new EncoderOverrides { MaxLength = arguments.MaxLength, UsePrompts = arguments.UsePrompts });
+                var chosen = arguments.Similarity ?? DenseRetriever.DefaultSimilarity(encoder);
+                log.WriteLine($"Initializing retriever with {arguments.EmbeddingModelNameOrPath} ({folder}; pooling {encoder.Settings.Pooling.Name()}, " +
+                              $"normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, similarity {chosen.Name()}, max length {encoder.Settings.MaxLength})");
+                retriever = DenseRetriever.Build(encoder, documents, chosen, arguments.TestBszv, arguments.IndexPath, arguments.RebuildIndex, log,
+                    total => startProgress?.Invoke("embedding documents", total) ?? new Progress<int>());
+            }
+            log.WriteLine($"Evaluating {retriever.Description} on {examples.Count} questions (top {arguments.TopK})");
+            var evaluator = new RetrieverEvaluator(examples, documents, options);
+            var evaluation = evaluator.Evaluate(retriever, Prefix, log, startProgress?.Invoke("retrieving", examples.Count));
+
+            var scores = evaluation.ScoresJson();
+            JsonFile.Write(Path.Combine(arguments.OutputDir, "score.json"), scores);
+            PredictionsFile.Write(predictionsPath, evaluation.Predictions);
+            log.WriteLine($"Wrote score.json and test-predictions.jsonl to {arguments.OutputDir}");
+            // LocalRQA logs the score map as sorted, indented JSON; scripts grep test.log for it.
+            log.WriteLine($"Performance: {scores.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })}");
+            log.WriteLine(EvaluationSummary.Table(evaluation, Prefix, retriever.Description));
+
+            if (baseline is not null)
+            {
+                var comparison = RunComparison.Compare(arguments.CompareWith!, baseline, evaluation, options, log);
+                JsonFile.Write(Path.Combine(arguments.OutputDir, "comparison.json"), EvaluationSummary.ComparisonJson(comparison));
+                log.WriteLine(EvaluationSummary.ComparisonText(comparison));
+            }
+            return evaluation;
+        }
+        finally
+        {
+            (retriever as IDisposable)?.Dispose();
+            encoder?.Dispose();
+        }
+    }
+
+    static void PrepareOutputDir(string folder)
+    {
+        if (File.Exists(folder)) throw new RqaException($"--output_dir {folder} is a file, not a folder");
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RqaException($"--output_dir {folder}: cannot create it: {e.Message}");
+        }
+    }
+}
