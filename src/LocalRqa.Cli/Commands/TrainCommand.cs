@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LocalRqa.Logging;
+using LocalRqa.Training;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.Dca;
@@ -48,28 +49,25 @@ public static class TrainCommand
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        ctl.SetAction(result => RunJob(result.UnmatchedTokens, CtlSchemas, CtlTrainingJob.Run));
+        ctl.SetAction(result => RunJob(result.UnmatchedTokens, CtlSchemas, arguments => new CtlAlgorithm(arguments)));
         train.Subcommands.Add(ctl);
         var dca = new Command("dca", "Distil a FiD T5 reader's cross-attention into the retriever (LocalRQA's DCA). `rqa train dca --help` lists the flags.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        dca.SetAction(result => RunJob(result.UnmatchedTokens, DcaSchemas, DcaTrainingJob.Run));
+        dca.SetAction(result => RunJob(result.UnmatchedTokens, DcaSchemas, arguments => new DcaAlgorithm(arguments)));
         train.Subcommands.Add(dca);
         var rpg = new Command("rpg", "Distil a causal LM's likelihood of the answer into the retriever (LocalRQA's RPG / REPLUG). `rqa train rpg --help` lists the flags.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        rpg.SetAction(result => RunJob(result.UnmatchedTokens, RpgSchemas, RpgTrainingJob.Run));
+        rpg.SetAction(result => RunJob(result.UnmatchedTokens, RpgSchemas, arguments => new RpgAlgorithm(arguments)));
         train.Subcommands.Add(rpg);
         return train;
     }
 
-    delegate LocalRqa.Training.TrainerState TrainingJob(ArgumentSet arguments, RunLog log, Action<LocalRqa.Training.Trainer>? onTrainerCreated,
-        Func<string, int, IProgress<int>>? startProgress, Func<string, string>? resolveModel);
-
     /// <summary>Parses the HF-style flags (or one JSON file) and runs a trainer with Ctrl-C handling and a live progress line.</summary>
-    static int RunJob(IReadOnlyList<string> tokens, IReadOnlyList<ArgumentSchema> schemaList, TrainingJob job)
+    static int RunJob(IReadOnlyList<string> tokens, IReadOnlyList<ArgumentSchema> schemaList, Func<ArgumentSet, TrainingAlgorithm> algorithm)
     {
         var schemas = schemaList.ToArray();
         var arguments = tokens.Count == 1 && tokens[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
@@ -77,7 +75,7 @@ public static class TrainCommand
             : ArgumentParser.Parse(tokens, schemas);
         using var log = new RunLog(Console.Error);
         ConsoleProgress? steps = null;
-        job(arguments, log, trainer =>
+        TrainingRun.Run(algorithm(arguments), arguments, log, trainer =>
             {
                 // Ctrl-C: finish the step, save a checkpoint, stop; a second Ctrl-C kills as usual.
                 Console.CancelKeyPress += (_, e) =>

@@ -27,7 +27,12 @@ public sealed record TrainerSettings
     public bool GreaterIsBetter { get; init; } = true;
     /// <summary>Evaluate the untrained model first, so reports show the gain.</summary>
     public bool EvaluateAtStart { get; init; } = true;
+    /// <summary>A checkpoint folder to resume from; ignored when <see cref="ResumeFromLatest"/>.</summary>
     public string? ResumeFromCheckpoint { get; init; }
+    /// <summary>Resume from the newest checkpoint in the output folder (`--resume_from_checkpoint true`).</summary>
+    public bool ResumeFromLatest { get; init; }
+    /// <summary>Whether the best checkpoint's weights become the saved model (else the last step's).</summary>
+    public bool LoadBestModelAtEnd { get; init; } = true;
     /// <summary>`--report_to jsonl`: every log entry is appended to this file as it happens.</summary>
     public string? ReportJsonlPath { get; init; }
     /// <summary>`--report_to tensorboard`: scalars written as TensorBoard event files in this folder.</summary>
@@ -64,7 +69,9 @@ public sealed record TrainerSettings
         MetricForBestModel = args.MetricForBestModel,
         GreaterIsBetter = args.GreaterIsBetter,
         EvaluateAtStart = evaluateAtStart,
-        ResumeFromCheckpoint = args.ResumeFromCheckpoint,
+        ResumeFromCheckpoint = args.ResumesFromLatestCheckpoint ? null : args.ResumeFromCheckpoint,
+        ResumeFromLatest = args.ResumesFromLatestCheckpoint,
+        LoadBestModelAtEnd = args.LoadBestModelAtEnd,
         ReportJsonlPath = args.ReportTo == ReportTarget.Jsonl ? Path.Combine(args.LoggingDir ?? args.OutputDir, "log_history.jsonl") : null,
         TensorBoardDir = args.ReportTo == ReportTarget.Tensorboard ? args.LoggingDir ?? Path.Combine(args.OutputDir, "runs") : null,
     };

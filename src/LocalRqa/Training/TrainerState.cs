@@ -54,12 +54,14 @@ public sealed class TrainerState
         Evaluations(prefix).FirstOrDefault(e => e.TryGetValue("step", out var step) && step == 0);
 
     /// <summary>
-    /// The evaluation of the model that was saved: the one at the best checkpoint's step (found by its folder name,
-    /// not by its metric, which later evaluations may tie), else the last one after step 0.
+    /// The evaluation of the model that was saved: with <paramref name="bestModelLoaded"/>, the one at the best
+    /// checkpoint's step (found by its folder name, not by its metric, which later evaluations may tie); else, or
+    /// without a best checkpoint, the last one after step 0.
     /// </summary>
-    public Dictionary<string, double>? SavedModelEvaluation(string prefix = "eval")
+    public Dictionary<string, double>? SavedModelEvaluation(bool bestModelLoaded = true, string prefix = "eval")
     {
         var trained = Evaluations(prefix).Where(e => e.TryGetValue("step", out var step) && step > 0).ToList();
+        if (!bestModelLoaded) return trained.LastOrDefault();
         var name = BestModelCheckpoint is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(BestModelCheckpoint));
         if (name is not null && name.StartsWith(TrainingCheckpoints.Prefix, StringComparison.Ordinal)
             && int.TryParse(name.AsSpan(TrainingCheckpoints.Prefix.Length), out var bestStep))

@@ -19,7 +19,7 @@ public static class TrainingReport
         IReadOnlyDictionary<string, double>? bm25 = null)
     {
         var baseline = state.BaseEvaluation();
-        var kept = state.SavedModelEvaluation();
+        var kept = state.SavedModelEvaluation(args.LoadBestModelAtEnd);
         if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
             log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model" +
                           $"{(bm25 is null ? "" : ", BM25 for reference")}:\n{table}");
