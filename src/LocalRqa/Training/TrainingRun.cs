@@ -132,7 +132,7 @@ public sealed class TrainingRun
     {
         if (given is { } index)
         {
-            Log.WriteLine($"evaluating over {index.Description}");
+            Log.WriteLine($"evaluation: {index.Description}");
             return new OwnedRetriever(new DenseRetriever(model, index.Index, Args.PerDeviceEvalBatchSize, index.Description), owned: false);
         }
         var built = DenseRetriever.Build(model, Documents(), algorithm.EvaluationSimilarity(model), Args.PerDeviceEvalBatchSize, log: Log,

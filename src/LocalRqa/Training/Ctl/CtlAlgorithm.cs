@@ -60,7 +60,7 @@ public sealed class CtlAlgorithm(CtlArguments ctl) : TrainingAlgorithm
     }
 
     public override (IVectorIndex Index, string Description)? EvaluationIndex(int step) =>
-        step == 0 && miningIndex is { } index ? (index.Index, $"the index built for mining (the base model, {Similarity.Name()})") : null;
+        step == 0 && miningIndex is { } index ? (index.Index, $"reusing the index built for mining (base model, {Similarity.Name()})") : null;
 
     /// <summary>
     /// `--mine_hard_negatives`: every training question searched in the database before training (with the base model,
