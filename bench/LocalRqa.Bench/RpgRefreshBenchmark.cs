@@ -3,7 +3,7 @@ using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using LocalRqa.Training.Optimization;

@@ -1,5 +1,5 @@
 using LocalRqa.BuiltIn;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using static TorchSharp.torch;
 
 namespace LocalRqa.Training.Arguments;

@@ -1,3 +1,4 @@
+using LocalRqa.Training.Batches;
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
@@ -15,14 +16,14 @@ namespace LocalRqa.Training.Ctl;
 /// </summary>
 public sealed class CtlObjective : ITrainingObjective
 {
-    readonly CtlDataLoader loader;
+    readonly QuestionBatchLoader loader;
     readonly CtlBatchBuilder builder;
     readonly double temperature;
     readonly ContrastiveSimilarity similarity;
     readonly int gradCacheChunkSize;
     readonly int? maxLength;
     readonly RunLog? log;
-    CtlLoaderState position;
+    QuestionLoaderState position;
     bool warnedMissingNegatives;
 
     public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int seed, CtlBatchBuilder builder,
@@ -30,7 +31,7 @@ public sealed class CtlObjective : ITrainingObjective
     {
         if (examples.Count == 0) throw new RqaException("the training file has no questions");
         Encoder = encoder;
-        loader = new CtlDataLoader(examples, Math.Min(batchSize, examples.Count), seed);
+        loader = new QuestionBatchLoader(examples, Math.Min(batchSize, examples.Count), seed);
         if (batchSize > examples.Count)
             log?.WriteLine($"warning: --per_device_train_batch_size {batchSize} is larger than the {examples.Count} training questions; batches hold {examples.Count}");
         this.builder = builder;
@@ -69,5 +70,5 @@ public sealed class CtlObjective : ITrainingObjective
 
     public JsonObject SaveState() => position.ToJson();
 
-    public void RestoreState(JsonObject state) => position = CtlLoaderState.FromJson(state, loader.Seed);
+    public void RestoreState(JsonObject state) => position = QuestionLoaderState.FromJson(state, loader.Seed);
 }

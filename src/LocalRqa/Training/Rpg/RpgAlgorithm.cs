@@ -2,7 +2,7 @@ using System.Diagnostics;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Arguments;
