@@ -55,8 +55,7 @@ public sealed class CtlAlgorithm(CtlArguments ctl) : TrainingAlgorithm
     public override ITrainingObjective CreateObjective(SentenceEncoder encoder, TrainingRun run)
     {
         if (ctl.MineHardNegatives != NegativeMiningSource.None) train = MineNegatives(encoder, run);
-        return new CtlObjective(encoder, train!, run.Args.PerDeviceTrainBatchSize, run.Args.Seed,
-            new CtlBatchBuilder(ctl.HardNegRatio, ctl.MaskFalseNegatives), ctl.Temperature, ctl.Similarity, ctl.GradCacheChunkSize, trainMaxLength, run.Log);
+        return new CtlObjective(encoder, train!, CtlObjectiveSettings.From(ctl, run.Args, trainMaxLength), run.Log);
     }
 
     public override (IVectorIndex Index, string Description)? EvaluationIndex(int step) =>

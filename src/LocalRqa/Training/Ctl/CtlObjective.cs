@@ -26,19 +26,19 @@ public sealed class CtlObjective : ITrainingObjective
     QuestionLoaderState position;
     bool warnedMissingNegatives;
 
-    public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int seed, CtlBatchBuilder builder,
-        double temperature, ContrastiveSimilarity similarity, int gradCacheChunkSize, int? maxLength = null, RunLog? log = null)
+    public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, CtlObjectiveSettings settings, RunLog? log = null)
     {
         if (examples.Count == 0) throw new RqaException("the training file has no questions");
         Encoder = encoder;
-        loader = new QuestionBatchLoader(examples, Math.Min(batchSize, examples.Count), seed);
+        var batchSize = settings.BatchSize;
+        loader = new QuestionBatchLoader(examples, Math.Min(batchSize, examples.Count), settings.Seed);
         if (batchSize > examples.Count)
             log?.WriteLine($"warning: --per_device_train_batch_size {batchSize} is larger than the {examples.Count} training questions; batches hold {examples.Count}");
-        this.builder = builder;
-        this.temperature = temperature;
-        this.similarity = similarity;
-        this.gradCacheChunkSize = gradCacheChunkSize;
-        this.maxLength = maxLength;
+        builder = new CtlBatchBuilder(settings.HardNegRatio, settings.MaskFalseNegatives);
+        temperature = settings.Temperature;
+        similarity = settings.Similarity;
+        gradCacheChunkSize = settings.GradCacheChunkSize;
+        maxLength = settings.MaxLength;
         this.log = log;
         position = loader.Start;
     }

@@ -88,7 +88,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
     }
 
     public override ITrainingObjective CreateObjective(SentenceEncoder encoder, TrainingRun run) =>
-        new DcaObjective(encoder, train!, run.Args.PerDeviceTrainBatchSize, run.Args.Seed, dca with { TextMaxlength = retrieverLength }, run.Log);
+        new DcaObjective(encoder, train!, DcaObjectiveSettings.From(dca, run.Args, retrieverLength), run.Log);
 
     public override IReadOnlyDictionary<string, object?> ReportFields(SentenceEncoder encoder) => new Dictionary<string, object?>
     {

@@ -30,8 +30,10 @@ public sealed class DcaObjective : ITrainingObjective
     int epoch, position;
     bool warnedShort;
 
-    public DcaObjective(SentenceEncoder encoder, IReadOnlyList<DcaQuestion> questions, int batchSize, int seed, DcaArguments options, RunLog? log = null)
+    public DcaObjective(SentenceEncoder encoder, IReadOnlyList<DcaQuestion> questions, DcaObjectiveSettings options, RunLog? log = null)
     {
+        var batchSize = options.BatchSize;
+        var seed = options.Seed;
         if (questions.Count == 0) throw new RqaException("the training file has no questions with ctxs");
         if (questions.FirstOrDefault(q => !q.IsScored || q.Contexts.Count == 0) is { } bad)
             throw new ArgumentException($"question {bad.Id} has no ctxs or ctxs without crossattention_score");

@@ -72,17 +72,7 @@ public sealed class RpgAlgorithm(RpgArguments rpg) : TrainingAlgorithm
         run.Log.WriteLine($"LM {rpg.LmModelPath} ({lmFolder}, {rpg.LmDtype.ToString().ToLowerInvariant()}) loaded in {clock.Elapsed.TotalSeconds:F1} s; " +
                           $"fingerprint {scorer.LmFingerprint[..16]}; prompt: {template!.Source}; text_maxlength {rpg.TextMaxlength}");
         var documents = run.Documents();
-        objective = new RpgObjective(encoder, train!, documents, scorer, new RpgObjectiveSettings
-        {
-            NumDocs = rpg.NumDocs,
-            RetrieveTemperature = rpg.RetrieveTemperature,
-            LmTemperature = rpg.LmTemperature,
-            RefreshEveryBatches = rpg.RefreshStep * args.GradientAccumulationSteps,
-            TrainPassageEncoder = rpg.TrainPassageEncoder,
-            BatchSize = args.PerDeviceTrainBatchSize,
-            Seed = args.Seed,
-            EncodeBatchSize = args.PerDeviceEvalBatchSize,
-        }, run.Log);
+        objective = new RpgObjective(encoder, train!, documents, scorer, RpgObjectiveSettings.From(rpg, args), run.Log);
         if (args.PerDeviceTrainBatchSize > train!.Count)
             run.Log.WriteLine($"warning: --per_device_train_batch_size {args.PerDeviceTrainBatchSize} is larger than the {train.Count} training questions; batches hold {train.Count}");
         // Query-side training ranks the base model's passage embeddings, so that is what evaluation must rank too:
