@@ -66,7 +66,10 @@ public static class TrainCommand
         return train;
     }
 
-    /// <summary>Parses the HF-style flags (or one JSON file) and runs a trainer with Ctrl-C handling and a live progress line.</summary>
+    /// <summary>
+    /// Parses the HF-style flags (or one JSON file) and runs a trainer with Ctrl-C/SIGTERM handling and a live progress
+    /// line; exits 130/143 when a signal stopped it early.
+    /// </summary>
     static int RunJob(IReadOnlyList<string> tokens, IReadOnlyList<ArgumentSchema> schemaList, Func<ArgumentSet, TrainingAlgorithm> algorithm)
     {
         var schemas = schemaList.ToArray();
@@ -74,16 +77,11 @@ public static class TrainCommand
             ? ArgumentParser.ParseJsonFile(tokens[0], schemas)
             : ArgumentParser.Parse(tokens, schemas);
         using var log = new RunLog(Console.Error);
+        using var signals = new TrainingSignals(log);
         ConsoleProgress? steps = null;
-        TrainingRun.Run(algorithm(arguments), arguments, log, trainer =>
+        var state = TrainingRun.Run(algorithm(arguments), arguments, log, trainer =>
             {
-                // Ctrl-C: finish the step, save a checkpoint, stop; a second Ctrl-C kills as usual.
-                Console.CancelKeyPress += (_, e) =>
-                {
-                    e.Cancel = true;
-                    log.WriteLine("stopping after this step (a checkpoint will be saved); press Ctrl-C again to abort");
-                    trainer.RequestStop();
-                };
+                signals.Watch(trainer);
                 var lastLoss = double.NaN;
                 trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
                 {
@@ -93,6 +91,6 @@ public static class TrainCommand
                 });
             },
             (label, total) => new ConsoleProgress(label, Console.Error, total), null);
-        return 0;
+        return signals.ExitCode(state);
     }
 }

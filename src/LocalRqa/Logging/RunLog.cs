@@ -21,11 +21,12 @@ public sealed class RunLog : TextWriter
     // holds everything the console showed.
     readonly List<string> beforeFile = [];
 
-    public void AttachFile(string path)
+    /// <param name="append">continue an existing file (a resumed run) rather than start it anew</param>
+    public void AttachFile(string path, bool append = false)
     {
         lock (gate)
         {
-            file = new StreamWriter(path, append: false, new UTF8Encoding(false)) { AutoFlush = true };
+            file = new StreamWriter(path, append, new UTF8Encoding(false)) { AutoFlush = true };
             foreach (var line in beforeFile) file.WriteLine(line);
             beforeFile.Clear();
         }

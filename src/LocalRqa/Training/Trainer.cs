@@ -122,7 +122,9 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
                 SaveCheckpoint(done, checkpoints, optimizer, schedule, lastEvaluated == done);
             if (stopRequested)
             {
-                log.WriteLine($"stopped at step {done} on request; resume with --resume_from_checkpoint {checkpoints.PathOf(done)}");
+                if (done < totalSteps) State.StoppedEarly = true;
+                log.WriteLine($"{(done < totalSteps ? "stopped early" : "stopped")} at step {done} of {totalSteps} on request; " +
+                              $"resume with --resume_from_checkpoint {checkpoints.PathOf(done)}");
                 break;
             }
         }

@@ -22,6 +22,8 @@ public sealed class TrainerState
     public int TrainBatchSize { get; set; }
     public string? BestModelCheckpoint { get; set; }
     public double? BestMetric { get; set; }
+    /// <summary>rqa: the run was stopped (Ctrl-C, SIGTERM) before <see cref="MaxSteps"/>; its model is not the finished one.</summary>
+    public bool StoppedEarly { get; set; }
     public List<Dictionary<string, double>> LogHistory { get; } = [];
 
     public JsonObject ToJson() => new()
@@ -40,6 +42,7 @@ public sealed class TrainerState
         ["max_steps"] = MaxSteps,
         ["num_train_epochs"] = NumTrainEpochs,
         ["save_steps"] = SaveSteps,
+        ["stopped_early"] = StoppedEarly,
         ["train_batch_size"] = TrainBatchSize,
     };
 
@@ -84,6 +87,7 @@ public sealed class TrainerState
             TrainBatchSize = (int)(JsonFile.Integer(json["train_batch_size"], path, "train_batch_size") ?? 0),
             BestModelCheckpoint = JsonFile.String(json["best_model_checkpoint"], path, "best_model_checkpoint"),
             BestMetric = Number(json["best_metric"], path, "best_metric"),
+            StoppedEarly = json["stopped_early"] is JsonValue stopped && stopped.TryGetValue<bool>(out var early) && early,
         };
         var history = JsonFile.Array(json["log_history"], path, "log_history") ?? [];
         for (var i = 0; i < history.Count; i++)

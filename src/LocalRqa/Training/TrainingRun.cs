@@ -73,7 +73,7 @@ public sealed class TrainingRun
         // Everything that can be wrong with the input is found before the output folder is touched.
         if (Args.Evaluates || algorithm.NeedsDocuments) Documents();
         algorithm.CheckInputs(this);
-        PrepareOutput();
+        using var folder = PrepareOutput();
 
         using var encoder = LoadEncoder();
         if (Args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
@@ -96,14 +96,20 @@ public sealed class TrainingRun
         return state;
     }
 
-    /// <summary>The output folder (refused when it holds another run), all_args.json, train.log, the logging folder.</summary>
-    void PrepareOutput()
+    /// <summary>
+    /// The output folder, held for this run (refused when another run holds it or it holds another run), all_args.json,
+    /// train.log (continued when resuming), the logging folder.
+    /// </summary>
+    OutputDirLock PrepareOutput()
     {
-        TrainingOutputDir.Prepare(Args);
+        var held = TrainingOutputDir.Prepare(Args);
         Arguments.WriteAllArgs(Args.OutputDir);
-        Log.AttachFile(Path.Combine(Args.OutputDir, "train.log"));
+        var resuming = Args.ResumeFromCheckpoint is not null;
+        Log.AttachFile(Path.Combine(Args.OutputDir, "train.log"), append: resuming);
+        if (resuming) Log.WriteLine($"continuing the run in {Args.OutputDir} (--resume_from_checkpoint {Args.ResumeFromCheckpoint})");
         foreach (var warning in Arguments.Warnings) Log.WriteLine($"warning: {warning}");
         if (Args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
+        return held;
     }
 
     SentenceEncoder LoadEncoder() => SentenceEncoder.Load(ResolveModel(Args.ModelNameOrPath), algorithm.EncoderOverrides(this));
@@ -160,7 +166,7 @@ public sealed class TrainingRun
     {
         if (!Args.Evaluates || Args.EvalFile is null || Args.FullDatasetFilePath is null)
             throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
-        PrepareOutput();
+        using var folder = PrepareOutput();
         var eval = ReadEval()!;
         using var encoder = LoadEncoder();
         using var retriever = Retriever(encoder, null, "embedding documents");

@@ -85,6 +85,9 @@ public sealed class TrainerContractTests : IDisposable
             Assert.True(resumed.ExitCode == 0, resumed.Stderr);
             Assert.Contains($"resumed from {Path.Combine(output, "checkpoint-4")} at step 4", Log(output));
         }
+        // The log is continued, not restarted: the first run's evaluation of the base model is still there.
+        Assert.Contains("eval at step 0", Log(output));
+        Assert.Contains("continuing the run in", Log(output));
 
         // Resume from a given folder: steps 3 and 4 again, with TensorBoard events and the best model loaded at the end.
         var board = Path.Combine(work, trainer + "-board");
@@ -121,7 +124,10 @@ public sealed class TrainerContractTests : IDisposable
             TrainingRun.Run(algorithm, arguments, log, trainer => trainer.RequestStop());
         Assert.True(File.Exists(Path.Combine(output, "checkpoint-1", "model.safetensors")));
         Assert.False(Directory.Exists(Path.Combine(output, "checkpoint-2")));
-        Assert.Contains("stopped at step 1 on request", Log(output));
+        Assert.Contains("stopped early at step 1 of 4 on request", Log(output));
+        // The saved folder says so too: a stopped run never looks finished.
+        Assert.True(JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trainer_state.json")))!["stopped_early"]!.GetValue<bool>());
+        Assert.Contains("stopped early at step 1 of 4", File.ReadAllText(Path.Combine(output, "README.md")));
     }
 
     [Theory]

@@ -49,7 +49,10 @@ public static class TrainingReport
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
             SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
-            UsageNote = usageNote,
+            UsageNote = state.StoppedEarly
+                ? $"training was stopped early at step {state.GlobalStep} of {state.MaxSteps}: this is not the finished model; " +
+                  $"continue it with --resume_from_checkpoint true.{(usageNote is null ? "" : " " + usageNote)}"
+                : usageNote,
         });
     }
 
