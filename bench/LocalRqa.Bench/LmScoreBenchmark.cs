@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LocalRqa.Data;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Runtime;
 using LocalRqa.Tokenization;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LocalRqa.Modeling.T5;
-using LocalRqa.Reading;
+using LocalRqa.Teachers.Fid;
 using LocalRqa.Runtime;
 using static TorchSharp.torch;
 

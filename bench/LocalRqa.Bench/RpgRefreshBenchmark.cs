@@ -3,8 +3,9 @@ using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Runtime;
+using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Optimization;
 using LocalRqa.Training.Rpg;
 using static TorchSharp.torch;
@@ -48,7 +49,8 @@ public static class RpgRefreshBenchmark
 
         // Two epochs of RPG steps, with the cache shared across epochs, then epoch 2 again with an empty cache.
         var train = RetrievalDataReader.Read(SharedData.Faire("train_w_qa.jsonl")).Take(questions).ToList();
-        var settings = new RpgObjectiveSettings { NumDocs = numDocs, BatchSize = 4, RefreshEveryBatches = 4, EncodeBatchSize = batchSize };
+        var settings = RpgObjectiveSettings.From(new RpgArguments { NumDocs = numDocs, RefreshStep = 4 },
+            new TrainingArguments { PerDeviceTrainBatchSize = 4, PerDeviceEvalBatchSize = batchSize });
         var batches = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
         using var cache = LmScoreCache.InMemory();
         using var scorer = LmPassageScorer.Open(SharedData.Fixture("llama-tiny"), ScalarType.Float32, textMaxLength, cache: cache);

@@ -5,6 +5,7 @@ using LocalRqa.Encoders;
 using LocalRqa.Losses;
 using LocalRqa.Runtime;
 using LocalRqa.Tokenization;
+using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.GradCache;
 using static TorchSharp.torch;
@@ -19,6 +20,9 @@ namespace LocalRqa.Bench;
 /// </summary>
 public static class TrainBenchmark
 {
+    // CTL's default temperature, from its flags (declared once there).
+    static readonly double Temperature = new CtlArguments().Temperature;
+
     const string Model = "Snowflake/snowflake-arctic-embed-xs";
 
     public static int Run(string[] args)
@@ -161,7 +165,7 @@ public static class TrainBenchmark
     {
         encoder.Model.zero_grad();
         using var mask = batch.Batch.MaskTensor();
-        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d, mask: mask);
+        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d, Temperature, mask: mask);
         var clock = Stopwatch.StartNew();
         var value = chunk > 0
             ? GradCacheStep.Run(encoder, batch.Queries, batch.Candidates, loss, chunk)
@@ -174,7 +178,7 @@ public static class TrainBenchmark
     {
         encoder.Model.zero_grad();
         var texts = Enumerable.Repeat(text, batch).ToArray();
-        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d);
+        EmbeddingLoss loss = (q, d) => ContrastiveLoss.Compute(q, d, Temperature);
         if (chunk > 0) GradCacheStep.Run(encoder, texts, texts, loss, chunk);
         else PlainStep.Run(encoder, texts, texts, loss);
     }

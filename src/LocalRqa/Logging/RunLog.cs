@@ -17,9 +17,19 @@ public sealed class RunLog : TextWriter
 
     public override Encoding Encoding => Encoding.UTF8;
 
-    public void AttachFile(string path)
+    // Lines written before a file is attached (input checks run before the output folder exists), so the file
+    // holds everything the console showed.
+    readonly List<string> beforeFile = [];
+
+    /// <param name="append">continue an existing file (a resumed run) rather than start it anew</param>
+    public void AttachFile(string path, bool append = false)
     {
-        lock (gate) file = new StreamWriter(path, append: false, new UTF8Encoding(false)) { AutoFlush = true };
+        lock (gate)
+        {
+            file = new StreamWriter(path, append, new UTF8Encoding(false)) { AutoFlush = true };
+            foreach (var line in beforeFile) file.WriteLine(line);
+            beforeFile.Clear();
+        }
     }
 
     public override void Write(char value)
@@ -31,7 +41,9 @@ public sealed class RunLog : TextWriter
                 var line = pending.ToString();
                 pending.Clear();
                 console.WriteLine(line);
-                file?.WriteLine($"[{DateTime.Now:MM/dd/yyyy HH:mm:ss}] INFO - {line}"); // LocalRQA's log line shape
+                var stamped = $"[{DateTime.Now:MM/dd/yyyy HH:mm:ss}] INFO - {line}"; // LocalRQA's log line shape
+                if (file is null) { if (beforeFile.Count < 10_000) beforeFile.Add(stamped); }
+                else file.WriteLine(stamped);
             }
             else if (value != '\r') pending.Append(value);
         }

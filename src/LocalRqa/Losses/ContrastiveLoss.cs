@@ -13,8 +13,6 @@ namespace LocalRqa.Losses;
 /// </summary>
 public static class ContrastiveLoss
 {
-    /// <summary>LocalRQA's default temperature (<c>ContrasitiveTrainingArgs.temperature</c>).</summary>
-    public const double DefaultTemperature = 0.05;
 
     /// <summary>
     /// The scaled scores s_ij, masked entries set to −∞; with a graph when the inputs have one.
@@ -23,7 +21,7 @@ public static class ContrastiveLoss
     /// <param name="candidates">[C, H], C ≥ B, the first B being the positives of the queries in order</param>
     /// <param name="mask">optional bool [B, C]: true = leave candidate j out of query i's softmax; never (i, i)</param>
     /// <returns>[B, C]</returns>
-    public static Tensor Logits(Tensor queries, Tensor candidates, double temperature = DefaultTemperature,
+    public static Tensor Logits(Tensor queries, Tensor candidates, double temperature,
         ContrastiveSimilarity similarity = ContrastiveSimilarity.Dot, Tensor? mask = null)
     {
         Validate(queries, candidates, temperature, mask);
@@ -46,7 +44,7 @@ public static class ContrastiveLoss
     /// <param name="candidates">[C, H], C ≥ B, positives first</param>
     /// <param name="mask">optional bool [B, C] of candidates to exclude; never a query's own positive</param>
     /// <returns>[] (scalar)</returns>
-    public static Tensor Compute(Tensor queries, Tensor candidates, double temperature = DefaultTemperature,
+    public static Tensor Compute(Tensor queries, Tensor candidates, double temperature,
         ContrastiveSimilarity similarity = ContrastiveSimilarity.Dot, Tensor? mask = null)
     {
         using var scope = NewDisposeScope();

@@ -55,8 +55,10 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         using var tensorBoard = settings.TensorBoardDir is { } boardDir ? new TensorBoardWriter(boardDir) : null;
         board = tensorBoard;
         var start = 0;
-        if (settings.ResumeFromCheckpoint is { } resume)
-            start = Resume(resume == "true" ? checkpoints.Latest() ?? throw new RqaException($"{settings.OutputDir}: no checkpoint to resume from") : resume, optimizer);
+        if (settings.ResumeFromLatest)
+            start = Resume(checkpoints.Latest() ?? throw new RqaException($"--resume_from_checkpoint true: {settings.OutputDir} has no checkpoint to resume from"), optimizer);
+        else if (settings.ResumeFromCheckpoint is { } resume)
+            start = Resume(resume, optimizer);
         else
         {
             TrainingSeed.Apply(settings.Seed);
@@ -69,7 +71,6 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         var lossCount = 0;
         var clock = Stopwatch.StartNew();
         var lastEvaluated = -1;
-        var lastSaved = -1;
         for (var step = start; step < totalSteps; step++)
         {
             double loss = 0, gradNorm;
@@ -118,17 +119,15 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
             }
             if (done >= stopAt) stopRequested = true;
             if (settings.SaveSteps > 0 && done % settings.SaveSteps == 0 || done == totalSteps || stopRequested)
-            {
                 SaveCheckpoint(done, checkpoints, optimizer, schedule, lastEvaluated == done);
-                lastSaved = done;
-            }
             if (stopRequested)
             {
-                log.WriteLine($"stopped at step {done} on request; resume with --resume_from_checkpoint {checkpoints.PathOf(done)}");
+                if (done < totalSteps) State.StoppedEarly = true;
+                log.WriteLine($"{(done < totalSteps ? "stopped early" : "stopped")} at step {done} of {totalSteps} on request; " +
+                              $"resume with --resume_from_checkpoint {checkpoints.PathOf(done)}");
                 break;
             }
         }
-        _ = lastSaved;
         FinishBestModel(checkpoints);
         State.Save(Path.Combine(settings.OutputDir, TrainerState.FileName));
         return State;
@@ -201,11 +200,16 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         return saved.GlobalStep;
     }
 
-    /// <summary>The best checkpoint's weights become the model, saved at the output folder's root.</summary>
+    /// <summary>
+    /// The best checkpoint's weights become the model (with `--load_best_model_at_end`, else the last step's stay),
+    /// saved at the output folder's root.
+    /// </summary>
     void FinishBestModel(TrainingCheckpoints checkpoints)
     {
         var encoder = objective.Encoder;
-        if (State.BestModelCheckpoint is { } best && Directory.Exists(best))
+        if (!settings.LoadBestModelAtEnd)
+            log.WriteLine($"saving the model of the last step, {State.GlobalStep} (--load_best_model_at_end false)");
+        else if (State.BestModelCheckpoint is { } best && Directory.Exists(best))
         {
             encoder.LoadWeights(best);
             log.WriteLine($"best model: {best} ({settings.MetricForBestModel} = {State.BestMetric:F4})");

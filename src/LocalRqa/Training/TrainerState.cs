@@ -22,6 +22,8 @@ public sealed class TrainerState
     public int TrainBatchSize { get; set; }
     public string? BestModelCheckpoint { get; set; }
     public double? BestMetric { get; set; }
+    /// <summary>rqa: the run was stopped (Ctrl-C, SIGTERM) before <see cref="MaxSteps"/>; its model is not the finished one.</summary>
+    public bool StoppedEarly { get; set; }
     public List<Dictionary<string, double>> LogHistory { get; } = [];
 
     public JsonObject ToJson() => new()
@@ -40,6 +42,7 @@ public sealed class TrainerState
         ["max_steps"] = MaxSteps,
         ["num_train_epochs"] = NumTrainEpochs,
         ["save_steps"] = SaveSteps,
+        ["stopped_early"] = StoppedEarly,
         ["train_batch_size"] = TrainBatchSize,
     };
 
@@ -54,12 +57,14 @@ public sealed class TrainerState
         Evaluations(prefix).FirstOrDefault(e => e.TryGetValue("step", out var step) && step == 0);
 
     /// <summary>
-    /// The evaluation of the model that was saved: the one at the best checkpoint's step (found by its folder name,
-    /// not by its metric, which later evaluations may tie), else the last one after step 0.
+    /// The evaluation of the model that was saved: with <paramref name="bestModelLoaded"/>, the one at the best
+    /// checkpoint's step (found by its folder name, not by its metric, which later evaluations may tie); else, or
+    /// without a best checkpoint, the last one after step 0.
     /// </summary>
-    public Dictionary<string, double>? SavedModelEvaluation(string prefix = "eval")
+    public Dictionary<string, double>? SavedModelEvaluation(bool bestModelLoaded = true, string prefix = "eval")
     {
         var trained = Evaluations(prefix).Where(e => e.TryGetValue("step", out var step) && step > 0).ToList();
+        if (!bestModelLoaded) return trained.LastOrDefault();
         var name = BestModelCheckpoint is null ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(BestModelCheckpoint));
         if (name is not null && name.StartsWith(TrainingCheckpoints.Prefix, StringComparison.Ordinal)
             && int.TryParse(name.AsSpan(TrainingCheckpoints.Prefix.Length), out var bestStep))
@@ -82,6 +87,7 @@ public sealed class TrainerState
             TrainBatchSize = (int)(JsonFile.Integer(json["train_batch_size"], path, "train_batch_size") ?? 0),
             BestModelCheckpoint = JsonFile.String(json["best_model_checkpoint"], path, "best_model_checkpoint"),
             BestMetric = Number(json["best_metric"], path, "best_metric"),
+            StoppedEarly = json["stopped_early"] is JsonValue stopped && stopped.TryGetValue<bool>(out var early) && early,
         };
         var history = JsonFile.Array(json["log_history"], path, "log_history") ?? [];
         for (var i = 0; i < history.Count; i++)

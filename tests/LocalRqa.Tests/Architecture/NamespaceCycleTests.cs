@@ -12,9 +12,6 @@ public sealed class NamespaceCycleTests
     /// </summary>
     private static readonly (string User, string Used)[] KnownCycleEdges =
     [
-        // Data.Dca.PrepareCtxsJob runs retrievers (Retrieval, Indexing), which read Data's documents; the job is moving out of Data.
-        ("Data", "Retrieval"),
-        ("Data", "Indexing"),
     ];
 
     private static readonly NamespaceGraph Graph = NamespaceGraph.Of(typeof(RqaException).Assembly);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Logging;
+using LocalRqa.Training;
 using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Rpg;
 
@@ -80,7 +81,10 @@ public sealed class TrainRpgCommandTests : IDisposable
 
         var interrupted = Path.Combine(work, "interrupted");
         using (var log = new RunLog(TextWriter.Null))
-            RpgTrainingJob.Run(Parse(Args(interrupted, "--save_total_limit", "none")), log, trainer => trainer.RequestStopAt(2));
+        {
+            var arguments = Parse(Args(interrupted, "--save_total_limit", "none"));
+            TrainingRun.Run(new RpgAlgorithm(arguments), arguments, log, trainer => trainer.RequestStopAt(2));
+        }
         Assert.False(Directory.Exists(Path.Combine(interrupted, "checkpoint-4")));
         var resumed = Train(interrupted, "--save_total_limit", "none", "--resume_from_checkpoint", "true");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);

@@ -1,4 +1,4 @@
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Runtime;
 using static TorchSharp.torch;

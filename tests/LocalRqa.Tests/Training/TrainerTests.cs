@@ -36,7 +36,11 @@ public sealed class TrainerTests : IDisposable
     (Trainer Trainer, SentenceEncoder Encoder) Build(string output, int steps, string? resume = null)
     {
         var encoder = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"));
-        var objective = new CtlObjective(encoder, train, batchSize: 8, seed: 7, new CtlBatchBuilder(0.25), 0.05, ContrastiveSimilarity.Dot, gradCacheChunkSize: 3);
+        var objective = new CtlObjective(encoder, train, new CtlObjectiveSettings
+        {
+            BatchSize = 8, Seed = 7, HardNegRatio = 0.25, MaskFalseNegatives = true, Temperature = 0.05, Similarity = ContrastiveSimilarity.Dot,
+            GradCacheChunkSize = 3, MaxLength = null,
+        });
         var log = new RunLog(TextWriter.Null);
         RetrieverEvaluation Evaluate(SentenceEncoder model, int step)
         {

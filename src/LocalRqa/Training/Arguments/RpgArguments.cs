@@ -1,6 +1,6 @@
 using LocalRqa.Arguments;
 using LocalRqa.BuiltIn;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using static TorchSharp.torch;
 
 namespace LocalRqa.Training.Arguments;

@@ -137,7 +137,9 @@ public sealed record TrainingArguments : IArgumentRecord
         .Choice("report_to", [("none", ReportTarget.None), ("jsonl", ReportTarget.Jsonl), ("tensorboard", ReportTarget.Tensorboard)],
             a => a.ReportTo, (a, v) => a with { ReportTo = v }, "Where metrics go besides the log; local files only.",
             note: "rqa reports to local files only; no network services such as wandb are supported")
-        .OptionalText("resume_from_checkpoint", a => a.ResumeFromCheckpoint, (a, v) => a with { ResumeFromCheckpoint = v },
+        .OptionalText("resume_from_checkpoint", a => a.ResumeFromCheckpoint,
+            // HF's spellings: True/true resumes from the newest checkpoint, False/false does not resume.
+            (a, v) => a with { ResumeFromCheckpoint = string.Equals(v, "false", StringComparison.OrdinalIgnoreCase) ? null : v },
             "Checkpoint folder to resume from, or true for the newest checkpoint in output_dir.")
         .OptionalText("logging_dir", a => a.LoggingDir, (a, v) => a with { LoggingDir = v },
             "Folder for jsonl/tensorboard reports; defaults to a runs folder in output_dir.")

@@ -1,3 +1,4 @@
+using LocalRqa.Training.Batches;
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
@@ -14,29 +15,29 @@ namespace LocalRqa.Training.Ctl;
 /// </summary>
 public sealed class CtlObjective : ITrainingObjective
 {
-    readonly CtlDataLoader loader;
+    readonly QuestionBatchLoader loader;
     readonly CtlBatchBuilder builder;
     readonly double temperature;
     readonly ContrastiveSimilarity similarity;
     readonly int gradCacheChunkSize;
     readonly int? maxLength;
     readonly RunLog? log;
-    CtlLoaderState position;
+    QuestionLoaderState position;
     bool warnedMissingNegatives;
 
-    public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int seed, CtlBatchBuilder builder,
-        double temperature, ContrastiveSimilarity similarity, int gradCacheChunkSize, int? maxLength = null, RunLog? log = null)
+    public CtlObjective(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, CtlObjectiveSettings settings, RunLog? log = null)
     {
         if (examples.Count == 0) throw new RqaException("the training file has no questions");
         Encoder = encoder;
-        loader = new CtlDataLoader(examples, Math.Min(batchSize, examples.Count), seed);
+        var batchSize = settings.BatchSize;
+        loader = new QuestionBatchLoader(examples, Math.Min(batchSize, examples.Count), settings.Seed);
         if (batchSize > examples.Count)
             log?.WriteLine($"warning: --per_device_train_batch_size {batchSize} is larger than the {examples.Count} training questions; batches hold {examples.Count}");
-        this.builder = builder;
-        this.temperature = temperature;
-        this.similarity = similarity;
-        this.gradCacheChunkSize = gradCacheChunkSize;
-        this.maxLength = maxLength;
+        builder = new CtlBatchBuilder(settings.HardNegRatio, settings.MaskFalseNegatives);
+        temperature = settings.Temperature;
+        similarity = settings.Similarity;
+        gradCacheChunkSize = settings.GradCacheChunkSize;
+        maxLength = settings.MaxLength;
         this.log = log;
         position = loader.Start;
     }
@@ -68,5 +69,5 @@ public sealed class CtlObjective : ITrainingObjective
 
     public JsonObject SaveState() => position.ToJson();
 
-    public void RestoreState(JsonObject state) => position = CtlLoaderState.FromJson(state, loader.Seed);
+    public void RestoreState(JsonObject state) => position = QuestionLoaderState.FromJson(state, loader.Seed);
 }

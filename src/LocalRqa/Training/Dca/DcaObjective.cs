@@ -1,3 +1,5 @@
+using LocalRqa.Training.Batches;
+using LocalRqa.Losses;
 using System.Text.Json.Nodes;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
@@ -27,8 +29,10 @@ public sealed class DcaObjective : ITrainingObjective
     int epoch, position;
     bool warnedShort;
 
-    public DcaObjective(SentenceEncoder encoder, IReadOnlyList<DcaQuestion> questions, int batchSize, int seed, DcaArguments options, RunLog? log = null)
+    public DcaObjective(SentenceEncoder encoder, IReadOnlyList<DcaQuestion> questions, DcaObjectiveSettings options, RunLog? log = null)
     {
+        var batchSize = options.BatchSize;
+        var seed = options.Seed;
         if (questions.Count == 0) throw new RqaException("the training file has no questions with ctxs");
         if (questions.FirstOrDefault(q => !q.IsScored || q.Contexts.Count == 0) is { } bad)
             throw new ArgumentException($"question {bad.Id} has no ctxs or ctxs without crossattention_score");
@@ -56,11 +60,11 @@ public sealed class DcaObjective : ITrainingObjective
 
     public static string PassageText(DcaContext context) => $"title: {context.Title} context: {context.Text}";
 
-    /// <summary>The questions of the next batch (epoch order = <see cref="CtlDataLoader.Shuffle"/>), advancing the position.</summary>
+    /// <summary>The questions of the next batch (epoch order = <see cref="QuestionBatchLoader.Shuffle"/>), advancing the position.</summary>
     IReadOnlyList<DcaQuestion> NextBatch()
     {
         if (position >= questions.Count) (epoch, position) = (epoch + 1, 0);
-        var order = CtlDataLoader.Shuffle(questions.Count, seed, epoch);
+        var order = QuestionBatchLoader.Shuffle(questions.Count, seed, epoch);
         var end = Math.Min(position + batchSize, questions.Count);
         var batch = order[position..end].Select(i => questions[i]).ToList();
         position = end;
@@ -92,11 +96,11 @@ public sealed class DcaObjective : ITrainingObjective
         return loss.item<float>();
     }
 
-    public JsonObject SaveState() => new CtlLoaderState(seed, epoch, position).ToJson();
+    public JsonObject SaveState() => new QuestionLoaderState(seed, epoch, position).ToJson();
 
     public void RestoreState(JsonObject state)
     {
-        (_, epoch, position) = CtlLoaderState.FromJson(state, seed);
+        (_, epoch, position) = QuestionLoaderState.FromJson(state, seed);
         if (epoch < 0 || position < 0 || position > questions.Count)
             throw new RqaException($"objective_state.json: position {position} of epoch {epoch} does not fit the {questions.Count} training questions");
     }

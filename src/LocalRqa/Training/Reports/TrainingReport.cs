@@ -19,7 +19,7 @@ public static class TrainingReport
         IReadOnlyDictionary<string, double>? bm25 = null)
     {
         var baseline = state.BaseEvaluation();
-        var kept = state.SavedModelEvaluation();
+        var kept = state.SavedModelEvaluation(args.LoadBestModelAtEnd);
         if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
             log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model" +
                           $"{(bm25 is null ? "" : ", BM25 for reference")}:\n{table}");
@@ -49,7 +49,10 @@ public static class TrainingReport
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
             SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
-            UsageNote = usageNote,
+            UsageNote = state.StoppedEarly
+                ? $"training was stopped early at step {state.GlobalStep} of {state.MaxSteps}: this is not the finished model; " +
+                  $"continue it with --resume_from_checkpoint true.{(usageNote is null ? "" : " " + usageNote)}"
+                : usageNote,
         });
     }
 

@@ -1,10 +1,12 @@
+using LocalRqa.Losses;
+using LocalRqa.Training.Batches;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
 using LocalRqa.Json;
-using LocalRqa.LanguageModels;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Logging;
 using LocalRqa.Tokenization;
 using LocalRqa.Training.Ctl;
@@ -37,12 +39,12 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
     static readonly IEqualityComparer<Document> SameDocument =
         EqualityComparer<Document>.Create((a, b) => a!.Identity == b!.Identity, d => d.Identity.GetHashCode());
 
-    readonly CtlDataLoader loader;
+    readonly QuestionBatchLoader loader;
     readonly DocumentCollection documents;
     readonly LmPassageScorer scorer;
     readonly RpgObjectiveSettings settings;
     readonly RunLog? log;
-    CtlLoaderState position;
+    QuestionLoaderState position;
     ExactVectorIndex? index;         // the database's passages, cosine; null until the next batch builds it
     Tensor? frozenTable;             // [N + E, d] initial embeddings of the database and of golds outside it (frozen mode)
     readonly Dictionary<DocumentIdentity, int> frozenExtraRows = [];
@@ -65,7 +67,7 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
         this.scorer = scorer;
         this.settings = settings;
         this.log = log;
-        loader = new CtlDataLoader(examples, Math.Min(settings.BatchSize, examples.Count), settings.Seed);
+        loader = new QuestionBatchLoader(examples, Math.Min(settings.BatchSize, examples.Count), settings.Seed);
         position = loader.Start;
         if (!settings.TrainPassageEncoder) BuildFrozenTable(examples);
     }
@@ -180,7 +182,7 @@ public sealed class RpgObjective : ITrainingObjective, IDisposable
     public void RestoreState(JsonObject state)
     {
         const string where = "objective_state.json";
-        position = CtlLoaderState.FromJson(state, loader.Seed);
+        position = QuestionLoaderState.FromJson(state, loader.Seed);
         batchesServed = (int)(JsonFile.Integer(state["batches"], where, "batches") ?? throw new RqaException($"{where}: missing batches (not an rpg checkpoint?)"));
         lastRefresh = (int)(JsonFile.Integer(state["last_refresh_batch"], where, "last_refresh_batch") ?? -1);
         if (!settings.TrainPassageEncoder) return;

@@ -1,3 +1,4 @@
+using LocalRqa.Teachers.Fid;
 using LocalRqa.Data.Dca;
 using LocalRqa.Training.Dca;
 

@@ -1,0 +1,199 @@
+using LocalRqa.Jobs;
+using LocalRqa.BuiltIn;
+using LocalRqa.Arguments;
+using LocalRqa.Data;
+using LocalRqa.Encoders;
+using LocalRqa.Evaluation;
+using LocalRqa.Logging;
+using LocalRqa.Retrieval;
+using LocalRqa.Training.Arguments;
+using LocalRqa.Training.Reports;
+
+namespace LocalRqa.Training;
+
+/// <summary>
+/// One `rqa train ctl|dca|rpg` run, the same for every method: it owns the output folder, all_args.json and
+/// train.log, the document database and eval questions, loading the encoder, the evaluator, the shared
+/// <see cref="Trainer"/> with its checkpoints and resume, the BM25 reference, the gain table, charts and model card,
+/// `--test_file`, and `--do_train false` (evaluation only). The <see cref="TrainingAlgorithm"/> brings its data and
+/// objective.
+/// </summary>
+public sealed class TrainingRun
+{
+    readonly TrainingAlgorithm algorithm;
+    DocumentCollection? documents;
+
+    public ArgumentSet Arguments { get; }
+    public TrainingArguments Args { get; }
+    public RunLog Log { get; }
+    /// <summary>A model name (Hub id, folder, built-in) → its local folder.</summary>
+    public Func<string, string> ResolveModel { get; }
+    /// <summary>True for `--do_train false`: the model is loaded and evaluated, nothing is trained.</summary>
+    public bool EvaluatesOnly => !Args.DoTrain;
+
+    readonly Func<string, int, IProgress<int>>? startProgress;
+
+    TrainingRun(TrainingAlgorithm algorithm, ArgumentSet arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress,
+        Func<string, string>? resolveModel)
+    {
+        this.algorithm = algorithm;
+        this.startProgress = startProgress;
+        Arguments = arguments;
+        Args = arguments.Get<TrainingArguments>();
+        Log = log;
+        ResolveModel = resolveModel ?? ModelLocator.Resolve;
+    }
+
+    /// <summary>Runs <paramref name="algorithm"/> (and disposes it) with the parsed flags.</summary>
+    /// <param name="onTrainerCreated">sees the trainer before it starts (Ctrl-C, progress, tests that stop it)</param>
+    /// <param name="startProgress">a progress display for long work: (label, total) → progress</param>
+    public static TrainerState Run(TrainingAlgorithm algorithm, ArgumentSet arguments, RunLog log, Action<Trainer>? onTrainerCreated = null,
+        Func<string, int, IProgress<int>>? startProgress = null, Func<string, string>? resolveModel = null)
+    {
+        using (algorithm)
+        {
+            var run = new TrainingRun(algorithm, arguments, log, startProgress, resolveModel);
+            return run.EvaluatesOnly ? run.EvaluateOnly() : run.Train(onTrainerCreated);
+        }
+    }
+
+    /// <summary>A progress display for long work (a no-op when the run has none).</summary>
+    public IProgress<int> StartProgress(string label, int total) => startProgress?.Invoke(label, total) ?? new Progress<int>();
+
+    /// <summary>The document database (--full_dataset_file_path), loaded on first use.</summary>
+    public DocumentCollection Documents()
+    {
+        if (documents is null)
+        {
+            documents = DocumentCollection.Load(Args.FullDatasetFilePath ?? throw new RqaException("--full_dataset_file_path is required"), Log);
+            Log.WriteLine($"Loaded {documents.Count} documents from {Args.FullDatasetFilePath}");
+        }
+        return documents;
+    }
+
+    TrainerState Train(Action<Trainer>? onTrainerCreated)
+    {
+        // Everything that can be wrong with the input is found before the output folder is touched.
+        if (Args.Evaluates || algorithm.NeedsDocuments) Documents();
+        algorithm.CheckInputs(this);
+        using var folder = PrepareOutput();
+
+        using var encoder = LoadEncoder();
+        if (Args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
+        algorithm.Configure(encoder, this);
+        var trainCount = algorithm.LoadTrainingData(this);
+        var eval = ReadEval();
+        var objective = algorithm.CreateObjective(encoder, this);
+        using var disposeObjective = objective as IDisposable;
+
+        var evaluate = eval is null ? null : Evaluation(eval);
+        var trainer = new Trainer(TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null), objective, evaluate, Log);
+        onTrainerCreated?.Invoke(trainer);
+        var state = trainer.Train();
+
+        algorithm.AfterTraining(this);
+        var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log);
+        TrainingReport.Write(Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
+            encoder, Log, algorithm.UsageNote(this), bm25);
+        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, algorithm.EvaluationIndex(state.GlobalStep));
+        return state;
+    }
+
+    /// <summary>
+    /// The output folder, held for this run (refused when another run holds it or it holds another run), all_args.json,
+    /// train.log (continued when resuming), the logging folder.
+    /// </summary>
+    OutputDirLock PrepareOutput()
+    {
+        var held = TrainingOutputDir.Prepare(Args);
+        Arguments.WriteAllArgs(Args.OutputDir);
+        var resuming = Args.ResumeFromCheckpoint is not null;
+        Log.AttachFile(Path.Combine(Args.OutputDir, "train.log"), append: resuming);
+        if (resuming) Log.WriteLine($"continuing the run in {Args.OutputDir} (--resume_from_checkpoint {Args.ResumeFromCheckpoint})");
+        foreach (var warning in Arguments.Warnings) Log.WriteLine($"warning: {warning}");
+        if (Args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
+        return held;
+    }
+
+    SentenceEncoder LoadEncoder() => SentenceEncoder.Load(ResolveModel(Args.ModelNameOrPath), algorithm.EncoderOverrides(this));
+
+    IReadOnlyList<RetrievalExample>? ReadEval()
+    {
+        if (!Args.Evaluates) return null;
+        var eval = algorithm.ReadEvalQuestions(this, Documents());
+        Log.WriteLine($"Loaded {eval.Count} eval questions from {Args.EvalFile}");
+        return eval;
+    }
+
+    /// <summary>Evaluation during training: the model at a step, as a dense retriever over the database.</summary>
+    Func<SentenceEncoder, int, RetrieverEvaluation> Evaluation(IReadOnlyList<RetrievalExample> eval)
+    {
+        var options = new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed, BootstrapResamples = 200 };
+        return (model, step) =>
+        {
+            using var retriever = Retriever(model, algorithm.EvaluationIndex(step), $"eval step {step}: embedding documents");
+            return new RetrieverEvaluator(eval, Documents(), options).Evaluate(retriever.Value, "eval", Log);
+        };
+    }
+
+    /// <summary>A dense retriever of <paramref name="model"/>: over a given index (not disposed here), else over a new one.</summary>
+    OwnedRetriever Retriever(SentenceEncoder model, (Indexing.IVectorIndex Index, string Description)? given, string progressLabel)
+    {
+        if (given is { } index)
+        {
+            Log.WriteLine($"evaluation: {index.Description}");
+            return new OwnedRetriever(new DenseRetriever(model, index.Index, Args.PerDeviceEvalBatchSize, index.Description), owned: false);
+        }
+        var built = DenseRetriever.Build(model, Documents(), algorithm.EvaluationSimilarity(model), Args.PerDeviceEvalBatchSize, log: Log,
+            startProgress: total => StartProgress(progressLabel, total));
+        return new OwnedRetriever(built, owned: true);
+    }
+
+    /// <summary>`--test_file`: the saved model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
+    void EvaluateOnTest(string testFile, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given)
+    {
+        var test = RetrievalDataReader.Read(testFile);
+        using var retriever = Retriever(encoder, given, "test: embedding documents");
+        var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
+            .Evaluate(retriever.Value, TestRetrieverJob.Prefix, Log);
+        Json.JsonFile.Write(Path.Combine(Args.OutputDir, "test_score.json"), evaluation.ScoresJson());
+        PredictionsFile.Write(Path.Combine(Args.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
+        Log.WriteLine(EvaluationSummary.Table(evaluation, TestRetrieverJob.Prefix, $"trained model on {testFile}"));
+    }
+
+    /// <summary>
+    /// `--do_train false` (HF's eval-only mode): the model, loaded as the method would load it, evaluated once on
+    /// --eval_file into eval_score.json, eval-predictions.jsonl and a trainer_state.json holding that evaluation.
+    /// </summary>
+    TrainerState EvaluateOnly()
+    {
+        if (!Args.Evaluates || Args.EvalFile is null || Args.FullDatasetFilePath is null)
+            throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
+        using var folder = PrepareOutput();
+        var eval = ReadEval()!;
+        using var encoder = LoadEncoder();
+        using var retriever = Retriever(encoder, null, "embedding documents");
+        var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
+            .Evaluate(retriever.Value, "eval", Log);
+        Json.JsonFile.Write(Path.Combine(Args.OutputDir, "eval_score.json"), evaluation.ScoresJson());
+        PredictionsFile.Write(Path.Combine(Args.OutputDir, "eval-predictions.jsonl"), evaluation.Predictions);
+        Log.WriteLine(EvaluationSummary.Table(evaluation, "eval", $"{Args.ModelNameOrPath} on {Args.EvalFile}"));
+        var state = new TrainerState();
+        var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary();
+        entry["step"] = 0;
+        state.LogHistory.Add(entry);
+        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, null);
+        state.Save(Path.Combine(Args.OutputDir, TrainerState.FileName));
+        return state;
+    }
+
+    /// <summary>A retriever that is disposed only when this run built it (a borrowed index belongs to its method).</summary>
+    readonly struct OwnedRetriever(DenseRetriever retriever, bool owned) : IDisposable
+    {
+        public DenseRetriever Value => retriever;
+        public void Dispose()
+        {
+            if (owned) retriever.Dispose();
+        }
+    }
+}
