@@ -12,18 +12,8 @@ public sealed class TrainCtlKillTests : IDisposable
 
     public void Dispose() => Directory.Delete(work, true);
 
-    ProcessStartInfo Rqa(string output, params string[] extra)
-    {
-        var train = Path.Combine(work, "train.jsonl");
-        if (!File.Exists(train))
-            File.WriteAllLines(train, File.ReadLines(Path.Combine(TestPaths.SharedDataRoot, "faire", "train_w_q.jsonl")).Take(12));
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "rqa.dll"), "train", "ctl", "--model_name_or_path", TestPaths.Fixture("bert-tiny"),
-                     "--train_file", train, "--output_dir", output, "--per_device_train_batch_size", "8", "--max_steps", "6", "--save_steps", "1",
-                     "--save_total_limit", "10", "--do_eval", "false", "--evaluation_strategy", "no", "--load_best_model_at_end", "false" }.Concat(extra))
-            start.ArgumentList.Add(arg);
-        return start;
-    }
+    ProcessStartInfo Rqa(string output, params string[] extra) =>
+        RqaProcess.StartInfo(RqaProcess.SmallCtlRun(work, output, ["--max_steps", "6", "--save_steps", "1", "--save_total_limit", "10", .. extra]));
 
     [Fact]
     public async Task KillDuringASaveLeavesThePreviousCheckpointLoadableAndResumable()

@@ -8,20 +8,9 @@ namespace LocalRqa.Tests.Cli;
 public sealed class TrainOutputDirLockTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("rqa-lock-").FullName;
-    readonly string train;
-
-    public TrainOutputDirLockTests()
-    {
-        train = Path.Combine(work, "train.jsonl");
-        File.WriteAllLines(train, File.ReadLines(Path.Combine(TestPaths.SharedDataRoot, "faire", "train_w_q.jsonl")).Take(12));
-    }
-
     public void Dispose() => Directory.Delete(work, true);
 
-    string[] Flags(string output) =>
-        ["train", "ctl", "--model_name_or_path", TestPaths.Fixture("bert-tiny"), "--train_file", train, "--output_dir", output,
-         "--per_device_train_batch_size", "8", "--max_steps", "3", "--save_steps", "3", "--do_eval", "false", "--evaluation_strategy", "no",
-         "--load_best_model_at_end", "false"];
+    string[] Flags(string output) => RqaProcess.SmallCtlRun(work, output, "--max_steps", "3", "--save_steps", "3");
 
     [Fact]
     public void AFolderHeldByAnotherRunIsRefusedAndAStaleLockIsTakenOver()
@@ -46,13 +35,7 @@ public sealed class TrainOutputDirLockTests : IDisposable
     public async Task TwoProcessesStartedTogetherOnOneFolderOneRunsOneIsRefused()
     {
         var output = Path.Combine(work, "shared");
-        Process Start()
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rqa.dll"));
-            foreach (var arg in Flags(output)) start.ArgumentList.Add(arg);
-            return Process.Start(start)!;
-        }
+        Process Start() => Process.Start(RqaProcess.StartInfo(Flags(output)))!;
         using var first = Start();
         using var second = Start();
         var errors = await Task.WhenAll(first.StandardError.ReadToEndAsync(), second.StandardError.ReadToEndAsync());

@@ -17,14 +17,8 @@ public sealed class TrainSignalTests : IDisposable
 
     ProcessStartInfo Rqa(string output)
     {
-        var train = Path.Combine(work, "train.jsonl");
-        if (!File.Exists(train))
-            File.WriteAllLines(train, File.ReadLines(Path.Combine(TestPaths.SharedDataRoot, "faire", "train_w_q.jsonl")).Take(12));
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "rqa.dll"), "train", "ctl", "--model_name_or_path", TestPaths.Fixture("bert-tiny"),
-                     "--train_file", train, "--output_dir", output, "--per_device_train_batch_size", "8", "--max_steps", "20", "--save_steps", "1", "--logging_steps", "1",
-                     "--save_total_limit", "none", "--do_eval", "false", "--evaluation_strategy", "no", "--load_best_model_at_end", "false" })
-            start.ArgumentList.Add(arg);
+        var start = RqaProcess.StartInfo(RqaProcess.SmallCtlRun(work, output,
+            "--max_steps", "20", "--save_steps", "1", "--logging_steps", "1", "--save_total_limit", "none"));
         // Every save pauses with its files written but not yet renamed: a window to send signals in.
         start.Environment["RQA_TEST_CHECKPOINT_SAVE_DELAY_MS"] = "1500";
         return start;
