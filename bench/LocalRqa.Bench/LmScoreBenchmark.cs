@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using LocalRqa.Data;
-using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Tokenization;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LocalRqa.Modeling.T5;
-using LocalRqa.Teachers.Fid;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.Fid;
 using static TorchSharp.torch;
 
 namespace LocalRqa.Bench;

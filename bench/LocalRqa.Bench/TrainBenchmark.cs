@@ -5,7 +5,6 @@ using LocalRqa.Encoders;
 using LocalRqa.Losses;
 using LocalRqa.Runtime;
 using LocalRqa.Tokenization;
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.GradCache;
 using static TorchSharp.torch;

@@ -1,29 +1,27 @@
 using LocalRqa.Arguments;
+using LocalRqa.Jobs;
 using LocalRqa.Logging;
 using LocalRqa.Training;
-using LocalRqa.Training.Arguments;
-using LocalRqa.Training.Ctl;
-using LocalRqa.Training.Dca;
-using LocalRqa.Training.Rpg;
 
 namespace LocalRqa.Cli.Commands;
 
 /// <summary>
-/// `rqa train ctl|dca|rpg ...`: the trainers, each filling the shared <see cref="TrainingArguments"/> and its own
+/// `rqa train ctl|dca|rpg ...`: the trainers, each filling the shared TrainingArguments and its own
 /// record from HuggingFace-style flags (`--learning_rate 1e-4`, `--do_eval False`, a recipe JSON file first), then
-/// running its <see cref="TrainingAlgorithm"/> in the one <see cref="TrainingRun"/>.
+/// running <see cref="TrainJob"/> with Ctrl-C/SIGTERM handling and a live progress line.
 /// </summary>
 public static class TrainCommand
 {
-    public static IReadOnlyList<Command> Create() =>
-    [
-        new("train ctl", "In-batch contrastive learning with hard negatives (LocalRQA's CTL).",
-            [TrainingArguments.Schema, CtlArguments.Schema], arguments => RunJob(arguments, new CtlAlgorithm(arguments))),
-        new("train dca", "Distil a FiD T5 reader's cross-attention into the retriever (LocalRQA's DCA).",
-            [TrainingArguments.Schema, DcaArguments.Schema], arguments => RunJob(arguments, new DcaAlgorithm(arguments))),
-        new("train rpg", "Distil a causal LM's likelihood of the answer into the retriever (LocalRQA's RPG / REPLUG).",
-            [TrainingArguments.Schema, RpgArguments.Schema], arguments => RunJob(arguments, new RpgAlgorithm(arguments))),
-    ];
+    static readonly Dictionary<string, string> Summaries = new()
+    {
+        ["ctl"] = "In-batch contrastive learning with hard negatives (LocalRQA's CTL).",
+        ["dca"] = "Distil a FiD T5 reader's cross-attention into the retriever (LocalRQA's DCA).",
+        ["rpg"] = "Distil a causal LM's likelihood of the answer into the retriever (LocalRQA's RPG / REPLUG).",
+    };
+
+    public static IReadOnlyList<Command> Create() => TrainJob.Methods
+        .Select(method => new Command($"train {method}", Summaries[method], TrainJob.Schemas(method), arguments => RunJob(method, arguments)))
+        .ToList();
 
     /// <summary>"loss 0.412, recall4 0.753 @ step 18": the live line's view of how training goes.</summary>
     static string StepDetails(Trainer trainer, double loss)
@@ -39,12 +37,12 @@ public static class TrainCommand
     /// Runs a trainer with Ctrl-C/SIGTERM handling and a live progress line; exits 130/143 when a signal stopped it
     /// early.
     /// </summary>
-    static int RunJob(ArgumentSet arguments, TrainingAlgorithm algorithm)
+    static int RunJob(string method, ArgumentSet arguments)
     {
         using var log = new RunLog(Console.Error);
         using var signals = new TrainingSignals(log);
         ConsoleProgress? steps = null;
-        var state = TrainingRun.Run(algorithm, arguments, log, trainer =>
+        var state = TrainJob.Run(method, arguments, log, trainer =>
             {
                 signals.Watch(trainer);
                 var lastLoss = double.NaN;

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using LocalRqa.Checkpoints;
-using LocalRqa.Json;
 using LocalRqa.Encoders;
+using LocalRqa.Json;
 
 namespace LocalRqa.BuiltIn;
 

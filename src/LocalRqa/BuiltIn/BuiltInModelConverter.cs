@@ -1,5 +1,5 @@
-using LocalRqa.Modeling.Bert;
 using LocalRqa.Checkpoints;
+using LocalRqa.Modeling.Bert;
 using LocalRqa.Onnx;
 
 namespace LocalRqa.BuiltIn;

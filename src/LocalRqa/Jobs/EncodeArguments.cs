@@ -1,5 +1,5 @@
-using LocalRqa.BuiltIn;
 using LocalRqa.Arguments;
+using LocalRqa.BuiltIn;
 using LocalRqa.Encoders;
 
 namespace LocalRqa.Jobs;

@@ -1,7 +1,7 @@
-using LocalRqa.Files;
 using System.Text.Json;
 using LocalRqa.Checkpoints;
 using LocalRqa.Encoders;
+using LocalRqa.Files;
 using LocalRqa.Json;
 
 namespace LocalRqa.Jobs;

@@ -1,19 +1,15 @@
+using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
-using LocalRqa.Retrieval;
 using LocalRqa.Indexing;
-using LocalRqa.BuiltIn;
+using LocalRqa.Retrieval;
 
 namespace LocalRqa.Jobs;
 
 /// <summary>
-/// Builds DCA files from LocalRQA train/eval files, a step LocalRQA leaves to the user: each question gets
-/// <c>n_context</c> passages retrieved from the document database (BM25 or a dense model) with its gold
-/// passages first, moved to the front when retrieved, else inserted there and the last retrieved dropped.
-/// A ctx is <c>{id, title: metadata.title or "", text: page_content, score}</c>; gold passages get the top
-/// retrieval score of their list so that the score sort of every DCA reader keeps them first, which
-/// modify_score relies on.
+/// `rqa prepare-ctxs`: builds DCA files from LocalRQA train/eval files (<see cref="ContextPreparation"/>), each input's
+/// beside it as &lt;name&gt;_ctxs.json or at --output; every input and output is checked before the slow part.
 /// </summary>
 public static class PrepareCtxsJob
 {
@@ -44,34 +40,16 @@ public static class PrepareCtxsJob
             AtomicFile(output);
         }
         // Read every input before the slow part, so a bad file fails in seconds.
-        var inputs = request.Inputs.Select(path => (Path: path, Examples: WithQuestions(path, RetrievalDataReader.Read(path), log))).ToList();
+        var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path), log))).ToList();
 
         var documents = DocumentCollection.Load(request.DocumentPath, log);
         log.WriteLine($"loaded {documents.Count} documents from {request.DocumentPath}");
-        SentenceEncoder? encoder = null;
-        IRetriever? retriever = null;
+        var (retriever, encoder) = ContextPreparation.OpenRetriever(kind == "dense", request.ModelNameOrPath, documents, request.BatchSize, log,
+            startProgress, resolveModel);
         try
         {
-            if (kind == "bm25") retriever = new Bm25Retriever(documents.Documents);
-            else
-            {
-                encoder = SentenceEncoder.Load((resolveModel ?? ModelLocator.Resolve)(request.ModelNameOrPath!));
-                retriever = DenseRetriever.Build(encoder, documents, DenseRetriever.DefaultSimilarity(encoder), request.BatchSize, log: log,
-                    startProgress: total => startProgress?.Invoke("embedding documents", total) ?? new Progress<int>());
-            }
-            var depth = Math.Min(request.NContext, documents.Count);
-            if (depth < request.NContext)
-                log.WriteLine($"warning: the database has only {documents.Count} documents; questions get {depth} ctxs, not --n_context {request.NContext}");
             for (var f = 0; f < inputs.Count; f++)
-            {
-                var (path, examples) = inputs[f];
-                log.WriteLine($"retrieving {depth} ctxs for {examples.Count} questions of {path} ({retriever.Description})");
-                var questions = examples.Select(e => e.Question).ToList();
-                var hits = retriever.Retrieve(questions, depth, startProgress?.Invoke("retrieving", questions.Count));
-                var built = examples.Select((e, i) => Build(e, i, hits[i], documents, depth)).ToList();
-                DcaFileWriter.Write(outputs[f], built);
-                log.WriteLine($"wrote {built.Count} questions with {depth} ctxs each to {outputs[f]}");
-            }
+                ContextPreparation.Write(inputs[f].Path, inputs[f].Examples, outputs[f], retriever, documents, request.NContext, log, startProgress);
         }
         finally
         {
@@ -81,43 +59,10 @@ public static class PrepareCtxsJob
         return outputs;
     }
 
-    /// <summary>
-    /// Drops empty questions (the Faire training file has one), which a DCA file refuses: the reader and the
-    /// retriever would have nothing to relate the passages to.
-    /// </summary>
-    static IReadOnlyList<RetrievalExample> WithQuestions(string path, IReadOnlyList<RetrievalExample> examples, TextWriter log)
-    {
-        var empty = examples.Where(e => string.IsNullOrWhiteSpace(e.Question)).ToList();
-        if (empty.Count == 0) return examples;
-        log.WriteLine($"warning: {path}: skipping {empty.Count} empty questions (lines {string.Join(", ", empty.Select(e => e.Line).Distinct().Take(5))})");
-        var kept = examples.Where(e => !string.IsNullOrWhiteSpace(e.Question)).ToList();
-        return kept.Count > 0 ? kept : throw new RqaException($"{path}: every question is empty");
-    }
-
     static void AtomicFile(string output)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
         Directory.CreateDirectory(folder);
         Files.AtomicFile.CheckWritable(output);
     }
-
-    /// <summary>One question's ctxs: gold passages first (in gold_docs order), then the retrieved others, n in all.</summary>
-    internal static DcaQuestion Build(RetrievalExample example, int position, IReadOnlyList<SearchHit> hits, DocumentCollection documents, int n)
-    {
-        var goldIdentities = example.GoldDocs.Select(d => d.Identity).ToHashSet();
-        var top = hits.Count > 0 ? hits.Max(h => h.Score) : 1.0;
-        // The database's copy of a gold passage when it has one (its metadata, e.g. the title, is the reference).
-        var golds = example.GoldDocs.Select(d => documents.IndexOf(d.Identity) is var k and >= 0 ? (k, documents.Documents[k]) : (-1, d))
-            .Select(g => Context(g.Item1, g.Item2, top));
-        var others = hits.Where(h => !goldIdentities.Contains(documents.Documents[h.Index].Identity))
-            .Select(h => Context(h.Index, documents.Documents[h.Index], h.Score));
-        var contexts = golds.Concat(others).Take(Math.Max(n, example.GoldDocs.Count)).ToList();
-        var answers = example.GoldAnswer is { } answer ? new[] { answer } : [];
-        return new DcaQuestion(position.ToString(System.Globalization.CultureInfo.InvariantCulture), example.Question, contexts, example.GoldDocs, answers);
-    }
-
-    static DcaContext Context(int index, Document document, double score) =>
-        new(index >= 0 ? index.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-            document.Metadata.TryGetValue("title", out var title) && title is not null ? Document.PythonStr(title) : "",
-            document.PageContent, score);
 }

@@ -1,7 +1,7 @@
-using LocalRqa.BuiltIn;
-using LocalRqa.Indexing;
 using LocalRqa.Arguments;
+using LocalRqa.BuiltIn;
 using LocalRqa.Encoders;
+using LocalRqa.Indexing;
 using LocalRqa.Retrieval;
 
 namespace LocalRqa.Jobs;

@@ -1,9 +1,10 @@
-using LocalRqa.Indexing;
-using LocalRqa.BuiltIn;
 using LocalRqa.Arguments;
+using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Evaluation.Metrics;
+using LocalRqa.Indexing;
 using LocalRqa.Json;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
@@ -18,7 +19,7 @@ namespace LocalRqa.Jobs;
 /// </summary>
 public static class TestRetrieverJob
 {
-    public const string Prefix = "test";
+    public const string Prefix = MetricPrefix.Test;
 
     public static RetrieverEvaluation Run(TestRetrieverArguments arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress = null,
         Func<string, string>? resolveModel = null)

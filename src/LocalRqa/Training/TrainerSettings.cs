@@ -1,4 +1,3 @@
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Optimization;
 
 namespace LocalRqa.Training;

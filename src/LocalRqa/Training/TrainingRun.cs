@@ -1,12 +1,11 @@
-using LocalRqa.Jobs;
-using LocalRqa.BuiltIn;
 using LocalRqa.Arguments;
+using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Evaluation.Metrics;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Reports;
 
 namespace LocalRqa.Training;
@@ -155,10 +154,10 @@ public sealed class TrainingRun
         var test = RetrievalDataReader.Read(testFile);
         using var retriever = Retriever(encoder, given, "test: embedding documents");
         var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
-            .Evaluate(retriever.Value, TestRetrieverJob.Prefix, Log);
+            .Evaluate(retriever.Value, MetricPrefix.Test, Log);
         Json.JsonFile.Write(Path.Combine(Args.OutputDir, "test_score.json"), evaluation.ScoresJson());
         PredictionsFile.Write(Path.Combine(Args.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
-        Log.WriteLine(EvaluationSummary.Table(evaluation, TestRetrieverJob.Prefix, $"trained model on {testFile}"));
+        Log.WriteLine(EvaluationSummary.Table(evaluation, MetricPrefix.Test, $"trained model on {testFile}"));
     }
 
     /// <summary>

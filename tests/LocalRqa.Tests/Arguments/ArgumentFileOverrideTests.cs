@@ -1,5 +1,6 @@
 using LocalRqa.Tests.Training.Arguments;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Training;
+using LocalRqa.Training.Ctl;
 
 namespace LocalRqa.Tests.Arguments;
 

@@ -1,6 +1,7 @@
 using LocalRqa.Arguments;
 using LocalRqa.Tests.Training.Arguments;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Training;
+using LocalRqa.Training.Ctl;
 
 namespace LocalRqa.Tests.Arguments;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Tests.Training.Arguments;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Training;
+using LocalRqa.Training.Ctl;
 
 namespace LocalRqa.Tests.Arguments;
 

@@ -2,7 +2,8 @@ using LocalRqa.Arguments;
 using LocalRqa.Encoders;
 using LocalRqa.Losses;
 using LocalRqa.Tests.Training.Arguments;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Training;
+using LocalRqa.Training.Ctl;
 using LocalRqa.Training.Optimization;
 
 namespace LocalRqa.Tests.Arguments;

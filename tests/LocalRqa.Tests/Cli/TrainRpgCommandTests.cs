@@ -3,7 +3,6 @@ using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Logging;
 using LocalRqa.Training;
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Rpg;
 
 namespace LocalRqa.Tests.Cli;

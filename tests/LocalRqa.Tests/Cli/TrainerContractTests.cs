@@ -1,8 +1,7 @@
-using LocalRqa.Arguments;
 using System.Text.Json.Nodes;
+using LocalRqa.Arguments;
 using LocalRqa.Logging;
 using LocalRqa.Training;
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.Dca;
 using LocalRqa.Training.Rpg;

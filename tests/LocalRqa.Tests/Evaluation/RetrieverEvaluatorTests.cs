@@ -1,7 +1,7 @@
 using LocalRqa.Data;
 using LocalRqa.Evaluation;
-using LocalRqa.Retrieval;
 using LocalRqa.Indexing;
+using LocalRqa.Retrieval;
 
 namespace LocalRqa.Tests.Evaluation;
 

@@ -1,6 +1,7 @@
 using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Jobs;
+using LocalRqa.Retrieval;
 
 namespace LocalRqa.Tests.Jobs;
 
@@ -58,12 +59,12 @@ public sealed class PrepareCtxsJobTests : IDisposable
         var example = RetrievalDataReader.Read(questions)[0];
         var goldIndex = docs.IndexOf(example.GoldDocs[0].Identity);
         var others = Enumerable.Range(0, docs.Count).Where(i => i != goldIndex).Take(3).ToArray();
-        var notRetrieved = PrepareCtxsJob.Build(example, 0, others.Select((d, r) => new LocalRqa.Indexing.SearchHit(d, 3 - r)).ToArray(), docs, 3);
+        var notRetrieved = ContextPreparation.Build(example, 0, others.Select((d, r) => new LocalRqa.Indexing.SearchHit(d, 3 - r)).ToArray(), docs, 3);
         Assert.Equal([goldIndex.ToString(), others[0].ToString(), others[1].ToString()], notRetrieved.Contexts.Select(c => c.Id));
         Assert.Equal([3.0, 3.0, 2.0], notRetrieved.Contexts.Select(c => c.Score)); // the gold gets the top score
 
         var hits = new[] { new LocalRqa.Indexing.SearchHit(others[0], 3), new(goldIndex, 2), new(others[1], 1) };
-        var retrieved = PrepareCtxsJob.Build(example, 0, hits, docs, 3);
+        var retrieved = ContextPreparation.Build(example, 0, hits, docs, 3);
         Assert.Equal([goldIndex.ToString(), others[0].ToString(), others[1].ToString()], retrieved.Contexts.Select(c => c.Id));
     }
 

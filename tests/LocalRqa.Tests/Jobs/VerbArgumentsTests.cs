@@ -1,6 +1,6 @@
-using LocalRqa.BuiltIn;
 using System.Text.Json.Nodes;
 using LocalRqa.Arguments;
+using LocalRqa.BuiltIn;
 using LocalRqa.Encoders;
 using LocalRqa.Jobs;
 using LocalRqa.Retrieval;

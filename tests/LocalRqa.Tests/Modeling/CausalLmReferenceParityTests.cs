@@ -1,6 +1,6 @@
-using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.LanguageModel;
 using static TorchSharp.torch;
 
 namespace LocalRqa.Tests.Modeling;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Xunit.Abstractions;
 using LocalRqa.BuiltIn;
 using LocalRqa.Tokenization;
+using Xunit.Abstractions;
 using MlBertTokenizer = Microsoft.ML.Tokenizers.BertTokenizer;
 using MlBertOptions = Microsoft.ML.Tokenizers.BertOptions;
 

@@ -1,13 +1,13 @@
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Indexing;
 using LocalRqa.Logging;
 using LocalRqa.Losses;
 using LocalRqa.Retrieval;
 using LocalRqa.Runtime;
 using LocalRqa.Training;
 using LocalRqa.Training.Ctl;
-using LocalRqa.Indexing;
 
 namespace LocalRqa.Tests.Training;
 

@@ -1,7 +1,7 @@
 using LocalRqa.Data.Dca;
 using LocalRqa.Modeling.T5;
-using LocalRqa.Teachers.Fid;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.Fid;
 using LocalRqa.Tokenization;
 using static TorchSharp.torch;
 

@@ -4,7 +4,6 @@ using LocalRqa.Encoders;
 using LocalRqa.Indexing;
 using LocalRqa.Losses;
 using LocalRqa.Retrieval;
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Mining;
 
 namespace LocalRqa.Training.Ctl;

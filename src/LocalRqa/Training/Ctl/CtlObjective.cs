@@ -1,9 +1,9 @@
-using LocalRqa.Training.Batches;
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Logging;
 using LocalRqa.Losses;
+using LocalRqa.Training.Batches;
 using LocalRqa.Training.GradCache;
 
 namespace LocalRqa.Training.Ctl;

@@ -1,5 +1,4 @@
 using LocalRqa.Losses;
-using LocalRqa.Training.Arguments;
 
 namespace LocalRqa.Training.Ctl;
 

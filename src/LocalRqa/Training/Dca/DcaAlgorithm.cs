@@ -5,11 +5,9 @@ using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
 using LocalRqa.Indexing;
-using LocalRqa.Jobs;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
 using LocalRqa.Teachers.Fid;
-using LocalRqa.Training.Arguments;
 using LocalRqa.Training.Mining;
 using LocalRqa.Training.Optimization;
 using LocalRqa.Training.Reports;
@@ -119,16 +117,20 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
         if (dca.PrepareCtxs == NegativeMiningSource.None)
             throw new RqaException($"{flag} {input} has no ctxs (a LocalRQA file?): pass --prepare_ctxs bm25 or dense, or give a DCA file (rqa prepare-ctxs builds one)");
         var prepared = Path.Combine(args.OutputDir, Path.GetFileNameWithoutExtension(input) + "_ctxs.json");
-        PrepareCtxsJob.Run(new PrepareCtxsRequest
+        var examples = ContextPreparation.WithQuestions(input, RetrievalDataReader.Read(input), run.Log);
+        var documents = run.Documents();
+        var dense = dca.PrepareCtxs == NegativeMiningSource.Dense;
+        var (retriever, encoder) = ContextPreparation.OpenRetriever(dense, dense ? dca.PrepareCtxsModel ?? args.ModelNameOrPath : null, documents,
+            args.PerDeviceEvalBatchSize, run.Log, run.StartProgress, run.ResolveModel);
+        try
         {
-            DocumentPath = args.FullDatasetFilePath!,
-            Inputs = [input],
-            Output = prepared,
-            Retriever = dca.PrepareCtxs == NegativeMiningSource.Dense ? "dense" : "bm25",
-            ModelNameOrPath = dca.PrepareCtxs == NegativeMiningSource.Dense ? dca.PrepareCtxsModel ?? args.ModelNameOrPath : null,
-            NContext = dca.NContext,
-            BatchSize = args.PerDeviceEvalBatchSize,
-        }, run.Log, run.StartProgress, run.ResolveModel);
+            ContextPreparation.Write(input, examples, prepared, retriever, documents, dca.NContext, run.Log, run.StartProgress);
+        }
+        finally
+        {
+            (retriever as IDisposable)?.Dispose();
+            encoder?.Dispose();
+        }
         return prepared;
     }
 

@@ -1,10 +1,9 @@
-using LocalRqa.Training.Batches;
-using LocalRqa.Losses;
 using System.Text.Json.Nodes;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Logging;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Losses;
+using LocalRqa.Training.Batches;
 using LocalRqa.Training.Ctl;
 using static TorchSharp.torch;
 

@@ -4,7 +4,6 @@ using LocalRqa.Evaluation;
 using LocalRqa.Evaluation.Metrics;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
-using LocalRqa.Training.Arguments;
 
 namespace LocalRqa.Training.Reports;
 

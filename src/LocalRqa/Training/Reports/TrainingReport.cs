@@ -1,6 +1,5 @@
 using LocalRqa.Encoders;
 using LocalRqa.Logging;
-using LocalRqa.Training.Arguments;
 
 namespace LocalRqa.Training.Reports;
 

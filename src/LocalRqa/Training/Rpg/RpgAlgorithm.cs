@@ -1,12 +1,11 @@
-using LocalRqa.Arguments;
 using System.Diagnostics;
+using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
-using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Retrieval;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Teachers.LanguageModel;
 
 namespace LocalRqa.Training.Rpg;
 

@@ -1,14 +1,14 @@
-using LocalRqa.Losses;
-using LocalRqa.Training.Batches;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
 using LocalRqa.Json;
-using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Logging;
+using LocalRqa.Losses;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Tokenization;
+using LocalRqa.Training.Batches;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.GradCache;
 using static TorchSharp.torch;

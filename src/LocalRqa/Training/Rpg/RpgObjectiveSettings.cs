@@ -1,4 +1,3 @@
-using LocalRqa.Training.Arguments;
 
 namespace LocalRqa.Training.Rpg;
 

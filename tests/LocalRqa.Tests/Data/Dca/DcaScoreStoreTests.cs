@@ -1,5 +1,5 @@
-using LocalRqa.Teachers.Fid;
 using LocalRqa.Data.Dca;
+using LocalRqa.Teachers.Fid;
 using LocalRqa.Training.Dca;
 
 namespace LocalRqa.Tests.Data.Dca;

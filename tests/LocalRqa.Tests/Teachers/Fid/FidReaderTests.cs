@@ -1,6 +1,6 @@
 using LocalRqa.Modeling.T5;
-using LocalRqa.Teachers.Fid;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.Fid;
 using TorchSharp;
 using static TorchSharp.torch;
 

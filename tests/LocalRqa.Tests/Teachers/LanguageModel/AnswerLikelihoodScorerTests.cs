@@ -1,6 +1,6 @@
-using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Tests.Modeling;
 using static TorchSharp.torch;
 

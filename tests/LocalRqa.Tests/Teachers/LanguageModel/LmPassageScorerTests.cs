@@ -1,7 +1,7 @@
 using LocalRqa.Data;
-using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Modeling.CausalLm;
 using LocalRqa.Runtime;
+using LocalRqa.Teachers.LanguageModel;
 using LocalRqa.Tests.Modeling;
 using LocalRqa.Tokenization;
 using static TorchSharp.torch;

@@ -56,7 +56,7 @@ public class ArgumentWarningTests
     public void DoEvalFalseIsOverriddenByTheStrategy()
     {
         var set = CtlArgs.ParseMinimalWith("--do_eval", "False");
-        Assert.True(set.Get<LocalRqa.Training.Arguments.TrainingArguments>().Evaluates);
+        Assert.True(set.Get<LocalRqa.Training.TrainingArguments>().Evaluates);
         Assert.StartsWith("--do_eval false has no effect while --evaluation_strategy is steps", Assert.Single(set.Warnings));
     }
 

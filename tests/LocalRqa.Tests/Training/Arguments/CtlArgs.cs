@@ -1,5 +1,6 @@
 using LocalRqa.Arguments;
-using LocalRqa.Training.Arguments;
+using LocalRqa.Training;
+using LocalRqa.Training.Ctl;
 
 namespace LocalRqa.Tests.Training.Arguments;
 

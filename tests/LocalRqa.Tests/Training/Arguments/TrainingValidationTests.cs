@@ -1,4 +1,5 @@
-using LocalRqa.Training.Arguments;
+using LocalRqa.Training;
+
 
 namespace LocalRqa.Tests.Training.Arguments;
 

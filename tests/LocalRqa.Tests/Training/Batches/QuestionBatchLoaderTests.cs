@@ -1,6 +1,6 @@
-using LocalRqa.Training.Batches;
 using System.Text.Json;
 using LocalRqa.Data;
+using LocalRqa.Training.Batches;
 using LocalRqa.Training.Ctl;
 
 namespace LocalRqa.Tests.Training.Batches;

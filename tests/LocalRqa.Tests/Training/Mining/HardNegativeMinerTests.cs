@@ -1,7 +1,7 @@
 using LocalRqa.Data;
+using LocalRqa.Indexing;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Mining;
-using LocalRqa.Indexing;
 
 namespace LocalRqa.Tests.Training.Mining;
 

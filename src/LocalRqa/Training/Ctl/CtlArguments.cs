@@ -2,7 +2,7 @@ using LocalRqa.Arguments;
 using LocalRqa.Losses;
 using LocalRqa.Training.Mining;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Training.Ctl;
 
 /// <summary>
 /// Flags of `rqa train ctl` (LocalRQA's ContrasitiveTrainingArgs and their rqa additions), saved under

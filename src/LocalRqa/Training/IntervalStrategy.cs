@@ -1,4 +1,4 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Training;
 
 /// <summary>HF's IntervalStrategy: when to evaluate (evaluation_strategy) or save (save_strategy).</summary>
 public enum IntervalStrategy

@@ -1,4 +1,4 @@
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Training;
 
 /// <summary>
 /// Where training metrics go besides the log (HF's report_to). Only local files: rqa never talks to a network

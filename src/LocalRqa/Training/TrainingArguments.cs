@@ -2,7 +2,7 @@ using LocalRqa.Arguments;
 using LocalRqa.Encoders;
 using LocalRqa.Training.Optimization;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Training;
 
 /// <summary>
 /// The HF TrainingArguments subset LocalRQA's retriever trainers rely on, with LocalRQA's defaults (its

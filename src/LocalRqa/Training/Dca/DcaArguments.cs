@@ -1,7 +1,7 @@
 using LocalRqa.Arguments;
 using LocalRqa.Training.Mining;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Training.Dca;
 
 /// <summary>
 /// Flags of `rqa train dca` (LocalRQA's FidTrainingArgs, defaults included, plus rqa's --prepare_ctxs), saved under

@@ -3,7 +3,7 @@ using LocalRqa.BuiltIn;
 using LocalRqa.Teachers.LanguageModel;
 using static TorchSharp.torch;
 
-namespace LocalRqa.Training.Arguments;
+namespace LocalRqa.Training.Rpg;
 
 /// <summary>
 /// Flags of `rqa train rpg` (LocalRQA's ReplugTrainingArgs with its defaults, and the rqa additions below the
