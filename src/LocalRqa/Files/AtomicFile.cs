@@ -1,12 +1,21 @@
 namespace LocalRqa.Files;
 
-/// <summary>Writes a file through a temporary sibling and a rename, so readers never see half a file.</summary>
+/// <summary>
+/// Writes a file through a temporary sibling and a rename, so readers never see half a file; a symlink's target is
+/// written that way and the link kept, and a device or FIFO is written in place (<see cref="OutputTarget"/>).
+/// </summary>
 public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
-        var full = Path.GetFullPath(path);
-        var temporary = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var target = OutputTarget.Resolve(path);
+        if (target.Streams)
+        {
+            WriteInPlace(path, target.Path, write);
+            return;
+        }
+        var full = target.Path;
+        var temporary = TemporaryName(full);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -34,15 +43,16 @@ public static class AtomicFile
 
     /// <summary>
     /// Fails early, before hours of work, when <paramref name="path"/> cannot be written: its folder is
-    /// missing or read-only, or the path is a folder. Creates and removes a probe file beside it.
+    /// missing or read-only, or the path is a folder. Creates and removes a probe file beside it (beside a symlink's
+    /// target); a device or FIFO is not probed (opening a FIFO waits for its reader).
     /// </summary>
     public static void CheckWritable(string path)
     {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new RqaException($"{path}: is a folder, expected a file path");
-        var folder = Path.GetDirectoryName(full)!;
+        var target = OutputTarget.Resolve(path);
+        if (target.Streams) return;
+        var folder = Path.GetDirectoryName(target.Path)!;
         if (!Directory.Exists(folder)) throw new RqaException($"{path}: folder {folder} does not exist");
-        var probe = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var probe = TemporaryName(target.Path);
         try
         {
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write)) { }
@@ -52,5 +62,24 @@ public static class AtomicFile
             throw new RqaException($"{path}: cannot write: {e.Message}", e);
         }
         finally { File.Delete(probe); }
+    }
+
+    static string TemporaryName(string full) => $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>A device, FIFO or open descriptor: opened for writing (a FIFO waits for its reader) and written through.</summary>
+    static void WriteInPlace(string path, string full, Action<Stream> write)
+    {
+        try
+        {
+            // A regular file reached through /dev/stdout or /proc/self/fd/N gets the output as its whole content.
+            var mode = FileNode.Of(full)?.Kind == FileNodeKind.Regular ? FileMode.Truncate : FileMode.Open;
+            using var stream = new FileStream(full, mode, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+            write(stream);
+            stream.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RqaException($"{path}: cannot write: {e.Message}", e);
+        }
     }
 }

@@ -16,6 +16,7 @@ public static class EncodeJob
     public static int Run(EncodeRequest request, Func<int, IProgress<int>>? startProgress = null, TextWriter? log = null)
     {
         if (request.BatchSize < 1) throw new RqaException($"--batch_size must be at least 1, got {request.BatchSize}");
+        OutputTarget.RefuseInput(request.OutputPath, request.InputPath, "--output");
         var texts = ReadTexts(request.InputPath);
         AtomicFile.CheckWritable(request.OutputPath);
         using var encoder = SentenceEncoder.Load(request.ModelFolder, request.Overrides);

@@ -2,6 +2,7 @@ using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
+using LocalRqa.Files;
 using LocalRqa.Indexing;
 using LocalRqa.Retrieval;
 
@@ -34,10 +35,11 @@ public static class PrepareCtxsJob
         };
         if (kind == "dense" && request.ModelNameOrPath is null) throw new RqaException("--retriever dense needs --model_name_or_path");
         var outputs = request.Inputs.Select(i => request.Output ?? DefaultOutput(i)).ToList();
-        foreach (var (input, output) in request.Inputs.Zip(outputs))
+        foreach (var output in outputs)
         {
-            if (Path.GetFullPath(input) == Path.GetFullPath(output)) throw new RqaException($"{output}: would overwrite its input; choose another --output");
-            AtomicFile(output);
+            foreach (var input in request.Inputs) OutputTarget.RefuseInput(output, input, "--output");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            AtomicFile.CheckWritable(output);
         }
         // Read every input before the slow part, so a bad file fails in seconds.
         var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path), log))).ToList();
@@ -48,8 +50,11 @@ public static class PrepareCtxsJob
             startProgress, resolveModel);
         try
         {
+            // One file per input, all of them or none: a failure on the last input leaves no new file beside the others.
+            using var results = new ResultFiles();
             for (var f = 0; f < inputs.Count; f++)
-                ContextPreparation.Write(inputs[f].Path, inputs[f].Examples, outputs[f], retriever, documents, request.NContext, log, startProgress);
+                ContextPreparation.Write(inputs[f].Path, inputs[f].Examples, outputs[f], retriever, documents, request.NContext, log, startProgress, results);
+            results.Commit();
         }
         finally
         {
@@ -57,12 +62,5 @@ public static class PrepareCtxsJob
             encoder?.Dispose();
         }
         return outputs;
-    }
-
-    static void AtomicFile(string output)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
-        Directory.CreateDirectory(folder);
-        Files.AtomicFile.CheckWritable(output);
     }
 }

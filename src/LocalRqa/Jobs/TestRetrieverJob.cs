@@ -4,6 +4,7 @@ using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
 using LocalRqa.Evaluation.Metrics;
+using LocalRqa.Files;
 using LocalRqa.Indexing;
 using LocalRqa.Json;
 using LocalRqa.Logging;
@@ -73,10 +74,11 @@ public static class TestRetrieverJob
             var evaluator = new RetrieverEvaluator(examples, documents, options);
             var evaluation = evaluator.Evaluate(retriever, Prefix, log, startProgress?.Invoke("retrieving", examples.Count));
 
+            // The result files appear together, once all are written: a full disk leaves none of them.
+            using var results = new ResultFiles();
             var scores = evaluation.ScoresJson();
-            JsonFile.Write(Path.Combine(arguments.OutputDir, "score.json"), scores);
-            PredictionsFile.Write(predictionsPath, evaluation.Predictions);
-            log.WriteLine($"Wrote score.json and test-predictions.jsonl to {arguments.OutputDir}");
+            JsonFile.Write(results.Stage(Path.Combine(arguments.OutputDir, "score.json")), scores);
+            PredictionsFile.Write(results.Stage(predictionsPath), evaluation.Predictions);
             // LocalRQA logs the score map as sorted, indented JSON; scripts grep test.log for it.
             log.WriteLine($"Performance: {scores.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })}");
             log.WriteLine(EvaluationSummary.Table(evaluation, Prefix, retriever.Description));
@@ -84,9 +86,11 @@ public static class TestRetrieverJob
             if (baseline is not null)
             {
                 var comparison = RunComparison.Compare(arguments.CompareWith!, baseline, evaluation, options, log);
-                JsonFile.Write(Path.Combine(arguments.OutputDir, "comparison.json"), EvaluationSummary.ComparisonJson(comparison));
+                JsonFile.Write(results.Stage(Path.Combine(arguments.OutputDir, "comparison.json")), EvaluationSummary.ComparisonJson(comparison));
                 log.WriteLine(EvaluationSummary.ComparisonText(comparison));
             }
+            results.Commit();
+            log.WriteLine($"Wrote score.json and test-predictions.jsonl{(baseline is null ? "" : " and comparison.json")} to {arguments.OutputDir}");
             return evaluation;
         }
         finally

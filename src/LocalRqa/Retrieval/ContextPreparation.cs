@@ -2,6 +2,7 @@ using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
+using LocalRqa.Files;
 using LocalRqa.Indexing;
 
 namespace LocalRqa.Retrieval;
@@ -36,8 +37,9 @@ public static class ContextPreparation
     }
 
     /// <summary>Retrieves <paramref name="n"/> ctxs for every question of <paramref name="path"/> and writes them as a DCA file.</summary>
+    /// <param name="results">where the file is staged, to appear with the run's other results; null: written at once</param>
     public static void Write(string path, IReadOnlyList<RetrievalExample> examples, string output, IRetriever retriever, DocumentCollection documents,
-        int n, TextWriter log, Func<string, int, IProgress<int>>? startProgress)
+        int n, TextWriter log, Func<string, int, IProgress<int>>? startProgress, ResultFiles? results = null)
     {
         var depth = Math.Min(n, documents.Count);
         if (depth < n) log.WriteLine($"warning: the database has only {documents.Count} documents; questions get {depth} ctxs, not --n_context {n}");
@@ -45,7 +47,7 @@ public static class ContextPreparation
         var questions = examples.Select(e => e.Question).ToList();
         var hits = retriever.Retrieve(questions, depth, startProgress?.Invoke("retrieving", questions.Count));
         var built = examples.Select((e, i) => Build(e, i, hits[i], documents, depth)).ToList();
-        DcaFileWriter.Write(output, built);
+        DcaFileWriter.Write(results?.Stage(output) ?? output, built);
         log.WriteLine($"wrote {built.Count} questions with {depth} ctxs each to {output}");
     }
 

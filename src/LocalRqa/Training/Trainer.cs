@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LocalRqa.Checkpoints;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
+using LocalRqa.Files;
 using LocalRqa.Logging;
 using LocalRqa.Modeling.Bert;
 using LocalRqa.Training.Optimization;
@@ -34,7 +35,9 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
     /// <summary>Reports (step, total steps, last loss) after each optimizer step.</summary>
     public IProgress<(int Step, int Total, double Loss)>? Progress { get; set; }
 
-    public TrainerState Train()
+    /// <param name="results">where the saved model and trainer_state.json are staged, to appear with the run's other
+    /// results; null: they are moved into the output folder when training ends</param>
+    public TrainerState Train(ResultFiles? results = null)
     {
         var encoder = objective.Encoder;
         var accumulation = Math.Max(1, settings.GradientAccumulationSteps);
@@ -128,8 +131,11 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
                 break;
             }
         }
-        FinishBestModel(checkpoints);
-        State.Save(Path.Combine(settings.OutputDir, TrainerState.FileName));
+        using var own = results is null ? new ResultFiles() : null;
+        var final = results ?? own!;
+        FinishBestModel(final.StagingFolder(settings.OutputDir));
+        State.Save(final.Stage(Path.Combine(settings.OutputDir, TrainerState.FileName)));
+        own?.Commit();
         return State;
     }
 
@@ -202,9 +208,9 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
 
     /// <summary>
     /// The best checkpoint's weights become the model (with `--load_best_model_at_end`, else the last step's stay),
-    /// saved at the output folder's root.
+    /// saved into <paramref name="staging"/>, whose entries become the output folder's root.
     /// </summary>
-    void FinishBestModel(TrainingCheckpoints checkpoints)
+    void FinishBestModel(string staging)
     {
         var encoder = objective.Encoder;
         if (!settings.LoadBestModelAtEnd)
@@ -214,16 +220,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
             encoder.LoadWeights(best);
             log.WriteLine($"best model: {best} ({settings.MetricForBestModel} = {State.BestMetric:F4})");
         }
-        var staging = Path.Combine(settings.OutputDir, $".model-{Environment.ProcessId}");
         encoder.Save(staging);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(staging))
-        {
-            var target = Path.Combine(settings.OutputDir, Path.GetFileName(entry));
-            if (Directory.Exists(target)) Directory.Delete(target, true);
-            if (Directory.Exists(entry)) Directory.Move(entry, target);
-            else File.Move(entry, target, overwrite: true);
-        }
-        Directory.Delete(staging, true);
         log.WriteLine($"saved the model to {settings.OutputDir}");
     }
 }

@@ -35,12 +35,22 @@ public sealed class TrainingCheckpoints(string outputDir)
             if (Directory.Exists(final)) Directory.Delete(final, true);
             Directory.Move(staging, final);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, true);
-            throw new RqaException($"{final}: cannot write the checkpoint: {e.Message}", e);
+            // Whatever stopped the save (a full disk surfaces as an RqaException from the file writers), the half-written
+            // folder goes; the earlier checkpoints stay as they are.
+            DeleteQuietly(staging);
+            var cause = e.GetBaseException();
+            if (cause is IOException or UnauthorizedAccessException) throw new RqaException($"{final}: cannot write the checkpoint: {cause.Message}", e);
+            throw;
         }
         return final;
+    }
+
+    static void DeleteQuietly(string folder)
+    {
+        try { if (Directory.Exists(folder)) Directory.Delete(folder, true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using LocalRqa.Files;
 
 namespace LocalRqa.Training;
 
@@ -23,6 +24,7 @@ public static class TrainingOutputDir
                     if (Directory.Exists(entry)) Directory.Delete(entry, true); else File.Delete(entry);
             // Staging folders of a save that was killed hold nothing anyone needs.
             foreach (var stale in Directory.GetDirectories(output, TrainingCheckpoints.Prefix + "*.tmp-*")) Directory.Delete(stale, true);
+            ResultFiles.RemoveStale(output);
             return held;
         }
         catch

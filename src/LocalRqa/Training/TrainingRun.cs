@@ -4,6 +4,7 @@ using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
 using LocalRqa.Evaluation.Metrics;
+using LocalRqa.Files;
 using LocalRqa.Logging;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Reports;
@@ -88,13 +89,17 @@ public sealed class TrainingRun
         var evaluate = eval is null ? null : Evaluation(eval);
         var trainer = new Trainer(TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null), objective, evaluate, Log);
         onTrainerCreated?.Invoke(trainer);
-        var state = trainer.Train();
+        // The saved model, trainer_state.json, card, charts and test results appear together when all are written;
+        // a run that fails before leaves its checkpoints and none of them.
+        using var results = new ResultFiles();
+        var state = trainer.Train(results);
 
         algorithm.AfterTraining(this);
         var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log);
-        TrainingReport.Write(Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
+        TrainingReport.Write(results, Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
             encoder, Log, algorithm.UsageNote(this), bm25);
-        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, algorithm.EvaluationIndex(state.GlobalStep));
+        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, algorithm.EvaluationIndex(state.GlobalStep), results);
+        results.Commit();
         return state;
     }
 
@@ -149,14 +154,14 @@ public sealed class TrainingRun
     }
 
     /// <summary>`--test_file`: the saved model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
-    void EvaluateOnTest(string testFile, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given)
+    void EvaluateOnTest(string testFile, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given, ResultFiles results)
     {
         var test = RetrievalDataReader.Read(testFile);
         using var retriever = Retriever(encoder, given, "test: embedding documents");
         var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, MetricPrefix.Test, Log);
-        Json.JsonFile.Write(Path.Combine(Args.OutputDir, "test_score.json"), evaluation.ScoresJson());
-        PredictionsFile.Write(Path.Combine(Args.OutputDir, "test-predictions.jsonl"), evaluation.Predictions);
+        Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, "test_score.json")), evaluation.ScoresJson());
+        PredictionsFile.Write(results.Stage(Path.Combine(Args.OutputDir, "test-predictions.jsonl")), evaluation.Predictions);
         Log.WriteLine(EvaluationSummary.Table(evaluation, MetricPrefix.Test, $"trained model on {testFile}"));
     }
 
@@ -169,20 +174,22 @@ public sealed class TrainingRun
         if (!Args.Evaluates || Args.EvalFile is null || Args.FullDatasetFilePath is null)
             throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
         using var folder = PrepareOutput();
+        using var results = new ResultFiles();
         var eval = ReadEval()!;
         using var encoder = LoadEncoder();
         using var retriever = Retriever(encoder, null, "embedding documents");
         var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, "eval", Log);
-        Json.JsonFile.Write(Path.Combine(Args.OutputDir, "eval_score.json"), evaluation.ScoresJson());
-        PredictionsFile.Write(Path.Combine(Args.OutputDir, "eval-predictions.jsonl"), evaluation.Predictions);
+        Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval_score.json")), evaluation.ScoresJson());
+        PredictionsFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval-predictions.jsonl")), evaluation.Predictions);
         Log.WriteLine(EvaluationSummary.Table(evaluation, "eval", $"{Args.ModelNameOrPath} on {Args.EvalFile}"));
         var state = new TrainerState();
         var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary();
         entry["step"] = 0;
         state.LogHistory.Add(entry);
-        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, null);
-        state.Save(Path.Combine(Args.OutputDir, TrainerState.FileName));
+        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, null, results);
+        state.Save(results.Stage(Path.Combine(Args.OutputDir, TrainerState.FileName)));
+        results.Commit();
         return state;
     }
 

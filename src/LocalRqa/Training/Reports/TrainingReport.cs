@@ -1,4 +1,5 @@
 using LocalRqa.Encoders;
+using LocalRqa.Files;
 using LocalRqa.Logging;
 
 namespace LocalRqa.Training.Reports;
@@ -13,7 +14,8 @@ public static class TrainingReport
     /// <param name="arguments">the settings the card lists, after the shared ones it adds itself</param>
     /// <param name="usageNote">what a user must know before using the model, if anything</param>
     /// <param name="bm25">BM25's evaluation on the same questions (<see cref="Bm25Reference"/>), if run</param>
-    public static void Write(TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
+    /// <param name="results">where the charts and card are staged, to appear with the saved model</param>
+    public static void Write(ResultFiles results, TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
         int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log, string? usageNote = null,
         IReadOnlyDictionary<string, double>? bm25 = null)
     {
@@ -22,7 +24,7 @@ public static class TrainingReport
         if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
             log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model" +
                           $"{(bm25 is null ? "" : ", BM25 for reference")}:\n{table}");
-        var charts = TrainingCharts.Write(args.OutputDir, state, baseline);
+        var charts = TrainingCharts.Write(results.StagingFolder(args.OutputDir), state, baseline);
         if (charts.Warning is { } warning) log.WriteLine($"warning: {warning}");
 
         var data = new List<ModelCardDataset> { new("train", args.TrainFile!, trainCount, "questions") };
@@ -35,7 +37,7 @@ public static class TrainingReport
             ["warmup_ratio"] = args.WarmupRatio, ["pooling_type"] = args.PoolingType.Name(), ["seed"] = args.Seed,
         };
         foreach (var (name, value) in arguments) listed[name] = value;
-        ModelCard.Write(Path.Combine(args.OutputDir, ModelCard.FileName), new ModelCardInfo
+        ModelCard.Write(results.Stage(Path.Combine(args.OutputDir, ModelCard.FileName)), new ModelCardInfo
         {
             ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.OutputDir))),
             Algorithm = algorithm,
