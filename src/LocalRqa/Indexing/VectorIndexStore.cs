@@ -80,6 +80,9 @@ public static class VectorIndexStore
             throw new ArgumentException($"the manifest ({manifest.DocumentCount} × {manifest.Dimension}, {manifest.Similarity}) " +
                                         $"does not describe the index ({index.Count} × {index.Dimension}, {index.Similarity})", nameof(manifest));
         var full = FullPath(folder);
+        // Through a symlink the link's target is replaced and the link kept.
+        var link = new DirectoryInfo(full);
+        if (link.LinkTarget is not null) full = Path.TrimEndingDirectorySeparator(link.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
         if (File.Exists(full)) throw IsAFile(folder);
         if (!replaceAnyFolder) Inspect(folder, full);
         var temporary = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";

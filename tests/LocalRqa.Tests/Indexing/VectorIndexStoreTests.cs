@@ -143,6 +143,18 @@ public sealed class VectorIndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void SavingThroughASymlinkReplacesItsTargetAndKeepsTheLink()
+    {
+        var target = Path.Combine(root, "real-index");
+        Directory.CreateSymbolicLink(IndexPath, target);
+        VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.L2), [[1, 2]]);
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
+        Assert.Equal(target, new DirectoryInfo(IndexPath).LinkTarget);
+        Assert.Equal(2, VectorIndexStore.ReadManifest(target)!.DocumentCount);
+        Assert.Equal(["index", "real-index"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public void RefusesAFolderThatIsNotAnIndex()
     {
         Directory.CreateDirectory(IndexPath);
