@@ -220,6 +220,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
             encoder.LoadWeights(best);
             log.WriteLine($"best model: {best} ({settings.MetricForBestModel} = {State.BestMetric:F4})");
         }
+        // Save replaces the whole folder, so the model is the first result staged in it.
         encoder.Save(staging);
         log.WriteLine($"saved the model to {settings.OutputDir}");
     }
