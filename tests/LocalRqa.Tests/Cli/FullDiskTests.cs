@@ -43,9 +43,9 @@ public sealed class FullDiskTests : IDisposable
 
         var run = CliRun.Of(RqaProcess.SmallCtlRun(work, output, "--max_steps", "3", "--save_steps", "1", "--save_total_limit", "3"));
         Assert.Equal(2, run.ExitCode);
+        Assert.Empty(Leftovers(output));
         Assert.Contains("No space left on device", run.Stderr);
         Assert.Contains("checkpoint-2: cannot write the checkpoint", run.Stderr);
-        Assert.Empty(Leftovers(output));
         Assert.Equal(["checkpoint-1"], Directory.GetDirectories(output).Select(Path.GetFileName));
         foreach (var file in new[] { "model.safetensors", "optimizer.safetensors", "objective_state.json", "trainer_state.json", "rng_state.safetensors" })
             Assert.True(File.Exists(Path.Combine(output, "checkpoint-1", file)), file);
