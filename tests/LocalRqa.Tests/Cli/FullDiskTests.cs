@@ -35,6 +35,29 @@ public sealed class FullDiskTests : IDisposable
     }
 
     [TmpfsFact]
+    public void PrepareCtxsWritesNoFileWhenOneDoesNotFit()
+    {
+        // The second input sits on a 16 KiB disk: its ctxs file (4 questions × 20 passages) does not fit beside it.
+        using var disk = new Tmpfs(kibibytes: 16);
+        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
+        var lines = File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(4).ToList();
+        var first = Path.Combine(work, "first.jsonl");
+        var second = Path.Combine(disk.Root, "second.jsonl");
+        File.WriteAllLines(first, lines[..2]);
+        File.WriteAllLines(second, lines[2..]);
+        var documents = Path.Combine(work, "docs.jsonl");
+        LocalRqa.Data.DocumentDatabase.SaveJsonLines(documents, LocalRqa.Data.DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Take(300));
+
+        var run = CliRun.Of("prepare-ctxs", "--full_dataset_file_path", documents, "--input", first, second, "--n_context", "20");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("No space left on device", run.Stderr);
+        Assert.False(File.Exists(Path.Combine(work, "first_ctxs.json")), "the first input's file without the second's");
+        Assert.False(File.Exists(Path.Combine(disk.Root, "second_ctxs.json")));
+        Assert.Empty(Leftovers(work));
+        Assert.Empty(Leftovers(disk.Root));
+    }
+
+    [TmpfsFact]
     public void TrainCtlKeepsTheLastCompleteCheckpointAndRemovesTheFailedOne()
     {
         // A bert-tiny checkpoint (model, optimizer, state) takes about 610 KiB: the first fits in 1000, the second does not.
