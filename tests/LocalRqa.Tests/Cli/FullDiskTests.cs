@@ -76,4 +76,27 @@ public sealed class FullDiskTests : IDisposable
         foreach (var file in new[] { "model.safetensors", "trainer_state.json", "README.md", "loss.png" })
             Assert.False(File.Exists(Path.Combine(output, file)), file);
     }
+
+    [TmpfsFact]
+    public void TrainCtlWritesNoFinalResultWhenTheLastDoesNotFit()
+    {
+        // One checkpoint (about 610 KiB), the model, state, charts and card (about 300 KiB) fit in 1000 KiB; the
+        // --test_file predictions (about 145 KiB), written last, do not.
+        using var disk = new Tmpfs(kibibytes: 1000);
+        var output = Path.Combine(disk.Root, "out");
+        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
+        var test = Path.Combine(work, "test.jsonl");
+        File.WriteAllLines(test, File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(8));
+        var documents = Path.Combine(work, "docs.jsonl");
+        LocalRqa.Data.DocumentDatabase.SaveJsonLines(documents, LocalRqa.Data.DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Take(300));
+
+        var run = CliRun.Of(RqaProcess.SmallCtlRun(work, output, "--max_steps", "1", "--save_steps", "1", "--test_file", test,
+            "--full_dataset_file_path", documents));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("No space left on device", run.Stderr);
+        Assert.Empty(Leftovers(output));
+        foreach (var file in new[] { "model.safetensors", "config.json", "trainer_state.json", "README.md", "loss.png", "test_score.json", "test-predictions.jsonl" })
+            Assert.False(File.Exists(Path.Combine(output, file)), $"{file} without the rest of the run's results");
+        Assert.True(File.Exists(Path.Combine(output, "checkpoint-1", "trainer_state.json")));
+    }
 }
