@@ -29,7 +29,8 @@ public static class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
-            throw new RqaException($"{path}: cannot write: {e.Message}", e);
+            // Named as the user knows it: the result's destination, without the temporary file .NET appends.
+            throw new RqaException($"{ResultFiles.Destination(path)}: cannot write: {e.Message.Replace($" : '{temporary}'", "")}", e);
         }
         catch
         {

@@ -65,6 +65,15 @@ public sealed class ResultFiles : IDisposable
         staging.Clear();
     }
 
+    /// <summary>The destination of a path inside a staging folder (the path itself elsewhere): what messages should name.</summary>
+    public static string Destination(string path)
+    {
+        var stage = Path.GetDirectoryName(path);
+        return stage is not null && Path.GetFileName(stage).StartsWith(StagingPrefix, StringComparison.Ordinal)
+            ? Path.Combine(Path.GetDirectoryName(stage)!, Path.GetFileName(path))
+            : path;
+    }
+
     /// <summary>Staging folders in <paramref name="folder"/> left by a run that was killed (call only while no run uses the folder).</summary>
     public static void RemoveStale(string folder)
     {

@@ -28,7 +28,7 @@ public sealed class FullDiskTests : IDisposable
         var run = CliRun.Of("test-retriever", "--retriever_type", "bm25", "--document_path", Path.Combine(faire, "documents.pkl"),
             "--eval_data_path", questions, "--output_dir", output);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("No space left on device", run.Stderr);
+        Assert.Equal($"rqa: error: {Path.Combine(output, "test-predictions.jsonl")}: cannot write: No space left on device", run.Stderr.Trim());
         Assert.False(File.Exists(Path.Combine(output, "score.json")), "score.json without test-predictions.jsonl");
         Assert.False(File.Exists(Path.Combine(output, "test-predictions.jsonl")));
         Assert.Empty(Leftovers(output));
@@ -93,7 +93,7 @@ public sealed class FullDiskTests : IDisposable
         var run = CliRun.Of(RqaProcess.SmallCtlRun(work, output, "--max_steps", "1", "--save_steps", "1", "--test_file", test,
             "--full_dataset_file_path", documents));
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("No space left on device", run.Stderr);
+        Assert.Contains($"{Path.Combine(output, "test-predictions.jsonl")}: cannot write: No space left on device", run.Stderr);
         Assert.Empty(Leftovers(output));
         foreach (var file in new[] { "model.safetensors", "config.json", "trainer_state.json", "README.md", "loss.png", "test_score.json", "test-predictions.jsonl" })
             Assert.False(File.Exists(Path.Combine(output, file)), $"{file} without the rest of the run's results");
