@@ -58,7 +58,8 @@ internal static class PickleGlobalRewriter
 
             pos += ArgumentLength(op, pickle, pos);
             if (pos > pickle.Length) throw new FormatException("the pickle is truncated");
-            if (op is ShortBinUnicode or BinUnicode or BinUnicode8) CheckUtf8(pickle, start + 1 + (op == ShortBinUnicode ? 1 : op == BinUnicode ? 4 : 8), pos);
+            if (op is ShortBinUnicode or BinUnicode or BinUnicode8)
+                CheckUtf8(pickle, start + 1 + (op == ShortBinUnicode ? 1 : op == BinUnicode ? 4 : 8), pos); // after the length prefix
             output.Write(pickle[start..pos]);
             if (op == Stop) return output.ToArray();
         }

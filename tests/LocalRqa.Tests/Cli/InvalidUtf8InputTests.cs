@@ -14,13 +14,19 @@ public sealed class InvalidUtf8InputTests : IDisposable
 
     public void Dispose() => Directory.Delete(work, true);
 
-    /// <summary>Writes the lines, with FF FE after the third line's text.</summary>
+    /// <summary>Writes three lines, the third with FF FE between its two parts.</summary>
     string WriteWithFfFeOnLine3(string name, string line1, string line2, string line3Before, string line3After)
     {
         var path = Path.Combine(work, name);
-        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes($"{line1}\n{line2}\n{line3Before}"), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes($"{line3After}\n")]);
+        File.WriteAllBytes(path, [.. Encoding.UTF8.GetBytes($"{line1}\n{line2}\n{line3Before}"), 0xFF, 0xFE,
+            .. Encoding.UTF8.GetBytes($"{line3After}\n")]);
         return path;
     }
+
+    /// <summary>Three LocalRQA questions; FF FE follow `{"question": "q3` (16 bytes) on line 3.</summary>
+    string WriteQuestionsWithFfFeOnLine3(string name) => WriteWithFfFeOnLine3(name,
+        "{\"question\": \"q1\", \"gold_docs\": [{\"page_content\": \"a\"}]}", "{\"question\": \"q2\", \"gold_docs\": [{\"page_content\": \"a\"}]}",
+        "{\"question\": \"q3", "\", \"gold_docs\": [{\"page_content\": \"b\"}]}");
 
     string Write(string name, params string[] lines)
     {
@@ -72,9 +78,7 @@ public sealed class InvalidUtf8InputTests : IDisposable
         Assert.False(Directory.Exists(output));
 
         var goodDatabase = Write("good.jsonl", "{\"page_content\": \"a\"}", "{\"page_content\": \"b\"}");
-        var badQuestions = WriteWithFfFeOnLine3("bad-eval.jsonl", "{\"question\": \"q1\", \"gold_docs\": [{\"page_content\": \"a\"}]}",
-            "{\"question\": \"q2\", \"gold_docs\": [{\"page_content\": \"a\"}]}", "{\"question\": \"q3", "\", \"gold_docs\": [{\"page_content\": \"b\"}]}");
-        // `{"question": "q3` is 16 bytes.
+        var badQuestions = WriteQuestionsWithFfFeOnLine3("bad-eval.jsonl");
         AssertRefused(CliRun.Of(Args(goodDatabase, badQuestions)), $"{badQuestions}:3: invalid UTF-8 at byte 17 of the line (0xFF)");
         Assert.False(Directory.Exists(output));
     }
@@ -82,8 +86,7 @@ public sealed class InvalidUtf8InputTests : IDisposable
     [Fact]
     public void TrainRefusesItsTrainFileBeforeTouchingTheOutputFolder()
     {
-        var train = WriteWithFfFeOnLine3("train.jsonl", "{\"question\": \"q1\", \"gold_docs\": [{\"page_content\": \"a\"}]}",
-            "{\"question\": \"q2\", \"gold_docs\": [{\"page_content\": \"a\"}]}", "{\"question\": \"q3", "\", \"gold_docs\": [{\"page_content\": \"b\"}]}");
+        var train = WriteQuestionsWithFfFeOnLine3("train.jsonl");
         var output = Path.Combine(work, "trained");
 
         var run = CliRun.Of("train", "ctl", "--model_name_or_path", model, "--train_file", train, "--output_dir", output,

@@ -281,7 +281,8 @@ public sealed class DocumentDatabaseTests : IDisposable
 
         byte[] bom = [0xEF, 0xBB, 0xBF];
         var line = System.Text.Encoding.UTF8.GetBytes($"{{\"page_content\": \"{text}\"}}");
-        foreach (var (name, bytes) in new (string, byte[])[] { ("plain.jsonl", line), ("bom.jsonl", [.. bom, .. line]), ("bom.json", [.. bom, (byte)'[', .. line, (byte)']']) })
+        foreach (var (name, bytes) in new (string, byte[])[]
+                 { ("plain.jsonl", line), ("bom.jsonl", [.. bom, .. line]), ("bom.json", [.. bom, (byte)'[', .. line, (byte)']']) })
         {
             File.WriteAllBytes(PathOf(name), bytes);
             Assert.Equal(text, DocumentDatabase.Load(PathOf(name))[0].PageContent);

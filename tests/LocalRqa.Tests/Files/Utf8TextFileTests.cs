@@ -95,7 +95,8 @@ public sealed class Utf8TextFileTests : IDisposable
         var path = Write("valid.jsonl", bom ? Bom : [], Text(text));
 
         Assert.Equal(File.ReadLines(path), Utf8TextFile.ReadLines(path));
-        Assert.Equal(["{\"text\": \"café\"}", "", "{\"text\": \"日本\"}", "{\"text\": \"😀 \\u00e9\"}", "\u2028end"], Utf8TextFile.ReadLines(path));
+        Assert.Equal(["{\"text\": \"café\"}", "", "{\"text\": \"日本\"}", "{\"text\": \"😀 \\u00e9\"}", "\u2028end"],
+            Utf8TextFile.ReadLines(path));
         Assert.Equal(File.ReadAllText(path), Utf8TextFile.ReadAllText(path));
         Assert.Equal(text, Utf8TextFile.ReadAllText(path));
         Assert.Equal(Text(text), Utf8TextFile.ReadAllBytes(path).ToArray()); // the BOM is not part of the text
