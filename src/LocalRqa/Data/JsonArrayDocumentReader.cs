@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LocalRqa.Files;
 
 namespace LocalRqa.Data;
 
@@ -10,8 +11,7 @@ public sealed class JsonArrayDocumentReader : IDocumentReader
         JsonDocument json;
         try
         {
-            using var stream = File.OpenRead(path);
-            json = JsonDocument.Parse(stream);
+            json = JsonDocument.Parse(Utf8TextFile.ReadAllBytes(path));
         }
         catch (JsonException ex)
         {

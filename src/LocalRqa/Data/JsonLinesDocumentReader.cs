@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LocalRqa.Files;
 
 namespace LocalRqa.Data;
 
@@ -9,7 +10,7 @@ public sealed class JsonLinesDocumentReader : IDocumentReader
     {
         var documents = new List<Document>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Utf8TextFile.ReadLines(path))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using LocalRqa.Files;
 
 namespace LocalRqa.Data;
 
@@ -25,14 +26,14 @@ public static class RetrievalDataReader
     {
         if (Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase))
         {
-            var root = ParseJson(File.ReadAllText(path), path);
+            var root = ParseJson(Utf8TextFile.ReadAllText(path), path);
             if (root.ValueKind != JsonValueKind.Array) throw new RqaException($"{path}: expected a JSON list of examples");
             var index = 0;
             foreach (var item in root.EnumerateArray()) yield return (item, ++index);
             yield break;
         }
         var number = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var text in Utf8TextFile.ReadLines(path))
         {
             number++;
             if (!string.IsNullOrWhiteSpace(text)) yield return (ParseJson(text, $"{path}:{number}"), number);

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using LocalRqa.Json;
 using LocalRqa.Data;
+using LocalRqa.Files;
+using LocalRqa.Json;
 
 namespace LocalRqa.Evaluation;
 
@@ -36,7 +37,7 @@ public static class PredictionsFile
         if (!File.Exists(path)) throw new RqaException($"{path}: file not found");
         var predictions = new List<RetrievalPrediction>();
         var number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Utf8TextFile.ReadLines(path))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -42,7 +42,7 @@ public static class EncodeJob
         if (!File.Exists(path)) throw new RqaException($"{path}: file not found");
         var texts = new List<string>();
         var number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in Utf8TextFile.ReadLines(path))
         {
             number++;
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -36,6 +36,12 @@ public static class TestRetrieverJob
                 log.WriteLine($"note: --compare_with is this output folder's previous predictions; comparing against that earlier run");
             baseline = PredictionsFile.Read(arguments.CompareWith);
         }
+        // The inputs are read before the output folder is touched: a bad file leaves an earlier run's results as they were.
+        // (The log keeps these lines until test.log is attached.)
+        var documents = DocumentCollection.Load(arguments.DocumentPath, log);
+        log.WriteLine($"Loaded {documents.Count} documents from {arguments.DocumentPath}");
+        var examples = RetrievalDataReader.Read(arguments.EvalDataPath);
+        log.WriteLine($"Loaded {examples.Count} questions from {arguments.EvalDataPath}");
         PrepareOutputDir(arguments.OutputDir);
         // Results of an earlier run in this folder must not sit beside this run's arguments and log.
         foreach (var stale in new[] { "score.json", "test-predictions.jsonl", "comparison.json" })
@@ -44,10 +50,6 @@ public static class TestRetrieverJob
         JsonFile.Write(Path.Combine(arguments.OutputDir, "all_args.json"), allArgs);
         log.AttachFile(Path.Combine(arguments.OutputDir, "test.log"));
 
-        var documents = DocumentCollection.Load(arguments.DocumentPath, log);
-        log.WriteLine($"Loaded {documents.Count} documents from {arguments.DocumentPath}");
-        var examples = RetrievalDataReader.Read(arguments.EvalDataPath);
-        log.WriteLine($"Loaded {examples.Count} questions from {arguments.EvalDataPath}");
         var options = new EvaluatorOptions
         {
             TopK = arguments.TopK, BatchSize = arguments.TestBszv, Ndcg = arguments.RetrNdcg,

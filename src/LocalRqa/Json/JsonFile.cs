@@ -13,7 +13,7 @@ public static class JsonFile
     public static JsonNode? ReadOptional(string path)
     {
         if (!File.Exists(path)) return null;
-        try { return JsonNode.Parse(File.ReadAllText(path)); }
+        try { return JsonNode.Parse(Files.Utf8TextFile.ReadAllText(path)); }
         catch (JsonException e) { throw new RqaException($"{path}: invalid JSON: {e.Message}"); }
     }
 

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 
 namespace LocalRqa.Pickles;
 
@@ -12,7 +14,7 @@ namespace LocalRqa.Pickles;
 internal static class PickleGlobalRewriter
 {
     private const byte Global = (byte)'c', Inst = (byte)'i', StackGlobal = 0x93, Frame = 0x95;
-    private const byte ShortBinUnicode = 0x8c, BinUnicode = (byte)'X', Tuple3 = 0x87, BinPersId = (byte)'Q';
+    private const byte ShortBinUnicode = 0x8c, BinUnicode = (byte)'X', BinUnicode8 = 0x8d, Tuple3 = 0x87, BinPersId = (byte)'Q';
     private const byte Stop = (byte)'.';
 
     /// <summary>Returns the rewritten stream; <paramref name="checkGlobal"/> sees each inline (module, name) first.</summary>
@@ -56,6 +58,8 @@ internal static class PickleGlobalRewriter
 
             pos += ArgumentLength(op, pickle, pos);
             if (pos > pickle.Length) throw new FormatException("the pickle is truncated");
+            if (op is ShortBinUnicode or BinUnicode or BinUnicode8)
+                CheckUtf8(pickle, start + 1 + (op == ShortBinUnicode ? 1 : op == BinUnicode ? 4 : 8), pos); // after the length prefix
             output.Write(pickle[start..pos]);
             if (op == Stop) return output.ToArray();
         }
@@ -84,6 +88,21 @@ internal static class PickleGlobalRewriter
             output.Write(length);
         }
         output.Write(bytes);
+    }
+
+    /// <summary>
+    /// Python pickles a str as its UTF-8 bytes; Razorvine would decode invalid ones to U+FFFD without a word.
+    /// The offset counts from 0 at the start of the file, as hexdump shows it.
+    /// </summary>
+    private static void CheckUtf8(ReadOnlySpan<byte> pickle, int from, int to)
+    {
+        if (Utf8.IsValid(pickle[from..to])) return;
+        for (var at = from; at < to;)
+        {
+            if (Rune.DecodeFromUtf8(pickle[at..to], out _, out var length) != OperationStatus.Done)
+                throw new FormatException($"invalid UTF-8 in a string at byte offset {at}, 0x{pickle[at]:X2}");
+            at += length;
+        }
     }
 
     private static string ReadLine(ReadOnlySpan<byte> pickle, ref int pos)

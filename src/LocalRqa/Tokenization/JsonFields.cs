@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LocalRqa.Files;
 
 namespace LocalRqa.Tokenization;
 
@@ -13,8 +14,7 @@ internal static class JsonFields
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true });
+            return JsonDocument.Parse(Utf8TextFile.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {

@@ -1,3 +1,5 @@
+using LocalRqa.Files;
+
 namespace LocalRqa.Tokenization;
 
 /// <summary>Loads the tokenizer of a HuggingFace model folder.</summary>
@@ -47,7 +49,7 @@ public static class TokenizerLoader
         Dictionary<string, int> vocab;
         try
         {
-            using var reader = new StreamReader(vocabPath);
+            using var reader = new StringReader(Utf8TextFile.ReadAllText(vocabPath));
             vocab = BertVocabTokenizerBuilder.ReadVocab(reader, vocabPath);
         }
         catch (IOException e)

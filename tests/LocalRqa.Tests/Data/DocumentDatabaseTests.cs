@@ -255,4 +255,37 @@ public sealed class DocumentDatabaseTests : IDisposable
         Assert.Equal("Source: s1\nContent:\nv1 text", loaded[0].FmtContent);
         Assert.Equal("Title: T\nContent:\nv2 text", loaded[1].FmtContent);
     }
+
+    [Fact]
+    public void InvalidUtf8InAPickledStringIsRefusedNamingTheFileAndOffset()
+    {
+        // A list of one dict document whose page_content is SHORT_BINUNICODE 'x' FF FE.
+        var w = new PickleWriter().Proto(4).EmptyList().Mark().EmptyDict().Str("page_content", shortForm: true);
+        var offset = w.ToArray().Length + 3; // the opcode, the length byte, then 'x'
+        var path = PathOf("bad.pkl");
+        File.WriteAllBytes(path, w.Raw([0x8c, 3, (byte)'x', 0xFF, 0xFE]).SetItem().Appends().Stop().ToArray());
+
+        var ex = Assert.Throws<RqaException>(() => DocumentDatabase.Load(path));
+
+        Assert.Equal($"cannot read {path}: it is not a valid pickle (invalid UTF-8 in a string at byte offset {offset}, 0xFF)", ex.Message);
+    }
+
+    [Fact]
+    public void MultiByteTextReadsAsWrittenWithOrWithoutAByteOrderMark()
+    {
+        const string text = "café 日本 😀";
+        var pickle = PathOf("multi.pkl");
+        File.WriteAllBytes(pickle, new PickleWriter().Proto(4).EmptyList().Mark()
+            .EmptyDict().Str("page_content", shortForm: true).Str(text, shortForm: true).SetItem().Appends().Stop().ToArray());
+        Assert.Equal(text, DocumentDatabase.Load(pickle)[0].PageContent);
+
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        var line = System.Text.Encoding.UTF8.GetBytes($"{{\"page_content\": \"{text}\"}}");
+        foreach (var (name, bytes) in new (string, byte[])[]
+                 { ("plain.jsonl", line), ("bom.jsonl", [.. bom, .. line]), ("bom.json", [.. bom, (byte)'[', .. line, (byte)']']) })
+        {
+            File.WriteAllBytes(PathOf(name), bytes);
+            Assert.Equal(text, DocumentDatabase.Load(PathOf(name))[0].PageContent);
+        }
+    }
 }

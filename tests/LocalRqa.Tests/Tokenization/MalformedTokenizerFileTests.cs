@@ -147,4 +147,15 @@ public sealed class MalformedTokenizerFileTests : IDisposable
         WriteTokenizerJson("truncation", "null");
         Assert.Equal(expected, TokenizerLoader.FromFolder(dir).ModelMaxLength);
     }
+
+    [Theory]
+    [InlineData("vocab.txt", "[PAD]\n[UNK]\n\u00e9", 3)]
+    [InlineData("tokenizer.json", "{\"added_tokens\": [],\n\"normalizer\": null,\n\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"x", 44)]
+    public void InvalidUtf8IsRefusedNamingTheLine(string file, string text, int byteOfLine3)
+    {
+        // Before, FF became U+FFFD in vocab.txt, and a tokenizer.json string holding it crashed with InvalidOperationException.
+        File.WriteAllBytes(PathOf(file), [.. System.Text.Encoding.UTF8.GetBytes(text), 0xFF, .. "\": 0}}}"u8]);
+        var e = Assert.Throws<RqaException>(() => TokenizerLoader.FromFolder(dir));
+        Assert.Equal($"{PathOf(file)}:3: invalid UTF-8 at byte {byteOfLine3} of the line (0xFF)", e.Message);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LocalRqa.Files;
 
 namespace LocalRqa.Data.Dca;
 
@@ -44,14 +45,14 @@ public static class DcaFileReader
     {
         if (!Path.GetExtension(path).Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            var root = ParseJson(File.ReadAllText(path), path);
+            var root = ParseJson(Utf8TextFile.ReadAllText(path), path);
             if (root.ValueKind != JsonValueKind.Array) throw new RqaException($"{path}: expected a JSON list of questions");
             var index = 0;
             foreach (var item in root.EnumerateArray()) yield return (item, $"{path}[{index++}]");
             yield break;
         }
         var number = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var text in Utf8TextFile.ReadLines(path))
         {
             number++;
             if (!string.IsNullOrWhiteSpace(text)) yield return (ParseJson(text, $"{path}:{number}"), $"{path}:{number}");

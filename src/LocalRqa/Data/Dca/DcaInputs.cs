@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LocalRqa.Files;
 
 namespace LocalRqa.Data.Dca;
 
@@ -16,13 +17,12 @@ public static class DcaInputs
         {
             if (Path.GetExtension(path).Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
             {
-                var line = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+                var line = Utf8TextFile.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
                 if (line is null) return false;
                 using var document = JsonDocument.Parse(line);
                 return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("ctxs", out _);
             }
-            using var stream = File.OpenRead(path);
-            using var all = JsonDocument.Parse(stream);
+            using var all = JsonDocument.Parse(Utf8TextFile.ReadAllBytes(path));
             var root = all.RootElement;
             return root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0
                 && root[0].ValueKind == JsonValueKind.Object && root[0].TryGetProperty("ctxs", out _);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LocalRqa.Files;
 
 namespace LocalRqa.Teachers.LanguageModel;
 
@@ -59,7 +60,7 @@ public sealed class RpgPromptTemplate
     {
         if (!File.Exists(path)) throw new RqaException($"{path}: prompt template file not found");
         string text;
-        try { text = File.ReadAllText(path, Encoding.UTF8); }
+        try { text = Utf8TextFile.ReadAllText(path); }
         catch (IOException e) { throw new RqaException($"{path}: cannot read the prompt template ({e.Message})", e); }
         return Parse(text, path);
     }
