@@ -181,6 +181,7 @@ public sealed class VectorIndexStoreTests : IDisposable
         SafetensorsFile.Write(embeddings, new Dictionary<string, HostTensor> { ["embeddings"] = HostTensor.FromFloats([1, 2], 1, 2) });
         var error = Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
         Assert.Contains("[1, 2]", error.Message);
+        Assert.Contains("--rebuild_index", error.Message);
 
         File.Delete(embeddings);
         Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
@@ -222,7 +223,13 @@ public sealed class VectorIndexStoreTests : IDisposable
         VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
         var expected = Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(File.ReadAllBytes(Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile))));
         Assert.Equal(expected, VectorIndexStore.ReadManifest(IndexPath)!.EmbeddingsXxh128);
-        Assert.Contains($"\"embeddings_xxh128\": \"{expected}\"", File.ReadAllText(Path.Combine(IndexPath, VectorIndexStore.ManifestFile)));
+        var manifestPath = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
+        var text = File.ReadAllText(manifestPath);
+        Assert.Contains($"\"embeddings_xxh128\": \"{expected}\"", text);
+
+        File.WriteAllText(manifestPath, text.Replace(expected, "not-a-checksum"));
+        var error = Assert.Throws<RqaException>(() => VectorIndexStore.ReadManifest(IndexPath));
+        Assert.Contains("field 'embeddings_xxh128'", error.Message);
     }
 
     [Fact]
