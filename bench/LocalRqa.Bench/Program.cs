@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "encode" => EncodeBenchmark.Run(args[1..]),
     "search" => SearchBenchmark.Run(args[1..]),
+    "index-checksum" => IndexChecksumBenchmark.Run(args[1..]),
     "train" => TrainBenchmark.Run(args[1..]),
     "train-memory" => TrainBenchmark.RunMemoryStep(args[1..]),
     "reader" => ReaderBenchmark.Run(args[1..]),
@@ -17,6 +18,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: LocalRqa.Bench encode [--documents PATH] [--batch_size 16] [--max_length 512] [--limit N]");
     Console.Error.WriteLine("       LocalRqa.Bench search [--docs 1000000] [--dim 384] [--queries 10000] [--k 10] [--naive_queries 20]");
+    Console.Error.WriteLine("       LocalRqa.Bench index-checksum [--docs 1000000] [--dim 384] [--repeats 3] [--dir TMP]");
     Console.Error.WriteLine("       LocalRqa.Bench train [--train PATH] [--batch_size 32] [--hard_negatives 16] [--max_length 256] [--chunk_size 16]");
     Console.Error.WriteLine("                            [--warmup_steps 1] [--steps 3] [--memory_batch 256] [--memory_max_length 512]");
     Console.Error.WriteLine("                            [--memory_chunk_size 8] [--plain_memory_batch 8] [--attention_dropout P] [--seed 42]");

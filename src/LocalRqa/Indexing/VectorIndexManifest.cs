@@ -10,7 +10,8 @@ namespace LocalRqa.Indexing;
 
 /// <summary>
 /// What a saved index was built from (manifest.json). An index is reused only when every identity field
-/// (all but <see cref="CreatedAt"/> and <see cref="RqaVersion"/>) equals what the current run would build.
+/// (all but <see cref="EmbeddingsXxh128"/>, <see cref="CreatedAt"/> and <see cref="RqaVersion"/>) equals what the
+/// current run would build.
 /// </summary>
 public sealed record VectorIndexManifest
 {
@@ -32,6 +33,11 @@ public sealed record VectorIndexManifest
     public required int MaxLength { get; init; }
     public required Similarity Similarity { get; init; }
     public required int Dimension { get; init; }
+    /// <summary>
+    /// XXH3-128 of embeddings.safetensors' bytes as saved (lowercase hex), set by <see cref="VectorIndexStore.Save(string, VectorIndexManifest, ExactVectorIndex, bool)"/>
+    /// and verified on every load; null in an index saved before rqa recorded it (such an index loads with a warning).
+    /// </summary>
+    public string? EmbeddingsXxh128 { get; init; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public string RqaVersion { get; init; } = LibraryVersion;
 
@@ -96,6 +102,7 @@ public sealed record VectorIndexManifest
         ["max_length"] = MaxLength,
         ["similarity"] = Similarity.Name(),
         ["dimension"] = Dimension,
+        ["embeddings_xxh128"] = EmbeddingsXxh128,
         ["created_at"] = CreatedAt.ToString("o", CultureInfo.InvariantCulture),
         ["rqa_version"] = RqaVersion,
     };
@@ -112,6 +119,9 @@ public sealed record VectorIndexManifest
         bool Flag(string field) => JsonFile.Bool(json[field], path, field) ?? throw Missing(path, field);
 
         var created = Text("created_at");
+        var checksum = JsonFile.String(json["embeddings_xxh128"], path, "embeddings_xxh128");
+        if (checksum is not null && (checksum.Length != 32 || !checksum.All(char.IsAsciiHexDigitLower)))
+            throw new RqaException($"{path}: field 'embeddings_xxh128' is not 32 lowercase hex digits ('{checksum}')");
         return new VectorIndexManifest
         {
             FormatVersion = Int("format_version"),
@@ -125,6 +135,7 @@ public sealed record VectorIndexManifest
             MaxLength = Int("max_length"),
             Similarity = Similarities.Parse(Text("similarity"), $"{path}: field 'similarity'"),
             Dimension = Int("dimension"),
+            EmbeddingsXxh128 = checksum,
             CreatedAt = DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
                 ? at : throw new RqaException($"{path}: field 'created_at' is not a date ('{created}')"),
             RqaVersion = Text("rqa_version"),

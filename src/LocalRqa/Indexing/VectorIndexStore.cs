@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json.Nodes;
 using LocalRqa.Checkpoints;
@@ -13,6 +14,8 @@ namespace LocalRqa.Indexing;
 /// A saved <see cref="ExactVectorIndex"/>: a folder with embeddings.safetensors (tensor "embeddings" [N, D]
 /// F32, the rows as searched, i.e. normalised for cosine) and manifest.json (<see cref="VectorIndexManifest"/>).
 /// Saving replaces the folder as a whole, so readers see the old index, the new one or none, never half of one.
+/// The manifest records XXH3-128 of the embeddings file, hashed as it is written and verified as it is read (one
+/// pass, no second copy): a changed or damaged file is refused rather than searched.
 /// </summary>
 public static class VectorIndexStore
 {
@@ -23,13 +26,18 @@ public static class VectorIndexStore
     /// <summary>Rows are streamed to and from disk in blocks of about this many bytes.</summary>
     const int IoBlockBytes = 4 << 20;
 
+    /// <summary>How to fix a saved index that cannot be used, closing each such error.</summary>
+    const string RebuildHint = "rebuild it with --rebuild_index, or delete the index folder";
+
     /// <summary>
     /// The index saved at <paramref name="folder"/> when its manifest matches <paramref name="expected"/>.
     /// False with a null <paramref name="mismatch"/> when there is no index (no folder, or an empty one); false
     /// with a one-line description when the saved index was built differently (rebuild it). A folder that is
-    /// neither, or an index whose embeddings do not match its manifest, is an <see cref="RqaException"/>.
+    /// neither, or an index whose embeddings do not match its manifest (shape, size or checksum), is an
+    /// <see cref="RqaException"/>. <paramref name="log"/> receives a warning for an index without a checksum.
     /// </summary>
-    public static bool TryLoad(string folder, VectorIndexManifest expected, [NotNullWhen(true)] out ExactVectorIndex? index, out string? mismatch)
+    public static bool TryLoad(string folder, VectorIndexManifest expected, [NotNullWhen(true)] out ExactVectorIndex? index, out string? mismatch,
+        TextWriter? log = null)
     {
         index = null;
         mismatch = null;
@@ -48,7 +56,7 @@ public static class VectorIndexStore
         var stored = VectorIndexManifest.FromJson(json, manifestPath);
         mismatch = stored.DescribeDifference(expected);
         if (mismatch is not null) return false;
-        index = LoadEmbeddings(full, stored);
+        index = LoadEmbeddings(full, stored, log);
         return true;
     }
 
@@ -66,13 +74,13 @@ public static class VectorIndexStore
     }
 
     /// <summary>The index saved at <paramref name="folder"/> whatever it was built from (an <see cref="RqaException"/> when there is none).</summary>
-    public static ExactVectorIndex Load(string folder) =>
-        LoadEmbeddings(FullPath(folder), ReadManifest(folder) ?? throw new RqaException($"{folder}: no vector index there"));
+    public static ExactVectorIndex Load(string folder, TextWriter? log = null) =>
+        LoadEmbeddings(FullPath(folder), ReadManifest(folder) ?? throw new RqaException($"{folder}: no vector index there"), log);
 
     /// <summary>
     /// Writes <paramref name="index"/> to <paramref name="folder"/>, replacing an index already there. A folder
     /// that exists, is not empty and holds no index is refused unless <paramref name="replaceAnyFolder"/>
-    /// (e.g. the user's explicit --rebuild_index).
+    /// (e.g. the user's explicit --rebuild_index). The manifest is saved with the embeddings file's checksum.
     /// </summary>
     public static void Save(string folder, VectorIndexManifest manifest, ExactVectorIndex index, bool replaceAnyFolder = false)
     {
@@ -89,8 +97,8 @@ public static class VectorIndexStore
         try
         {
             Directory.CreateDirectory(temporary);
-            WriteEmbeddings(Path.Combine(temporary, EmbeddingsFile), index.Embeddings);
-            JsonFile.Write(Path.Combine(temporary, ManifestFile), manifest.ToJson());
+            var checksum = WriteEmbeddings(Path.Combine(temporary, EmbeddingsFile), index.Embeddings);
+            JsonFile.Write(Path.Combine(temporary, ManifestFile), (manifest with { EmbeddingsXxh128 = checksum }).ToJson());
             Replace(temporary, full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -166,8 +174,11 @@ public static class VectorIndexStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
-    /// <summary>A safetensors file of one F32 tensor, streamed from the tensor block by block (no 2 GB limit, no full copy).</summary>
-    static void WriteEmbeddings(string path, Tensor embeddings)
+    /// <summary>
+    /// A safetensors file of one F32 tensor, streamed from the tensor block by block (no 2 GB limit, no full copy);
+    /// returns the XXH3-128 of the bytes written.
+    /// </summary>
+    static string WriteEmbeddings(string path, Tensor embeddings)
     {
         long rows = embeddings.shape[0], dimension = embeddings.shape[1];
         var rowBytes = dimension * sizeof(float);
@@ -188,44 +199,64 @@ public static class VectorIndexStore
         headerBytes.CopyTo(headerBlock, 0);
 
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        var checksum = new XxHash128();
         Span<byte> length = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBlock.Length);
         stream.Write(length);
         stream.Write(headerBlock);
+        checksum.Append(length);
+        checksum.Append(headerBlock);
         var block = (int)Math.Max(1, IoBlockBytes / rowBytes);
         for (long start = 0; start < rows; start += block)
         {
             using var scope = NewDisposeScope();
             var part = embeddings.narrow(0, start, Math.Min(block, rows - start)).contiguous(); // [b, D]
             stream.Write(part.bytes);
+            checksum.Append(part.bytes);
         }
         stream.Flush(flushToDisk: true);
+        return Convert.ToHexStringLower(checksum.GetCurrentHash());
     }
 
-    static ExactVectorIndex LoadEmbeddings(string full, VectorIndexManifest manifest)
+    /// <summary>
+    /// The index of the embeddings file that <paramref name="manifest"/> describes, its bytes hashed as they stream
+    /// into the index's tensor and compared with the manifest's checksum before the index is built.
+    /// </summary>
+    static ExactVectorIndex LoadEmbeddings(string full, VectorIndexManifest manifest, TextWriter? log)
     {
         var path = Path.Combine(full, EmbeddingsFile);
-        if (!File.Exists(path)) throw new RqaException($"{full}: the vector index has a {ManifestFile} but no {EmbeddingsFile}; rebuild it");
+        if (!File.Exists(path)) throw new RqaException($"{full}: the vector index has a {ManifestFile} but no {EmbeddingsFile}; {RebuildHint}");
         // Validates the header, sizes and truncation.
-        var file = SafetensorsFile.Open(path);
+        SafetensorsFile file;
+        try { file = SafetensorsFile.Open(path); }
+        catch (RqaException e) { throw new RqaException($"{e.Message}; {RebuildHint}", e); }
         if (!file.Names.SequenceEqual([TensorName]))
-            throw new RqaException($"{path}: expected one tensor '{TensorName}', found {string.Join(", ", file.Names.Select(n => $"'{n}'"))}");
+            throw new RqaException($"{path}: expected one tensor '{TensorName}', found {string.Join(", ", file.Names.Select(n => $"'{n}'"))}; {RebuildHint}");
         var shape = file.Shape(TensorName);
         if (shape is not [var rows, var dimension] || rows != manifest.DocumentCount || dimension != manifest.Dimension)
             throw new RqaException($"{path}: embeddings have shape [{string.Join(", ", shape)}] but {ManifestFile} describes " +
-                                   $"[{manifest.DocumentCount}, {manifest.Dimension}]; rebuild the index");
+                                   $"[{manifest.DocumentCount}, {manifest.Dimension}]; {RebuildHint}");
+        if (manifest.EmbeddingsXxh128 is null)
+            log?.WriteLine($"warning: {path}: saved by an older rqa without a checksum in {ManifestFile}, so it cannot be verified; " +
+                           "rebuild it with --rebuild_index to add one");
 
         TorchRuntime.Initialize();
         using var stream = File.OpenRead(path);
+        var checksum = new XxHash128();
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         var headerBytes = new byte[BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes)];
         stream.ReadExactly(headerBytes);
+        checksum.Append(lengthBytes);
+        checksum.Append(headerBytes);
         var dtype = JsonNode.Parse(headerBytes)?[TensorName]?["dtype"]?.GetValue<string>();
-        if (dtype != "F32") throw new RqaException($"{path}: embeddings are {dtype}, expected F32; rebuild the index");
-
-        // The only tensor starts right after the header; stream it straight into the index's tensor.
+        if (dtype != "F32") throw new RqaException($"{path}: embeddings are {dtype}, expected F32; {RebuildHint}");
+        // The only tensor starts right after the header and must end the file: bytes after it would go unchecked.
         var rowBytes = (int)dimension * sizeof(float);
+        var extra = stream.Length - stream.Position - rows * rowBytes;
+        if (extra > 0) throw new RqaException($"{path}: {extra} bytes after the embeddings (the file was changed or damaged); {RebuildHint}");
+
+        // Stream the tensor straight into the index's tensor, hashing each block on the way.
         var block = Math.Max(1, IoBlockBytes / rowBytes);
         var buffer = new byte[block * rowBytes];
         var embeddings = empty([rows, dimension], ScalarType.Float32).DetachFromDisposeScope(); // [N, D]
@@ -236,9 +267,12 @@ public static class VectorIndexStore
                 var count = (int)Math.Min(block, rows - start);
                 var bytes = buffer.AsSpan(0, count * rowBytes);
                 stream.ReadExactly(bytes);
+                if (manifest.EmbeddingsXxh128 is not null) checksum.Append(bytes);
                 using var scope = NewDisposeScope();
                 bytes.CopyTo(embeddings.narrow(0, start, count).bytes);
             }
+            if (manifest.EmbeddingsXxh128 is { } expected && Convert.ToHexStringLower(checksum.GetCurrentHash()) != expected)
+                throw new RqaException($"{path}: the embeddings do not match the checksum in {ManifestFile} (the file was changed or damaged); {RebuildHint}");
         }
         catch
         {

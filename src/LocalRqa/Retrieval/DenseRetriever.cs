@@ -45,7 +45,7 @@ public sealed class DenseRetriever : IRetriever, IDisposable
         if (!rebuild)
         {
             var clock = Stopwatch.StartNew();
-            if (VectorIndexStore.TryLoad(indexPath, manifest, out var loaded, out var mismatch))
+            if (VectorIndexStore.TryLoad(indexPath, manifest, out var loaded, out var mismatch, log))
             {
                 log?.WriteLine($"reusing the index at {indexPath} ({loaded.Count} documents, {similarity.Name()}): loaded in {clock.Elapsed.TotalSeconds:F1} s, no documents embedded");
                 return new DenseRetriever(encoder, loaded, batchSize, description);

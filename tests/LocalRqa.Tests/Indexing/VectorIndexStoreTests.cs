@@ -1,6 +1,7 @@
 using LocalRqa.Checkpoints;
 using LocalRqa.Data;
 using LocalRqa.Indexing;
+using LocalRqa.Json;
 using LocalRqa.Runtime;
 
 namespace LocalRqa.Tests.Indexing;
@@ -57,7 +58,7 @@ public sealed class VectorIndexStoreTests : IDisposable
         Assert.Equal(["embeddings"], file.Names);
         Assert.Equal([150_000L, 16L], file.Shape("embeddings"));
         var saved = VectorIndexStore.ReadManifest(IndexPath)!;
-        Assert.Equal(manifest, saved);
+        Assert.Equal(manifest with { EmbeddingsXxh128 = saved.EmbeddingsXxh128 }, saved);
         Assert.Equal(new[] { VectorIndexStore.EmbeddingsFile, VectorIndexStore.ManifestFile }, Directory.GetFiles(IndexPath).Select(Path.GetFileName).Order());
     }
 
@@ -192,9 +193,97 @@ public sealed class VectorIndexStoreTests : IDisposable
         SafetensorsFile.Write(embeddings, new Dictionary<string, HostTensor> { ["embeddings"] = HostTensor.FromFloats([1, 2], 1, 2) });
         var error = Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
         Assert.Contains("[1, 2]", error.Message);
+        Assert.Contains("--rebuild_index", error.Message);
 
         File.Delete(embeddings);
         Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+    }
+
+    /// <summary>Flips the sign bit of every float32 after the safetensors header: still finite, every score changes.</summary>
+    static void FlipSigns(string embeddingsFile)
+    {
+        var bytes = File.ReadAllBytes(embeddingsFile);
+        var dataStart = 8 + (int)BitConverter.ToUInt64(bytes, 0);
+        for (var i = dataStart + 3; i < bytes.Length; i += 4) bytes[i] ^= 0x80; // little-endian: the sign is the last byte's top bit
+        File.WriteAllBytes(embeddingsFile, bytes);
+    }
+
+    [Fact]
+    public void ChangedEmbeddingsFailTheChecksum()
+    {
+        var manifest = Manifest(3, 2, Similarity.InnerProduct);
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4], [5, 6]]);
+        var embeddings = Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile);
+        FlipSigns(embeddings);
+
+        var error = Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+        Assert.StartsWith($"{embeddings}: ", error.Message);
+        Assert.Contains("checksum", error.Message);
+        Assert.Contains("--rebuild_index", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Throws<RqaException>(() => VectorIndexStore.Load(IndexPath));
+
+        // Flipped back, the bytes are the saved ones again.
+        FlipSigns(embeddings);
+        Assert.True(VectorIndexStore.TryLoad(IndexPath, manifest, out var index, out _));
+        index.Dispose();
+    }
+
+    [Fact]
+    public void ManifestRecordsTheChecksumOfTheFileOnDisk()
+    {
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
+        var expected = Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(File.ReadAllBytes(Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile))));
+        Assert.Equal(expected, VectorIndexStore.ReadManifest(IndexPath)!.EmbeddingsXxh128);
+        var manifestPath = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
+        var text = File.ReadAllText(manifestPath);
+        Assert.Contains($"\"embeddings_xxh128\": \"{expected}\"", text);
+
+        File.WriteAllText(manifestPath, text.Replace(expected, "not-a-checksum"));
+        var error = Assert.Throws<RqaException>(() => VectorIndexStore.ReadManifest(IndexPath));
+        Assert.Contains("field 'embeddings_xxh128'", error.Message);
+    }
+
+    [Fact]
+    public void TruncatedOrExtendedEmbeddingsAreAClearError()
+    {
+        var manifest = Manifest(2, 2, Similarity.L2);
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4]]);
+        var embeddings = Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile);
+        var saved = File.ReadAllBytes(embeddings);
+
+        File.WriteAllBytes(embeddings, saved[..^4]);
+        var truncated = Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+        Assert.StartsWith($"{embeddings}: ", truncated.Message);
+        Assert.Contains("truncated", truncated.Message);
+        Assert.Contains("--rebuild_index", truncated.Message);
+
+        File.WriteAllBytes(embeddings, [.. saved, 0, 0, 0, 0]);
+        var extended = Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
+        Assert.StartsWith($"{embeddings}: ", extended.Message);
+        Assert.Contains("4 bytes after", extended.Message);
+        Assert.Contains("--rebuild_index", extended.Message);
+    }
+
+    [Fact]
+    public void IndexWithoutChecksumIsReusedWithAWarning()
+    {
+        // As an rqa before the checksum saved it: the same manifest without the field.
+        var manifest = Manifest(2, 2, Similarity.L2);
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4]]);
+        var path = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
+        var json = JsonFile.ReadObject(path);
+        Assert.True(json.Remove("embeddings_xxh128"));
+        File.WriteAllText(path, json.ToJsonString());
+
+        var log = new StringWriter();
+        Assert.True(VectorIndexStore.TryLoad(IndexPath, manifest, out var index, out _, log));
+        index.Dispose();
+        var warning = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("warning: ", warning);
+        Assert.Contains("cannot be verified", warning);
+        Assert.Contains("--rebuild_index", warning);
+        Assert.Null(VectorIndexStore.ReadManifest(IndexPath)!.EmbeddingsXxh128);
     }
 
     [Fact]
