@@ -32,23 +32,28 @@ public sealed class TrainDcaKillTests : IDisposable
         return (process.ExitCode, await stderr);
     }
 
-    /// <summary>Starts a run whose scoring pauses after each saved batch, and kills it once the first batch (2 of 6 questions) is saved.</summary>
-    async Task KillAfterTheFirstScoredBatch(string output)
+    /// <summary>Starts a run whose scoring pauses after each saved batch, and kills it once the first batch (2 questions) is saved.</summary>
+    /// <returns>the number of questions the run scores</returns>
+    async Task<int> KillAfterTheFirstScoredBatch(string output)
     {
+        const string marker = "reader scores saved through question 2 of ";
+        var total = 0;
         var start = Rqa(output);
         start.Environment[PassageScoring.KillTestDelayVariable] = "60000";
         using var process = Process.Start(start)!;
         var killed = new ManualResetEventSlim();
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data?.StartsWith("reader scores saved through question 2 of 6") != true) return;
+            if (e.Data?.StartsWith(marker) != true) return;
             process.Kill(entireProcessTree: true);
+            total = int.Parse(e.Data[marker.Length..]);
             killed.Set();
         };
         process.BeginErrorReadLine();
         _ = process.StandardOutput.ReadToEndAsync();
         Assert.True(killed.Wait(TimeSpan.FromSeconds(120)), "the run never saved its first batch of reader scores");
         await process.WaitForExitAsync();
+        return total;
     }
 
     [Fact]
@@ -59,7 +64,7 @@ public sealed class TrainDcaKillTests : IDisposable
         Assert.True(code == 0, stderr);
 
         var output = Path.Combine(work, "killed");
-        await KillAfterTheFirstScoredBatch(output);
+        var questions = await KillAfterTheFirstScoredBatch(output);
         var partial = Path.Combine(output, "train_ctxs_wscore.json.partial");
         Assert.Equal(3, File.ReadAllLines(partial).Length); // the header and the first batch's two questions
         Assert.Empty(Directory.GetDirectories(output, "checkpoint-*"));
@@ -77,7 +82,7 @@ public sealed class TrainDcaKillTests : IDisposable
         Assert.True(code == 0, stderr);
         var log = File.ReadAllText(Path.Combine(output, "train.log"));
         Assert.Contains("incomplete last line", log);
-        Assert.Contains("reusing the saved scores of 2 of 6 questions", log);
+        Assert.Contains($"reusing the saved scores of 2 of {questions} questions", log);
         Assert.Contains("training starts over from step 0", log);
         Assert.DoesNotContain("no checkpoint to resume from", stderr);
         Assert.False(File.Exists(partial));
