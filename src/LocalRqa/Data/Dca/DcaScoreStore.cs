@@ -67,7 +67,8 @@ public sealed class DcaScoreStore : IDisposable
     /// <param name="scorer">
     /// What scores this run would produce (<c>FidScorerIdentity</c>: the reader's fingerprint, text_maxlength). A
     /// finished file recorded as made by another scorer is refused; one without a record (written by LocalRQA) is
-    /// reused with a warning. Partial scores of another scorer are discarded.
+    /// reused with a warning. Partial scores of another scorer are discarded; without a scorer (only reading, for
+    /// --with_score True) they are left alone.
     /// </param>
     public static DcaScoreStore Open(string inputPath, IReadOnlyList<DcaQuestion> questions, TextWriter? log = null, string? scorer = null)
     {
@@ -149,6 +150,8 @@ public sealed class DcaScoreStore : IDisposable
         var recorded = lines.Length > 0 ? HeaderScorer(lines[0]) : null;
         if (recorded != (scorer ?? ""))
         {
+            // A store opened only to read (no scorer: --with_score True) leaves another scorer's partial file alone.
+            if (scorer is null && lines.Length > 0) return;
             if (lines.Length > 0)
                 log?.WriteLine($"discarding {PartialFile}: its scores were made by {recorded ?? "an unknown scorer"}, this run's reader is " +
                                $"{scorer ?? "unnamed"}; scoring again");

@@ -69,13 +69,22 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
         var trainDca = DcaInputs.HasContexts(args.TrainFile!) ? args.TrainFile! : PrepareContexts(args.TrainFile!, "--train_file", run);
         var evalDca = args.Evaluates && DcaInputs.HasContexts(args.EvalFile!) ? args.EvalFile : null;
         FidPassageScorer? scorer = null;
-        string? readerFolder = null;
+        string? readerFolder = null, scorerIdentity = null;
         try
         {
             string ReaderFolder() => readerFolder ??= run.ResolveModel(dca.ReaderModelPath);
             FidPassageScorer Scorer() => scorer ??= LoadReader(dca, ReaderFolder(), run.Log);
-            train = Scored(trainDca, dca, ReaderFolder, Scorer, run.Log, run.StartProgress);
-            if (evalDca is not null) evalQuestions = Scored(evalDca, dca, ReaderFolder, Scorer, run.Log, run.StartProgress, scoresRequired: false);
+            string ScorerIdentity()
+            {
+                if (scorerIdentity is null)
+                {
+                    scorerIdentity = FidScorerIdentity.Of(ReaderFolder(), dca.TextMaxlength); // one read of the reader's files
+                    run.Log.WriteLine($"reader scores of {dca.ReaderModelPath} are saved and reused as those of {scorerIdentity}");
+                }
+                return scorerIdentity;
+            }
+            train = Scored(trainDca, dca, ScorerIdentity, Scorer, run.Log, run.StartProgress);
+            if (evalDca is not null) evalQuestions = Scored(evalDca, dca, ScorerIdentity, Scorer, run.Log, run.StartProgress, scoresRequired: false);
         }
         finally { scorer?.Dispose(); }
         train = GoldScoreBoost.Apply(WithContexts(train, trainDca, run.Log));
@@ -143,7 +152,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
     /// </summary>
     /// <param name="scoresRequired">false for the eval file: evaluation needs only its gold passages, so with
     /// `--with_score True` an unscored eval file is evaluated as it is</param>
-    static IReadOnlyList<DcaQuestion> Scored(string path, DcaArguments dca, Func<string> readerFolder, Func<FidPassageScorer> scorer, RunLog log,
+    static IReadOnlyList<DcaQuestion> Scored(string path, DcaArguments dca, Func<string> scorerIdentity, Func<FidPassageScorer> scorer, RunLog log,
         Func<string, int, IProgress<int>> startProgress, bool scoresRequired = true)
     {
         var questions = DcaFileReader.Read(path, dca.NContext, log);
@@ -154,7 +163,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var scored = PassageScoring.Run(path, questions, lazy, dca.ReaderBatchSize, log,
                 total => startProgress($"reader scoring {Path.GetFileName(path)} (passages)", total),
-                FidScorerIdentity.Of(readerFolder(), dca.TextMaxlength));
+                scorerIdentity());
             if (lazy.Passages > 0)
                 log.WriteLine($"scored {lazy.Passages} passages in {clock.Elapsed.TotalSeconds:F1} s " +
                               $"({lazy.Passages / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} passages/s, first decoder step only)");

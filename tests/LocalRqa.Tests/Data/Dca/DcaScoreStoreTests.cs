@@ -109,6 +109,8 @@ public sealed class DcaScoreStoreTests : IDisposable
     {
         Assert.Throws<InvalidOperationException>(() =>
             PassageScoring.Run(input, questions, new CountingScorer(failAfter: 2), batchSize: 1, scorerIdentity: "reader A"));
+        using (var reading = DcaScoreStore.Open(input, questions)) Assert.False(reading.IsComplete); // --with_score True only reads
+        Assert.True(File.Exists(DcaScoreStore.PartialPath(input)));
         var log = new StringWriter();
         var other = new CountingScorer();
         PassageScoring.Run(input, questions, other, batchSize: 1, log, scorerIdentity: "reader B");
