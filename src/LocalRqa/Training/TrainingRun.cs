@@ -22,6 +22,8 @@ public sealed class TrainingRun
 {
     readonly TrainingAlgorithm algorithm;
     DocumentCollection? documents;
+    /// <summary>`--resume_from_checkpoint true` with no checkpoint yet: trained from step 0.</summary>
+    bool startsOver;
 
     public ArgumentSet Arguments { get; }
     public TrainingArguments Args { get; }
@@ -87,7 +89,9 @@ public sealed class TrainingRun
         using var disposeObjective = objective as IDisposable;
 
         var evaluate = eval is null ? null : Evaluation(eval);
-        var trainer = new Trainer(TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null), objective, evaluate, Log);
+        var settings = TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null);
+        if (startsOver) settings = settings with { ResumeFromLatest = false };
+        var trainer = new Trainer(settings, objective, evaluate, Log);
         onTrainerCreated?.Invoke(trainer);
         // The saved model, trainer_state.json, card, charts and test results appear together when all are written;
         // a run that fails before leaves its checkpoints and none of them.
@@ -114,6 +118,11 @@ public sealed class TrainingRun
         var resuming = Args.ResumeFromCheckpoint is not null;
         Log.AttachFile(Path.Combine(Args.OutputDir, "train.log"), append: resuming);
         if (resuming) Log.WriteLine($"continuing the run in {Args.OutputDir} (--resume_from_checkpoint {Args.ResumeFromCheckpoint})");
+        // Unlike HF (which raises), a run killed before its first checkpoint is resumed by starting it over.
+        startsOver = !EvaluatesOnly && TrainingOutputDir.StartsOver(Args);
+        if (startsOver)
+            Log.WriteLine($"--resume_from_checkpoint true: {Args.OutputDir} has no checkpoint yet (the run stopped before its first); " +
+                          "training starts over from step 0, reusing what the run saved that is still valid");
         foreach (var warning in Arguments.Warnings) Log.WriteLine($"warning: {warning}");
         if (Args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         return held;

@@ -1,20 +1,30 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
 namespace LocalRqa.Data.Dca;
 
 /// <summary>
-/// The reader scores of a DCA file, kept so that an interrupted scoring run resumes where it stopped. Scored
-/// questions are appended, one line each and flushed, to <c>&lt;name&gt;_wscore.json.partial</c>
-/// (<c>{"index", "id", "scores"}</c>, scores in the order of the question's sorted ctxs); <see cref="Finish"/> then
-/// writes <c>&lt;name&gt;_wscore.json</c> beside the input atomically (each ctx gains <c>crossattention_score</c>)
-/// and deletes the partial file. An existing file that does not belong to these questions is refused, never
-/// mixed in.
+/// The reader scores of a DCA file, kept so that a killed scoring run resumes where it stopped and stale scores
+/// are never reused. <c>&lt;name&gt;_wscore.json.partial</c> is JSON Lines: a header naming the scorer
+/// (<c>{"rqa_dca_reader_scores": 2, "scorer": "…"}</c>), then one line per scored question
+/// (<c>{"index", "id", "inputs", "scores"}</c>: <c>inputs</c> is a digest of what the reader read, the question and
+/// its ctxs' titles and texts; scores in ctx order). Each batch of lines is written with one write and flushed to
+/// disk; a last line without its newline was cut by a kill and is dropped. A partial file of another scorer is
+/// discarded, and a line whose question or ctxs changed is ignored, so those questions are scored again.
+/// <see cref="Finish"/> writes <c>&lt;name&gt;_wscore.json</c> beside the input atomically (each ctx gains
+/// <c>crossattention_score</c>), records its scorer in <c>&lt;name&gt;_wscore.json.scorer</c> and deletes the
+/// partial file. A finished file that does not belong to these questions or this scorer is refused, never mixed in.
 /// </summary>
 public sealed class DcaScoreStore : IDisposable
 {
+    const string HeaderField = "rqa_dca_reader_scores";
+    const int FormatVersion = 2;
+
     readonly IReadOnlyList<DcaQuestion> questions;
+    readonly string[] inputDigests;
     readonly double[]?[] scores;
+    readonly string? scorer;
     FileStream? partial;
 
     /// <summary>Where the scored questions go: LocalRQA's <c>path.split(".json")[0] + "_wscore.json"</c>, beside the input.</summary>
@@ -27,58 +37,82 @@ public sealed class DcaScoreStore : IDisposable
 
     public static string PartialPath(string inputPath) => ScoredPath(inputPath) + ".partial";
 
-    /// <summary>Which reader (and settings) made the scores: a one-line text file beside the scored file.</summary>
+    /// <summary>Which reader (and settings) made the finished scores: a one-line text file beside the scored file.</summary>
     public static string ScorerPath(string inputPath) => ScoredPath(inputPath) + ".scorer";
 
     public string ScoredFile { get; }
     public string PartialFile { get; }
+    string ScorerFile { get; }
 
-    /// <summary>Positions of the questions still to score, in file order.</summary>
-    public IReadOnlyList<int> Pending => Enumerable.Range(0, questions.Count).Where(i => scores[i] is null).ToList();
+    /// <summary>Whether question <paramref name="index"/> has its scores (from an earlier run or appended by this one).</summary>
+    public bool Has(int index) => scores[index] is not null;
 
     public bool IsComplete => scores.All(s => s is not null);
 
-    DcaScoreStore(string inputPath, IReadOnlyList<DcaQuestion> questions)
+    DcaScoreStore(string inputPath, IReadOnlyList<DcaQuestion> questions, string? scorer)
     {
         this.questions = questions;
+        this.scorer = scorer;
+        inputDigests = questions.Select(InputDigest).ToArray();
         scores = new double[]?[questions.Count];
         ScoredFile = ScoredPath(inputPath);
         PartialFile = PartialPath(inputPath);
+        ScorerFile = ScorerPath(inputPath);
     }
 
     /// <summary>
-    /// Picks up a finished <c>_wscore.json</c> (then <see cref="IsComplete"/>) or the scores of an interrupted run,
-    /// after checking that they belong to <paramref name="questions"/> (the input as read, ctxs sorted and cut).
+    /// Picks up a finished <c>_wscore.json</c> (then <see cref="IsComplete"/>) or the still valid scores of an
+    /// interrupted run, for <paramref name="questions"/> (the input as read, ctxs sorted and cut).
     /// </summary>
     /// <param name="scorer">
-    /// What scores this run would produce (e.g. the reader and its text_maxlength). Scores recorded as made by another
-    /// scorer are refused; scores without a record (written by LocalRQA, or before records existed) are reused with a warning.
+    /// What scores this run would produce (<c>FidScorerIdentity</c>: the reader's fingerprint, text_maxlength). A
+    /// finished file recorded as made by another scorer is refused; one without a record (written by LocalRQA) is
+    /// reused with a warning. Partial scores of another scorer are discarded; without a scorer (only reading, for
+    /// --with_score True) they are left alone.
     /// </param>
     public static DcaScoreStore Open(string inputPath, IReadOnlyList<DcaQuestion> questions, TextWriter? log = null, string? scorer = null)
     {
-        var store = new DcaScoreStore(inputPath, questions) { scorer = scorer, scorerFile = ScorerPath(inputPath) };
-        store.CheckScorer(log);
-        if (File.Exists(store.ScoredFile)) store.LoadFinished();
+        var store = new DcaScoreStore(inputPath, questions, scorer);
+        if (File.Exists(store.ScoredFile))
+        {
+            store.CheckScorer(log);
+            store.LoadFinished();
+        }
         else if (File.Exists(store.PartialFile)) store.LoadPartial(log);
         return store;
     }
 
-    string? scorer;
-    string scorerFile = "";
+    /// <summary>A digest of everything the reader reads for one question: its text and its ctxs' titles and texts, in order.</summary>
+    public static string InputDigest(DcaQuestion question)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Field(string text)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            hash.AppendData(BitConverter.GetBytes((long)bytes.Length)); // length-prefixed: no two inputs concatenate alike
+            hash.AppendData(bytes);
+        }
+        Field(question.Question);
+        foreach (var context in question.Contexts)
+        {
+            Field(context.Title);
+            Field(context.Text);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
 
     void CheckScorer(TextWriter? log)
     {
-        if (scorer is null || !(File.Exists(ScoredFile) || File.Exists(PartialFile))) return;
-        var existing = File.Exists(ScoredFile) ? ScoredFile : PartialFile;
-        if (!File.Exists(scorerFile))
+        if (scorer is null) return;
+        if (!File.Exists(ScorerFile))
         {
-            log?.WriteLine($"warning: {existing}: no record of the reader that scored it (made by LocalRQA?); its scores are used as they are");
+            log?.WriteLine($"warning: {ScoredFile}: no record of the reader that scored it (made by LocalRQA?); its scores are used as they are");
             return;
         }
-        var recorded = File.ReadAllText(scorerFile).Trim();
+        var recorded = File.ReadAllText(ScorerFile).Trim();
         if (recorded != scorer)
-            throw new RqaException($"{existing}: scored by {recorded}, but this run's reader is {scorer}; " +
-                                   $"delete it and {scorerFile} to score again, or run with the reader that made it");
+            throw new RqaException($"{ScoredFile}: scored by {recorded}, but this run's reader is {scorer}; " +
+                                   $"delete it and {ScorerFile} to score again, or run with the reader that made it");
     }
 
     void LoadFinished()
@@ -93,7 +127,7 @@ public sealed class DcaScoreStore : IDisposable
                 throw Inconsistent(ScoredFile, $"question {i} is '{found.Id}: {found.Question}', the input's is '{expected.Id}: {expected.Question}'");
             if (found.Contexts.Count != expected.Contexts.Count)
                 throw Inconsistent(ScoredFile, $"question {i} ({expected.Id}) has {found.Contexts.Count} ctxs, the input {expected.Contexts.Count}");
-            if (!found.Contexts.Select(c => c.Text).SequenceEqual(expected.Contexts.Select(c => c.Text)))
+            if (InputDigest(found) != inputDigests[i])
                 throw Inconsistent(ScoredFile, $"question {i} ({expected.Id}) has other ctxs than the input");
             if (!found.IsScored) throw Inconsistent(ScoredFile, $"question {i} ({expected.Id}) has ctxs without crossattention_score");
             scores[i] = found.Contexts.Select(c => c.CrossAttentionScore!.Value).ToArray();
@@ -102,78 +136,134 @@ public sealed class DcaScoreStore : IDisposable
 
     void LoadPartial(TextWriter? log)
     {
-        // Only lines that end in '\n' were written whole; whatever follows the last one is a line cut by a kill (even if
-        // it happens to parse), so it is dropped and that question scored again.
+        // Only lines that end in '\n' were written whole; whatever follows the last one was cut by a kill (even if it
+        // happens to parse), so it is dropped and its questions scored again.
         var bytes = File.ReadAllBytes(PartialFile);
         var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        if (complete < bytes.Length) log?.WriteLine($"warning: {PartialFile}: ignoring its incomplete last line");
-        var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
-        for (var n = 0; n < lines.Length; n++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[n])) continue;
-            JsonElement line;
-            try
-            {
-                using var document = JsonDocument.Parse(lines[n]);
-                line = document.RootElement.Clone();
-            }
-            catch (JsonException e) { throw Inconsistent(PartialFile, $"line {n + 1} is not valid JSON: {e.Message}"); }
-            var (index, values) = ParseLine(line, n + 1);
-            scores[index] = values;
-        }
         if (complete < bytes.Length)
-            using (var stream = new FileStream(PartialFile, FileMode.Open, FileAccess.Write)) stream.SetLength(complete);
-        var done = scores.Count(s => s is not null);
-        log?.WriteLine($"resuming reader scoring from {PartialFile}: {done} of {questions.Count} questions already scored");
+        {
+            log?.WriteLine($"warning: {PartialFile}: ignoring its incomplete last line ({bytes.Length - complete} bytes, cut by a kill)");
+            using var stream = new FileStream(PartialFile, FileMode.Open, FileAccess.Write);
+            stream.SetLength(complete);
+        }
+        var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var recorded = lines.Length > 0 ? HeaderScorer(lines[0]) : null;
+        if (recorded != (scorer ?? ""))
+        {
+            // A store opened only to read (no scorer: --with_score True) leaves another scorer's partial file alone.
+            if (scorer is null && lines.Length > 0) return;
+            if (lines.Length > 0)
+                log?.WriteLine($"discarding {PartialFile}: its scores were made by {recorded ?? "an unknown scorer"}, this run's reader is " +
+                               $"{scorer ?? "unnamed"}; scoring again");
+            File.Delete(PartialFile);
+            return;
+        }
+        var stale = 0;
+        foreach (var line in lines.Skip(1))
+        {
+            if (TryParseLine(line) is { } record) scores[record.Index] = record.Scores;
+            else stale++;
+        }
+        if (stale > 0)
+            log?.WriteLine($"warning: {PartialFile}: ignoring {stale} records of questions whose text or ctxs changed (or that are unreadable); they are scored again");
     }
 
-    (int Index, double[] Scores) ParseLine(JsonElement line, int number)
+    static string? HeaderScorer(string line)
     {
-        string where = $"line {number}";
-        if (line.ValueKind != JsonValueKind.Object || !line.TryGetProperty("index", out var i) || !i.TryGetInt32(out var index)
-            || !line.TryGetProperty("scores", out var list) || list.ValueKind != JsonValueKind.Array)
-            throw Inconsistent(PartialFile, $"{where} is not {{\"index\", \"id\", \"scores\"}}");
-        if (index < 0 || index >= questions.Count) throw Inconsistent(PartialFile, $"{where} scores question {index}, but the input has {questions.Count}");
-        var id = line.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-        if (id != questions[index].Id) throw Inconsistent(PartialFile, $"{where} scores question id '{id}', the input's question {index} is '{questions[index].Id}'");
-        var values = list.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble()
-            : throw Inconsistent(PartialFile, $"{where}: scores must be numbers")).ToArray();
-        if (values.Length != questions[index].Contexts.Count)
-            throw Inconsistent(PartialFile, $"{where} has {values.Length} scores, the input's question {index} has {questions[index].Contexts.Count} ctxs");
-        return (index, values);
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty(HeaderField, out var version)
+                   && version.ValueKind == JsonValueKind.Number && version.GetInt32() == FormatVersion
+                   && root.TryGetProperty("scorer", out var name) && name.ValueKind == JsonValueKind.String
+                ? name.GetString()
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException) { return null; }
     }
 
-    /// <summary>Records one question's reader scores (one per ctx, in order) durably before returning.</summary>
-    public void Append(int index, IReadOnlyList<float> readerScores)
+    /// <returns>the record, or null when it is unreadable or no longer matches its question (stale)</returns>
+    (int Index, double[] Scores)? TryParseLine(string line)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, questions.Count);
-        if (readerScores.Count != questions[index].Contexts.Count)
-            throw new ArgumentException($"question {index} has {questions[index].Contexts.Count} ctxs but got {readerScores.Count} scores");
-        // Kept as the doubles that the partial file round-trips exactly, so a resumed run writes the same file.
-        var values = readerScores.Select(s => (double)s).ToArray();
-        if (values.Any(v => !double.IsFinite(v))) throw new RqaException($"question {questions[index].Id}: the reader gave a non-finite score");
-        if (partial is null && scorer is not null && !File.Exists(scorerFile)) Files.AtomicFile.WriteAllText(scorerFile, scorer + "\n");
-        partial ??= new FileStream(PartialFile, FileMode.Append, FileAccess.Write, FileShare.Read);
-        using (var writer = new Utf8JsonWriter(partial))
+        try
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("index", out var i) || !i.TryGetInt32(out var index)
+                || index < 0 || index >= questions.Count
+                || !root.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() != questions[index].Id
+                || !root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.String || inputs.GetString() != inputDigests[index]
+                || !root.TryGetProperty("scores", out var list) || list.ValueKind != JsonValueKind.Array
+                || list.GetArrayLength() != questions[index].Contexts.Count
+                || list.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.Number))
+                return null;
+            var values = list.EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            return values.All(double.IsFinite) ? (index, values) : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException) { return null; }
+    }
+
+    /// <summary>
+    /// Records one batch of questions' reader scores (one per ctx, in order) durably before returning: its lines go out
+    /// in one write, flushed to disk.
+    /// </summary>
+    public void Append(IReadOnlyList<(int Index, float[] Scores)> batch)
+    {
+        using var buffer = new MemoryStream();
+        var values = new double[batch.Count][];
+        for (var b = 0; b < batch.Count; b++)
+        {
+            var (index, readerScores) = batch[b];
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, questions.Count);
+            if (readerScores.Length != questions[index].Contexts.Count)
+                throw new ArgumentException($"question {index} has {questions[index].Contexts.Count} ctxs but got {readerScores.Length} scores");
+            // Kept as the doubles that the partial file round-trips exactly, so a resumed run writes the same file.
+            values[b] = readerScores.Select(s => (double)s).ToArray();
+            if (values[b].Any(v => !double.IsFinite(v))) throw new RqaException($"question {questions[index].Id}: the reader gave a non-finite score");
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("index", index);
+                writer.WriteString("id", questions[index].Id);
+                writer.WriteString("inputs", inputDigests[index]);
+                writer.WriteStartArray("scores");
+                foreach (var v in values[b]) writer.WriteNumberValue(v);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            buffer.WriteByte((byte)'\n');
+        }
+        if (partial is null)
+        {
+            partial = new FileStream(PartialFile, FileMode.Append, FileAccess.Write, FileShare.Read);
+            if (partial.Length == 0) WriteHeader(partial);
+        }
+        partial.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        partial.Flush(flushToDisk: true);
+        for (var b = 0; b < batch.Count; b++) scores[batch[b].Index] = values[b];
+    }
+
+    void WriteHeader(Stream stream)
+    {
+        using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("index", index);
-            writer.WriteString("id", questions[index].Id);
-            writer.WriteStartArray("scores");
-            foreach (var v in values) writer.WriteNumberValue(v);
-            writer.WriteEndArray();
+            writer.WriteNumber(HeaderField, FormatVersion);
+            writer.WriteString("scorer", scorer ?? "");
             writer.WriteEndObject();
         }
-        partial.WriteByte((byte)'\n');
-        partial.Flush(flushToDisk: true);
-        scores[index] = values;
+        stream.WriteByte((byte)'\n');
     }
 
-    /// <summary>Writes <see cref="ScoredFile"/> (atomically) and removes the partial file; returns the scored questions.</summary>
+    /// <summary>
+    /// Writes <see cref="ScoredFile"/> (atomically, its scorer recorded first) and removes the partial file; returns the
+    /// scored questions.
+    /// </summary>
     public IReadOnlyList<DcaQuestion> Finish()
     {
-        if (!IsComplete) throw new InvalidOperationException($"{Pending.Count} questions are not scored yet");
+        if (!IsComplete) throw new InvalidOperationException($"{scores.Count(s => s is null)} questions are not scored yet");
         var scored = questions.Select((q, i) => q with
         {
             Contexts = q.Contexts.Select((c, k) => c with { CrossAttentionScore = scores[i]![k] }).ToList(),
@@ -182,6 +272,7 @@ public sealed class DcaScoreStore : IDisposable
         partial = null;
         if (File.Exists(PartialFile) || !File.Exists(ScoredFile))
         {
+            if (scorer is not null) Files.AtomicFile.WriteAllText(ScorerFile, scorer + "\n");
             DcaFileWriter.Write(ScoredFile, scored);
             File.Delete(PartialFile);
         }

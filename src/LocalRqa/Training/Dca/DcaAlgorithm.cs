@@ -69,11 +69,22 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
         var trainDca = DcaInputs.HasContexts(args.TrainFile!) ? args.TrainFile! : PrepareContexts(args.TrainFile!, "--train_file", run);
         var evalDca = args.Evaluates && DcaInputs.HasContexts(args.EvalFile!) ? args.EvalFile : null;
         FidPassageScorer? scorer = null;
+        string? readerFolder = null, scorerIdentity = null;
         try
         {
-            FidPassageScorer Scorer() => scorer ??= LoadReader(dca, run.Log, run.ResolveModel);
-            train = Scored(trainDca, dca, Scorer, run.Log, run.StartProgress);
-            if (evalDca is not null) evalQuestions = Scored(evalDca, dca, Scorer, run.Log, run.StartProgress, scoresRequired: false);
+            string ReaderFolder() => readerFolder ??= run.ResolveModel(dca.ReaderModelPath);
+            FidPassageScorer Scorer() => scorer ??= LoadReader(dca, ReaderFolder(), run.Log);
+            string ScorerIdentity()
+            {
+                if (scorerIdentity is null)
+                {
+                    scorerIdentity = FidScorerIdentity.Of(ReaderFolder(), dca.TextMaxlength); // one read of the reader's files
+                    run.Log.WriteLine($"reader scores of {dca.ReaderModelPath} are saved and reused as those of {scorerIdentity}");
+                }
+                return scorerIdentity;
+            }
+            train = Scored(trainDca, dca, ScorerIdentity, Scorer, run.Log, run.StartProgress);
+            if (evalDca is not null) evalQuestions = Scored(evalDca, dca, ScorerIdentity, Scorer, run.Log, run.StartProgress, scoresRequired: false);
         }
         finally { scorer?.Dispose(); }
         train = GoldScoreBoost.Apply(WithContexts(train, trainDca, run.Log));
@@ -102,9 +113,8 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
         ["apply_question_mask"] = dca.ApplyQuestionMask, ["apply_passage_mask"] = dca.ApplyPassageMask,
     };
 
-    static FidPassageScorer LoadReader(DcaArguments dca, RunLog log, Func<string, string> resolve)
+    static FidPassageScorer LoadReader(DcaArguments dca, string folder, RunLog log)
     {
-        var folder = resolve(dca.ReaderModelPath);
         var scorer = FidPassageScorer.Load(folder, dca.TextMaxlength);
         log.WriteLine($"Reader {dca.ReaderModelPath} ({folder}) loaded: scoring the first decoder step's cross-attention");
         return scorer;
@@ -136,12 +146,13 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
 
     /// <summary>
     /// The questions of a DCA file with a reader score on every ctx: `--with_score False` scores them (resuming an
-    /// interrupted run, reusing a finished <c>_wscore</c> file); `True` takes them from the file itself when it is
+    /// interrupted run, reusing a finished <c>_wscore</c> file, both only when made by this reader with these
+    /// settings: <see cref="FidScorerIdentity"/>); `True` takes them from the file itself when it is
     /// scored (LocalRQA passes the _wscore file as --train_file), else from <c>&lt;name&gt;_wscore.json</c> beside it.
     /// </summary>
     /// <param name="scoresRequired">false for the eval file: evaluation needs only its gold passages, so with
     /// `--with_score True` an unscored eval file is evaluated as it is</param>
-    static IReadOnlyList<DcaQuestion> Scored(string path, DcaArguments dca, Func<FidPassageScorer> scorer, RunLog log,
+    static IReadOnlyList<DcaQuestion> Scored(string path, DcaArguments dca, Func<string> scorerIdentity, Func<FidPassageScorer> scorer, RunLog log,
         Func<string, int, IProgress<int>> startProgress, bool scoresRequired = true)
     {
         var questions = DcaFileReader.Read(path, dca.NContext, log);
@@ -152,7 +163,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var scored = PassageScoring.Run(path, questions, lazy, dca.ReaderBatchSize, log,
                 total => startProgress($"reader scoring {Path.GetFileName(path)} (passages)", total),
-                $"reader {dca.ReaderModelPath}, text_maxlength {dca.TextMaxlength}, first decoder step");
+                scorerIdentity());
             if (lazy.Passages > 0)
                 log.WriteLine($"scored {lazy.Passages} passages in {clock.Elapsed.TotalSeconds:F1} s " +
                               $"({lazy.Passages / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1} passages/s, first decoder step only)");

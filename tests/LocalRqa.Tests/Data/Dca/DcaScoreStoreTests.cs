@@ -53,8 +53,11 @@ public sealed class DcaScoreStoreTests : IDisposable
         File.AppendAllText(DcaScoreStore.PartialPath(input), "{\"index\": 2, \"id\""); // killed mid-line
 
         var resumed = new CountingScorer();
-        var scored = PassageScoring.Run(input, questions, resumed, batchSize: 2);
+        var log = new StringWriter();
+        var scored = PassageScoring.Run(input, questions, resumed, batchSize: 2, log);
         Assert.Equal(["2"], resumed.Asked);
+        Assert.Contains("incomplete last line", log.ToString());
+        Assert.Contains("reusing the saved scores of 2 of 3 questions", log.ToString());
         Assert.False(File.Exists(DcaScoreStore.PartialPath(input)));
         var resumedText = File.ReadAllText(DcaScoreStore.ScoredPath(input));
 
@@ -76,11 +79,14 @@ public sealed class DcaScoreStoreTests : IDisposable
     {
         Assert.Throws<InvalidOperationException>(() => PassageScoring.Run(input, questions, new CountingScorer(failAfter: 1), batchSize: 1));
         // A kill between the line and its '\n': the JSON parses, but only a terminated line counts as written.
-        File.AppendAllText(DcaScoreStore.PartialPath(input), "{\"index\": 1, \"id\": \"1\", \"scores\": [1, 1.1]}");
-        Assert.Throws<InvalidOperationException>(() => PassageScoring.Run(input, questions, new CountingScorer(failAfter: 1), batchSize: 1));
+        var digest = DcaScoreStore.InputDigest(questions[1]);
+        File.AppendAllText(DcaScoreStore.PartialPath(input), $"{{\"index\": 1, \"id\": \"1\", \"inputs\": \"{digest}\", \"scores\": [1, 1.1]}}");
+        var asked = new CountingScorer(failAfter: 1);
+        Assert.Throws<InvalidOperationException>(() => PassageScoring.Run(input, questions, asked, batchSize: 1));
+        Assert.Equal(["1"], asked.Asked);
         var text = File.ReadAllText(DcaScoreStore.PartialPath(input));
         Assert.DoesNotContain('\0', text);
-        Assert.Equal(2, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // questions 0 and 1, each once
+        Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // the header, questions 0 and 1, each once
 
         var last = new CountingScorer();
         PassageScoring.Run(input, questions, last, batchSize: 1);
@@ -88,7 +94,53 @@ public sealed class DcaScoreStoreTests : IDisposable
     }
 
     [Fact]
-    public void ScoresOfAnotherReaderAreRefusedAndUnrecordedOnesReusedWithAWarning()
+    public void ABatchThatIsNotWhollySavedIsScoredAgainWhole()
+    {
+        // Question 0 saved alone (a run with batches of 1), then batches of 2: [0, 1] is not wholly saved, so it is scored
+        // again as one batch, with the padding and the bits an uninterrupted run's batch would have.
+        Assert.Throws<InvalidOperationException>(() => PassageScoring.Run(input, questions, new CountingScorer(failAfter: 1), batchSize: 1));
+        var resumed = new CountingScorer();
+        PassageScoring.Run(input, questions, resumed, batchSize: 2);
+        Assert.Equal(["0", "1", "2"], resumed.Asked);
+    }
+
+    [Fact]
+    public void PartialScoresOfAnotherScorerAreDiscardedAndScoredAgain()
+    {
+        Assert.Throws<InvalidOperationException>(() =>
+            PassageScoring.Run(input, questions, new CountingScorer(failAfter: 2), batchSize: 1, scorerIdentity: "reader A"));
+        using (var reading = DcaScoreStore.Open(input, questions)) Assert.False(reading.IsComplete); // --with_score True only reads
+        Assert.True(File.Exists(DcaScoreStore.PartialPath(input)));
+        var log = new StringWriter();
+        var other = new CountingScorer();
+        PassageScoring.Run(input, questions, other, batchSize: 1, log, scorerIdentity: "reader B");
+        Assert.Equal(["0", "1", "2"], other.Asked);
+        Assert.Contains($"discarding {DcaScoreStore.PartialPath(input)}: its scores were made by reader A, this run's reader is reader B", log.ToString());
+        Assert.Equal("reader B", File.ReadAllText(DcaScoreStore.ScorerPath(input)).Trim());
+    }
+
+    [Fact]
+    public void PartialScoresOfAQuestionWhoseCtxsChangedAreNotReused()
+    {
+        Assert.Throws<InvalidOperationException>(() =>
+            PassageScoring.Run(input, questions, new CountingScorer(failAfter: 2), batchSize: 1, scorerIdentity: "reader A"));
+        // The input rebuilt: question 1 now has another passage (same id, same number of ctxs), a title changed on question 0.
+        var changed = questions.Select((q, i) => i switch
+        {
+            0 => q with { Contexts = [q.Contexts[0] with { Title = "new title" }, q.Contexts[1]] },
+            1 => q with { Contexts = [q.Contexts[0], q.Contexts[1] with { Text = "another passage" }] },
+            _ => q,
+        }).ToList();
+        var log = new StringWriter();
+        var resumed = new CountingScorer();
+        PassageScoring.Run(input, changed, resumed, batchSize: 1, log, scorerIdentity: "reader A");
+        Assert.Equal(["0", "1", "2"], resumed.Asked);
+        Assert.Contains("ignoring 2 records of questions whose text or ctxs changed", log.ToString());
+        Assert.Equal("another passage", DcaFileReader.Read(DcaScoreStore.ScoredPath(input))[1].Contexts[1].Text);
+    }
+
+    [Fact]
+    public void FinishedScoresOfAnotherReaderAreRefusedAndUnrecordedOnesReusedWithAWarning()
     {
         PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2, scorerIdentity: "reader A");
         Assert.Equal("reader A", File.ReadAllText(DcaScoreStore.ScorerPath(input)).Trim());
@@ -107,7 +159,7 @@ public sealed class DcaScoreStoreTests : IDisposable
     }
 
     [Fact]
-    public void ScoresOfOtherQuestionsAreRefusedNamingTheFile()
+    public void FinishedScoresOfOtherQuestionsAreRefusedNamingTheFile()
     {
         PassageScoring.Run(input, questions, new CountingScorer(), batchSize: 2);
         var fewer = questions.Take(2).ToList();
@@ -115,10 +167,7 @@ public sealed class DcaScoreStoreTests : IDisposable
         Assert.Contains(DcaScoreStore.ScoredPath(input), error.Message);
         var otherCtxs = questions.Select(q => q with { Contexts = q.Contexts.Take(1).ToList() }).ToList();
         Assert.Contains("ctxs", Assert.Throws<RqaException>(() => DcaScoreStore.Open(input, otherCtxs)).Message);
-
-        File.Delete(DcaScoreStore.ScoredPath(input));
-        File.WriteAllText(DcaScoreStore.PartialPath(input), "{\"index\": 0, \"id\": \"9\", \"scores\": [1, 2]}\n");
-        var partial = Assert.Throws<RqaException>(() => DcaScoreStore.Open(input, questions));
-        Assert.Contains(DcaScoreStore.PartialPath(input), partial.Message);
+        var otherTitles = questions.Select(q => q with { Contexts = q.Contexts.Select(c => c with { Title = "t" }).ToList() }).ToList();
+        Assert.Contains("other ctxs", Assert.Throws<RqaException>(() => DcaScoreStore.Open(input, otherTitles)).Message);
     }
 }
