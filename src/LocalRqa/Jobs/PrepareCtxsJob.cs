@@ -40,7 +40,7 @@ public static class PrepareCtxsJob
             AtomicFile(output);
         }
         // Read every input before the slow part, so a bad file fails in seconds.
-        var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path), log))).ToList();
+        var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path, log), log))).ToList();
 
         var documents = DocumentCollection.Load(request.DocumentPath, log);
         log.WriteLine($"loaded {documents.Count} documents from {request.DocumentPath}");

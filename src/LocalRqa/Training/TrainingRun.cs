@@ -5,6 +5,7 @@ using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
 using LocalRqa.Evaluation.Metrics;
 using LocalRqa.Logging;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Reports;
 
@@ -25,12 +26,13 @@ public sealed class TrainingRun
     public ArgumentSet Arguments { get; }
     public TrainingArguments Args { get; }
     public RunLog Log { get; }
-    /// <summary>A model name (Hub id, folder, built-in) → its local folder.</summary>
-    public Func<string, string> ResolveModel { get; }
+    /// <summary>A model name (Hub id, folder, built-in) → its local folder, resolved once per run.</summary>
+    public Func<string, string> ResolveModel => preflight.ResolveModel;
     /// <summary>True for `--do_train false`: the model is loaded and evaluated, nothing is trained.</summary>
     public bool EvaluatesOnly => !Args.DoTrain;
 
     readonly Func<string, int, IProgress<int>>? startProgress;
+    readonly RunPreflight preflight;
 
     TrainingRun(TrainingAlgorithm algorithm, ArgumentSet arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress,
         Func<string, string>? resolveModel)
@@ -40,7 +42,7 @@ public sealed class TrainingRun
         Arguments = arguments;
         Args = arguments.Get<TrainingArguments>();
         Log = log;
-        ResolveModel = resolveModel ?? ModelLocator.Resolve;
+        preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
     }
 
     /// <summary>Runs <paramref name="algorithm"/> (and disposes it) with the parsed flags.</summary>
@@ -75,11 +77,12 @@ public sealed class TrainingRun
         // Everything that can be wrong with the input is found before the output folder is touched.
         if (Args.Evaluates || algorithm.NeedsDocuments) Documents();
         algorithm.CheckInputs(this);
-        using var folder = PrepareOutput();
-
-        using var encoder = LoadEncoder();
+        using var encoder = Preflight();
+        // The method's word on the model (lengths, a projection) is a check too: still before the output folder.
         if (Args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
         algorithm.Configure(encoder, this);
+        using var folder = PrepareOutput();
+
         var trainCount = algorithm.LoadTrainingData(this);
         var eval = ReadEval();
         var objective = algorithm.CreateObjective(encoder, this);
@@ -99,6 +102,21 @@ public sealed class TrainingRun
     }
 
     /// <summary>
+    /// The run's pre-flight, before anything is written, scored or trained (<see cref="RunPreflight"/>): the output
+    /// folders, the metric that picks the best checkpoint, the method's models and files, and the encoder, loaded as the
+    /// method loads it and kept for the run.
+    /// </summary>
+    SentenceEncoder Preflight()
+    {
+        RunPreflight.OutputFolder("--output_dir", Args.OutputDir);
+        if (Args.LoggingDir is { } loggingDir) RunPreflight.OutputFolder("--logging_dir", loggingDir);
+        if (Args.Evaluates && !EvaluatesOnly)
+            RunPreflight.Metric("--metric_for_best_model", Args.MetricForBestModel, RetrieverEvaluator.MetricNames("eval"));
+        algorithm.Preflight(preflight, this);
+        return preflight.Retriever(Args.ModelNameOrPath, algorithm.EncoderOverrides(this));
+    }
+
+    /// <summary>
     /// The output folder, held for this run (refused when another run holds it or it holds another run), all_args.json,
     /// train.log (continued when resuming), the logging folder.
     /// </summary>
@@ -109,12 +127,9 @@ public sealed class TrainingRun
         var resuming = Args.ResumeFromCheckpoint is not null;
         Log.AttachFile(Path.Combine(Args.OutputDir, "train.log"), append: resuming);
         if (resuming) Log.WriteLine($"continuing the run in {Args.OutputDir} (--resume_from_checkpoint {Args.ResumeFromCheckpoint})");
-        foreach (var warning in Arguments.Warnings) Log.WriteLine($"warning: {warning}");
         if (Args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         return held;
     }
-
-    SentenceEncoder LoadEncoder() => SentenceEncoder.Load(ResolveModel(Args.ModelNameOrPath), algorithm.EncoderOverrides(this));
 
     IReadOnlyList<RetrievalExample>? ReadEval()
     {
@@ -151,7 +166,7 @@ public sealed class TrainingRun
     /// <summary>`--test_file`: the saved model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
     void EvaluateOnTest(string testFile, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given)
     {
-        var test = RetrievalDataReader.Read(testFile);
+        var test = RetrievalDataReader.Read(testFile, Log);
         using var retriever = Retriever(encoder, given, "test: embedding documents");
         var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, MetricPrefix.Test, Log);
@@ -168,9 +183,9 @@ public sealed class TrainingRun
     {
         if (!Args.Evaluates || Args.EvalFile is null || Args.FullDatasetFilePath is null)
             throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
-        using var folder = PrepareOutput();
         var eval = ReadEval()!;
-        using var encoder = LoadEncoder();
+        using var encoder = Preflight();
+        using var folder = PrepareOutput();
         using var retriever = Retriever(encoder, null, "embedding documents");
         var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, "eval", Log);
