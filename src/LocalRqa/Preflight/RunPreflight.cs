@@ -43,6 +43,16 @@ public sealed class RunPreflight(Func<string, string> resolve, TextWriter log)
         using var encoder = Retriever(nameOrPath, overrides);
     }
 
+    /// <summary>
+    /// A checkpoint to resume from: a folder with every weight of <paramref name="encoder"/> in its shape (checked, not
+    /// loaded: the trainer loads them when it resumes, and until then the encoder stays the base model, e.g. for mining).
+    /// </summary>
+    public static void ResumeCheckpoint(string checkpoint, SentenceEncoder encoder)
+    {
+        if (!Directory.Exists(checkpoint)) throw new RqaException($"--resume_from_checkpoint {checkpoint}: no such checkpoint folder");
+        encoder.LoadWeights(checkpoint, copy: false);
+    }
+
     /// <summary>A FiD reader (DCA's teacher): resolved, and its config.json that of a T5 encoder-decoder rqa can run.</summary>
     public string Reader(string nameOrPath)
     {

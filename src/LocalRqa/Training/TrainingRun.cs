@@ -81,6 +81,8 @@ public sealed class TrainingRun
         // The method's word on the model (lengths, a projection) is a check too: still before the output folder.
         if (Args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
         algorithm.Configure(encoder, this);
+        // A checkpoint named to resume from must fit the model as configured (its projection included).
+        if (Args.ResumeFromCheckpoint is { } checkpoint && !Args.ResumesFromLatestCheckpoint) RunPreflight.ResumeCheckpoint(checkpoint, encoder);
         using var folder = PrepareOutput();
 
         var trainCount = algorithm.LoadTrainingData(this);

@@ -119,6 +119,18 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointThatDoesNotFitTheModelFailsBeforeAnythingIsWritten()
+    {
+        // A T5 folder as the checkpoint of a BERT retriever: none of its weights fit.
+        var output = Path.Combine(work, "resume");
+        var run = Rqa(RqaProcess.SmallCtlRun(work, output, "--max_steps", "2", "--resume_from_checkpoint", TestPaths.Fixture("t5-v1_1-tiny")));
+
+        Assert.Contains("missing weights", ErrorLine(run));
+        Assert.DoesNotContain("training ctl:", run.Stderr);
+        AssertNothingWritten(output);
+    }
+
+    [Fact]
     public void ARunThatFailsAfterItsLogExistsEndsTheLogWithTheError()
     {
         // A learning rate that makes the loss NaN within a few steps: a failure only training can find.
