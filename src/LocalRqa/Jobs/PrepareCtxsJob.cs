@@ -3,6 +3,7 @@ using LocalRqa.Data;
 using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 
 namespace LocalRqa.Jobs;
@@ -39,13 +40,15 @@ public static class PrepareCtxsJob
             if (Path.GetFullPath(input) == Path.GetFullPath(output)) throw new RqaException($"{output}: would overwrite its input; choose another --output");
             AtomicFile(output);
         }
-        // Read every input before the slow part, so a bad file fails in seconds.
+        // Read every input and check the model before the slow part, so a bad file or model fails in seconds.
         var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path, log), log))).ToList();
+        var preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
+        if (kind == "dense") preflight.CheckRetriever(request.ModelNameOrPath!, new EncoderOverrides());
 
         var documents = DocumentCollection.Load(request.DocumentPath, log);
         log.WriteLine($"loaded {documents.Count} documents from {request.DocumentPath}");
         var (retriever, encoder) = ContextPreparation.OpenRetriever(kind == "dense", request.ModelNameOrPath, documents, request.BatchSize, log,
-            startProgress, resolveModel);
+            startProgress, preflight.ResolveModel);
         try
         {
             for (var f = 0; f < inputs.Count; f++)
