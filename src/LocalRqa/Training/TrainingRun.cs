@@ -75,8 +75,9 @@ public sealed class TrainingRun
     TrainerState Train(Action<Trainer>? onTrainerCreated)
     {
         // Everything that can be wrong with the input is found before the output folder is touched.
-        if (Args.Evaluates || algorithm.NeedsDocuments) Documents();
+        if (Args.Evaluates || algorithm.NeedsDocuments || Args.TestFile is not null) Documents();
         algorithm.CheckInputs(this);
+        var test = ReadTest();
         using var encoder = Preflight();
         // The method's word on the model (lengths, a projection) is a check too: still before the output folder.
         if (Args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
@@ -99,7 +100,7 @@ public sealed class TrainingRun
         var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log);
         TrainingReport.Write(Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
             encoder, Log, algorithm.UsageNote(this), bm25);
-        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, algorithm.EvaluationIndex(state.GlobalStep));
+        if (test is not null) EvaluateOnTest(test, encoder, algorithm.EvaluationIndex(state.GlobalStep));
         return state;
     }
 
@@ -132,6 +133,9 @@ public sealed class TrainingRun
         if (Args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         return held;
     }
+
+    /// <summary>`--test_file`'s questions, read with the other inputs: a bad file must not wait for the end of training.</summary>
+    IReadOnlyList<RetrievalExample>? ReadTest() => Args.TestFile is { } testFile ? RetrievalDataReader.Read(testFile, Log) : null;
 
     IReadOnlyList<RetrievalExample>? ReadEval()
     {
@@ -166,9 +170,9 @@ public sealed class TrainingRun
     }
 
     /// <summary>`--test_file`: the saved model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
-    void EvaluateOnTest(string testFile, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given)
+    void EvaluateOnTest(IReadOnlyList<RetrievalExample> test, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given)
     {
-        var test = RetrievalDataReader.Read(testFile, Log);
+        var testFile = Args.TestFile!;
         using var retriever = Retriever(encoder, given, "test: embedding documents");
         var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, MetricPrefix.Test, Log);
@@ -186,6 +190,7 @@ public sealed class TrainingRun
         if (!Args.Evaluates || Args.EvalFile is null || Args.FullDatasetFilePath is null)
             throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
         var eval = ReadEval()!;
+        var test = ReadTest();
         using var encoder = Preflight();
         using var folder = PrepareOutput();
         using var retriever = Retriever(encoder, null, "embedding documents");
@@ -198,7 +203,7 @@ public sealed class TrainingRun
         var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary();
         entry["step"] = 0;
         state.LogHistory.Add(entry);
-        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, null);
+        if (test is not null) EvaluateOnTest(test, encoder, null);
         state.Save(Path.Combine(Args.OutputDir, TrainerState.FileName));
         return state;
     }

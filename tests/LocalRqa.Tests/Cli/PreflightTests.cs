@@ -131,6 +131,18 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
+    public void AMissingTestFileFailsBeforeTraining()
+    {
+        var output = Path.Combine(work, "test-file");
+        var missing = Path.Combine(work, "no-such-test.jsonl");
+        var run = Rqa(RqaProcess.SmallCtlRun(work, output, "--max_steps", "2", "--full_dataset_file_path", documents, "--test_file", missing));
+
+        Assert.Contains($"{missing}: file not found", ErrorLine(run));
+        Assert.DoesNotContain("training ctl:", run.Stderr);
+        AssertNothingWritten(output);
+    }
+
+    [Fact]
     public void ARunThatFailsAfterItsLogExistsEndsTheLogWithTheError()
     {
         // A learning rate that makes the loss NaN within a few steps: a failure only training can find.
