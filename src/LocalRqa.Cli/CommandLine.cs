@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using LocalRqa.Arguments;
 using LocalRqa.Cli.Commands;
+using LocalRqa.Logging;
 
 namespace LocalRqa.Cli;
 
@@ -53,20 +54,29 @@ public static class CommandLine
             stdout.Write(command.Help());
             return 0;
         }
+        // One log per run, for every verb: the flags' warnings first, and when a user error stops the run, its line last
+        // (also in the log file, once the job has opened one).
+        using var log = new RunLog(Console.Error);
+        foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
+        int Fail(string message)
+        {
+            var line = $"rqa: error: {message}";
+            stderr.WriteLine(line);
+            log.EndWithError(line);
+            return UserErrorExitCode;
+        }
         try
         {
-            return command.Run(arguments);
+            return command.Run(arguments, log);
         }
         catch (RqaException e)
         {
-            stderr.WriteLine($"rqa: error: {e.Message}");
-            return UserErrorExitCode;
+            return Fail(e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file the user named is unreadable or a folder unwritable: their environment, not our bug.
-            stderr.WriteLine($"rqa: error: {e.Message}");
-            return UserErrorExitCode;
+            return Fail(e.Message);
         }
     }
 

@@ -1,12 +1,14 @@
 using LocalRqa.Arguments;
+using LocalRqa.Logging;
 
 namespace LocalRqa.Cli.Commands;
 
 /// <summary>
 /// One rqa verb: its words on the command line ("encode", "train ctl"), a one-line summary, the argument records its
-/// flags fill (parsed by <see cref="ArgumentParser"/>, the same way for every verb) and what it runs.
+/// flags fill (parsed by <see cref="ArgumentParser"/>, the same way for every verb) and what it runs, logging to the
+/// run's log (which <see cref="CommandLine"/> opens, with the flags' warnings first and the error that stops it last).
 /// </summary>
-public sealed record Command(string Name, string Summary, IReadOnlyList<ArgumentSchema> Schemas, Func<ArgumentSet, int> Run)
+public sealed record Command(string Name, string Summary, IReadOnlyList<ArgumentSchema> Schemas, Func<ArgumentSet, RunLog, int> Run)
 {
     /// <summary>How flags are read, the same for every verb; the end of each verb's `--help`.</summary>
     public const string FlagRules =

@@ -7,13 +7,13 @@ namespace LocalRqa.Cli.Commands;
 /// <summary>`rqa encode`: embeddings of JSONL texts, a stable interface for checks and scripts.</summary>
 public static class EncodeCommand
 {
-    public static Command Create() => new("encode", "Embed texts with a retriever model.", [EncodeArguments.Schema], arguments =>
+    public static Command Create() => new("encode", "Embed texts with a retriever model.", [EncodeArguments.Schema], (arguments, log) =>
     {
         var request = arguments.Get<EncodeArguments>().ToRequest(ModelLocator.Resolve);
         ConsoleProgress? progress = null;
-        var count = EncodeJob.Run(request, total => progress = new ConsoleProgress("encoding", Console.Error, total), Console.Error);
+        var count = EncodeJob.Run(request, total => progress = new ConsoleProgress("encoding", Console.Error, total), log);
         progress?.Finish();
-        Console.Error.WriteLine($"wrote {count} embeddings to {request.OutputPath}");
+        log.WriteLine($"wrote {count} embeddings to {request.OutputPath}");
         return 0;
     });
 }

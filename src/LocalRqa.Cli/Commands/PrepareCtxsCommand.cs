@@ -1,5 +1,4 @@
 using LocalRqa.Jobs;
-using LocalRqa.Logging;
 
 namespace LocalRqa.Cli.Commands;
 
@@ -7,9 +6,8 @@ namespace LocalRqa.Cli.Commands;
 public static class PrepareCtxsCommand
 {
     public static Command Create() => new("prepare-ctxs", "Build DCA files: each question with n_context retrieved passages, its gold passage first.",
-        [PrepareCtxsArguments.Schema], arguments =>
+        [PrepareCtxsArguments.Schema], (arguments, log) =>
         {
-            using var log = new RunLog(Console.Error);
             PrepareCtxsJob.Run(arguments.Get<PrepareCtxsArguments>().ToRequest(), log, (label, total) => new ConsoleProgress(label, Console.Error, total));
             return 0;
         });

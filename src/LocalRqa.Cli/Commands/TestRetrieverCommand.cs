@@ -1,5 +1,4 @@
 using LocalRqa.Jobs;
-using LocalRqa.Logging;
 
 namespace LocalRqa.Cli.Commands;
 
@@ -7,9 +6,8 @@ namespace LocalRqa.Cli.Commands;
 public static class TestRetrieverCommand
 {
     public static Command Create() => new("test-retriever", "Evaluate a retriever (dense or BM25) on questions with gold documents.",
-        [TestRetrieverArguments.Schema], arguments =>
+        [TestRetrieverArguments.Schema], (arguments, log) =>
         {
-            using var log = new RunLog(Console.Error);
             TestRetrieverJob.Run(arguments.Get<TestRetrieverArguments>(), log, (label, total) => new ConsoleProgress(label, Console.Error, total));
             return 0;
         });

@@ -20,7 +20,7 @@ public static class TrainCommand
     };
 
     public static IReadOnlyList<Command> Create() => TrainJob.Methods
-        .Select(method => new Command($"train {method}", Summaries[method], TrainJob.Schemas(method), arguments => RunJob(method, arguments)))
+        .Select(method => new Command($"train {method}", Summaries[method], TrainJob.Schemas(method), (arguments, log) => RunJob(method, arguments, log)))
         .ToList();
 
     /// <summary>"loss 0.412, recall4 0.753 @ step 18": the live line's view of how training goes.</summary>
@@ -37,9 +37,8 @@ public static class TrainCommand
     /// Runs a trainer with Ctrl-C/SIGTERM handling and a live progress line; exits 130/143 when a signal stopped it
     /// early.
     /// </summary>
-    static int RunJob(string method, ArgumentSet arguments)
+    static int RunJob(string method, ArgumentSet arguments, RunLog log)
     {
-        using var log = new RunLog(Console.Error);
         using var signals = new TrainingSignals(log);
         ConsoleProgress? steps = null;
         var state = TrainJob.Run(method, arguments, log, trainer =>

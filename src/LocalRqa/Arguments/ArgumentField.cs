@@ -53,6 +53,9 @@ public sealed class ArgumentField
     /// <summary>The value in the record's default instance.</summary>
     public object? DefaultValue { get; }
 
+    /// <summary>When the flag has an effect; null: always (see <see cref="ArgumentSchemaBuilder{T}.OnlyWhen"/>).</summary>
+    public FlagApplicability? Applicability { get; internal set; }
+
     public string Flag => "--" + Name;
 
     /// <summary>Every name accepted after `--` or as a JSON key: the name, its aliases and their kebab-case forms.</summary>

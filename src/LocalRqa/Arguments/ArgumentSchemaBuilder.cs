@@ -76,6 +76,16 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
             r => Spell(get(r)), (r, v) => set(r, Value((string?)v)));
     }
 
+    /// <summary>
+    /// The field declared last has an effect only when <paramref name="applies"/> holds for the record; set otherwise,
+    /// it is ignored, and the run says so in one warning: "--FLAG VALUE has no effect <paramref name="otherwise"/>".
+    /// </summary>
+    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, bool> applies, string otherwise)
+    {
+        fields[^1].Applicability = new FlagApplicability(r => applies((T)r), otherwise);
+        return this;
+    }
+
     public ArgumentSchema Build() => new(typeof(T), defaults, fields.ToArray());
 
     ArgumentSchemaBuilder<T> Add(string name, ArgumentKind kind, string description, bool nullable, bool required,

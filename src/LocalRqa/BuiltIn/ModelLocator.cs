@@ -12,5 +12,8 @@ public static class ModelLocator
     public const string DefaultModel = "Snowflake/snowflake-arctic-embed-xs";
 
     public static string Resolve(string nameOrPath) =>
-        new ModelResolver(HubSettings.FromEnvironment(), BuiltInModels.TryGetFolder).Resolve(nameOrPath);
+        new ModelResolver(Settings(), BuiltInModels.TryGetFolder).Resolve(nameOrPath);
+
+    /// <summary>The environment's hub settings, naming the built-in models in the advice of a failed download.</summary>
+    static HubSettings Settings() => HubSettings.FromEnvironment() with { BuiltInModels = [.. BuiltInModels.All.Select(m => m.HubId)] };
 }

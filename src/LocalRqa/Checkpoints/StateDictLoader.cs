@@ -10,7 +10,8 @@ namespace LocalRqa.Checkpoints;
 public static class StateDictLoader
 {
     /// <param name="mapName">Checkpoint name → module name, or null for a tensor that is knowingly ignored.</param>
-    public static void Load(nn.Module module, ICheckpointSource source, Func<string, string?> mapName)
+    /// <param name="copy">false checks names and shapes only, reading no tensor data and changing nothing (a pre-flight)</param>
+    public static void Load(nn.Module module, ICheckpointSource source, Func<string, string?> mapName, bool copy = true)
     {
         var expected = module.state_dict();
         var loaded = new HashSet<string>();
@@ -30,6 +31,7 @@ public static class StateDictLoader
             var shape = source.Shape(name);
             if (!shape.SequenceEqual(parameter.shape))
                 throw new RqaException($"{source.Description}: weight '{name}' has shape [{string.Join(", ", shape)}] but the model built from config.json needs [{string.Join(", ", parameter.shape)}]");
+            if (!copy) continue;
             var host = source.Read(name);
             var floating = parameter.is_floating_point();
             if (IsFloat(host.DType) != floating)

@@ -12,13 +12,18 @@ namespace LocalRqa.Data;
 /// </summary>
 public static class RetrievalDataReader
 {
-    public static IReadOnlyList<RetrievalExample> Read(string path)
+    /// <param name="log">where an empty question is named, in one warning line per file</param>
+    public static IReadOnlyList<RetrievalExample> Read(string path, TextWriter? log = null)
     {
         if (!File.Exists(path)) throw new RqaException($"{path}: file not found");
         var examples = new List<RetrievalExample>();
         foreach (var (element, line) in Records(path))
             examples.AddRange(Parse(element, $"{path}:{line}", line));
         if (examples.Count == 0) throw new RqaException($"{path}: no questions found");
+        var empty = examples.Where(e => string.IsNullOrWhiteSpace(e.Question)).Select(e => e.Line).Distinct().ToList();
+        if (empty.Count > 0)
+            log?.WriteLine($"warning: {path}:{empty[0]}: empty question{(empty.Count > 1 ? $" (and on {empty.Count - 1} more lines)" : "")}; " +
+                           "kept as LocalRQA keeps it, but it has no words to retrieve by");
         return examples;
     }
 

@@ -68,13 +68,14 @@ public sealed class SentenceEncoder : IDisposable
     /// Loads the weights of a folder this encoder saved (a checkpoint, the best model) into it, the projection's
     /// included: trainers resuming or restoring the best model call this rather than loading <see cref="Model"/> alone.
     /// </summary>
-    public void LoadWeights(string folder)
+    /// <param name="copy">false checks that every weight is there with the right shape, changing nothing</param>
+    public void LoadWeights(string folder, bool copy = true)
     {
-        StateDictLoader.Load(Model, CheckpointFolder.Open(folder), BertModel.CheckpointName);
+        StateDictLoader.Load(Model, CheckpointFolder.Open(folder), BertModel.CheckpointName, copy);
         if (Projection is null) return;
         var saved = Path.Combine(folder, TokenProjection.Folder, CheckpointFolder.Safetensors);
         if (!File.Exists(saved)) throw new RqaException($"{folder}: has no {TokenProjection.Folder}/ but the model being trained has a projection");
-        StateDictLoader.Load(Projection, SafetensorsFile.Open(saved), name => name);
+        StateDictLoader.Load(Projection, SafetensorsFile.Open(saved), name => name, copy);
     }
 
     /// <summary>The parameters a trainer optimises: the network's and the projection's.</summary>

@@ -69,6 +69,24 @@ public sealed class RetrieverEvaluator(IReadOnlyList<RetrievalExample> examples,
         return new RetrieverEvaluation(scores, predictions, localRqa, ranking, intervals, missing);
     }
 
+    /// <summary>
+    /// The names an evaluation with <paramref name="prefix"/> reports (confidence bounds aside), known before any model
+    /// runs: what --metric_for_best_model may name. Taken from the metrics of one made-up question, so they are the
+    /// names <see cref="Evaluate"/> writes.
+    /// </summary>
+    public static IReadOnlyList<string> MetricNames(string prefix, bool ndcg = false)
+    {
+        var document = Document.Create("x", null, null);
+        var outcome = new RetrievalOutcome([document], [document]);
+        return
+        [
+            .. LocalRqaMetrics.Compute([outcome], ndcg).Keys.Select(key => MetricPrefix.Retrieval(prefix, key)),
+            $"{prefix}_retr/latency/avg_latency", $"{prefix}_retr/latency/total_latency",
+            $"{prefix}_e2e/latency/avg_latency", $"{prefix}_e2e/latency/total_latency",
+            .. RankingMetrics.Names.Select(name => MetricPrefix.Retrieval(prefix, $"ranking/{name}")),
+        ];
+    }
+
     /// <summary>Gold documents absent from the database can never be retrieved: count them and say which.</summary>
     int ReportMissingGold(TextWriter? log)
     {

@@ -183,9 +183,12 @@ public sealed class HubClient : IDisposable
             catch (Exception e) when (IsTransient(e, ct))
             {
                 if (++failures > settings.MaxRetries)
-                    throw new RqaException(
-                        $"downloading {relativePath} of {id} failed after {failures} attempts ({url}): {Describe(e)}; run again to resume" +
-                        (e is HttpRequestException ? " (or set HF_HUB_OFFLINE=1 to use only cached models)" : ""), e);
+                    throw new RqaException(PartialBytes(id, knownEtag.Value) > 0
+                        // Bytes are kept: a rerun continues the transfer.
+                        ? $"downloading {relativePath} of {id} was interrupted after {failures} attempts ({url}): {Describe(e)}; " +
+                          $"run again to resume where it stopped; {HubOfflineAdvice.Text(settings)}"
+                        // Nothing arrived (no host, no connection, a server error): running again would fail the same way.
+                        : $"cannot download {relativePath} of {id} ({url}) after {failures} attempts: {Describe(e)}; {HubOfflineAdvice.Text(settings)}", e);
                 var delay = settings.RetryDelay * Math.Pow(2, failures - 1);
                 if (delay > TimeSpan.Zero) await Task.Delay(delay, ct);
                 continue;
@@ -209,13 +212,22 @@ public sealed class HubClient : IDisposable
                 {
                     FileRole.Optional => null,
                     FileRole.Config => throw new RqaException(
-                        $"model {id} not found on the hub (HTTP 404 for {relativePath} at {url}){detail}"),
+                        $"model {id} not found on the hub (HTTP 404 for {relativePath} at {url}){detail}; " +
+                        $"check the name, or {HubOfflineAdvice.Text(settings)}"),
                     _ => throw new RqaException(
                         $"model {id} is incomplete on the hub: shard {relativePath} is missing (HTTP 404 at {url}){detail}"),
                 };
             }
             throw new InvalidOperationException("download attempt ended without a result");
         }
+    }
+
+    /// <summary>Bytes of a file kept from a cut transfer (under its etag), which a rerun resumes from.</summary>
+    private long PartialBytes(HubRepoId id, string? etag)
+    {
+        if (etag is null) return 0;
+        var partial = new FileInfo(Cache.BlobPath(id, etag) + ".incomplete");
+        return partial.Exists ? partial.Length : 0;
     }
 
     private static bool IsTransient(Exception e, CancellationToken ct) =>

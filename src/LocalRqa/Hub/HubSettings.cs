@@ -27,6 +27,9 @@ public sealed record HubSettings(string Endpoint, string? Token, string CacheRoo
     /// <summary>How long to wait for another process that is downloading the same file before giving up.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Models that need no download (the tool's built-in ones), named when a download fails.</summary>
+    public IReadOnlyList<string> BuiltInModels { get; init; } = [];
+
     /// <summary>Reads the process environment.</summary>
     public static HubSettings FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 

@@ -73,7 +73,8 @@ public sealed class ModelResolver
         if (settings.Offline)
             throw new RqaException(
                 $"model {id} is not in the Hugging Face cache at {Cache.RepoFolder(id)} and offline mode is on " +
-                "(HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE); download it once while online, or pass a local folder");
+                "(HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE); download it once while online, or pass a local folder" +
+                (settings.BuiltInModels.Count > 0 ? $", or use a built-in model ({string.Join(", ", settings.BuiltInModels)})" : ""));
 
         using var client = new HubClient(settings, Cache, log);
         try

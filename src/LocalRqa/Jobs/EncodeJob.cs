@@ -3,6 +3,7 @@ using LocalRqa.Checkpoints;
 using LocalRqa.Encoders;
 using LocalRqa.Files;
 using LocalRqa.Json;
+using LocalRqa.Preflight;
 
 namespace LocalRqa.Jobs;
 
@@ -19,7 +20,9 @@ public static class EncodeJob
         OutputTarget.RefuseInput(request.OutputPath, request.InputPath, "--output");
         var texts = ReadTexts(request.InputPath);
         AtomicFile.CheckWritable(request.OutputPath);
-        using var encoder = SentenceEncoder.Load(request.ModelFolder, request.Overrides);
+        // The pre-flight's model check, with its word on a --prompt the model has no prompt for (the folder is resolved).
+        using var encoder = new RunPreflight(folder => folder, log ?? TextWriter.Null)
+            .Retriever(request.ModelFolder, request.Overrides, ("--prompt", request.Prompt));
         log?.WriteLine($"encoding {texts.Count} texts with {request.ModelFolder} " +
                        $"(pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
                        $"max length {encoder.Settings.MaxLength}, prompt {request.Prompt.ToString().ToLowerInvariant()})");

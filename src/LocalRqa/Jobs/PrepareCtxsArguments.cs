@@ -36,8 +36,10 @@ public sealed record PrepareCtxsArguments : IArgumentRecord
             "What retrieves the passages: BM25 or the dense model of --model_name_or_path.")
         .OptionalText("model_name_or_path", a => a.ModelNameOrPath, (a, v) => a with { ModelNameOrPath = v },
             $"Dense model folder or HuggingFace id (with --retriever dense; e.g. {ModelLocator.DefaultModel}).")
+            .OnlyWhen(a => a.Retriever == RetrieverKind.Dense, "with --retriever bm25 (BM25 embeds nothing)")
         .Integer("n_context", a => a.NContext, (a, v) => a with { NContext = v }, "Passages per question, gold passages included.")
         .Integer("batch_size", a => a.BatchSize, (a, v) => a with { BatchSize = v }, "Texts per forward pass when embedding with a dense model.")
+            .OnlyWhen(a => a.Retriever == RetrieverKind.Dense, "with --retriever bm25 (BM25 embeds nothing)")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;

@@ -4,6 +4,7 @@ using LocalRqa.Data.Dca;
 using LocalRqa.Encoders;
 using LocalRqa.Files;
 using LocalRqa.Indexing;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 
 namespace LocalRqa.Jobs;
@@ -41,13 +42,15 @@ public static class PrepareCtxsJob
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             AtomicFile.CheckWritable(output);
         }
-        // Read every input before the slow part, so a bad file fails in seconds.
-        var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path), log))).ToList();
+        // Read every input and check the model before the slow part, so a bad file or model fails in seconds.
+        var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path, log), log))).ToList();
+        var preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
+        if (kind == "dense") preflight.CheckRetriever(request.ModelNameOrPath!, new EncoderOverrides());
 
         var documents = DocumentCollection.Load(request.DocumentPath, log);
         log.WriteLine($"loaded {documents.Count} documents from {request.DocumentPath}");
         var (retriever, encoder) = ContextPreparation.OpenRetriever(kind == "dense", request.ModelNameOrPath, documents, request.BatchSize, log,
-            startProgress, resolveModel);
+            startProgress, preflight.ResolveModel);
         try
         {
             // One file per input, all of them or none: a failure on the last input leaves no new file beside the others.

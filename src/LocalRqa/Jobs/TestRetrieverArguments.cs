@@ -34,14 +34,18 @@ public sealed record TestRetrieverArguments : IArgumentRecord
     public int BootstrapSamples { get; init; } = 1000;
     public int Seed { get; init; } = 42;
 
+    const string Bm25Ignores = "with --retriever_type bm25 (BM25 embeds nothing and keeps no vector index)";
+
     public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<TestRetrieverArguments>(new(), "model_args")
         .Text("embedding_model_name_or_path", a => a.EmbeddingModelNameOrPath, (a, v) => a with { EmbeddingModelNameOrPath = v },
             "Dense retriever model: a folder or HuggingFace id.")
+            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
         .Group("test_args")
         .Text("document_path", a => a.DocumentPath, (a, v) => a with { DocumentPath = v },
             "Document database: LocalRQA documents.pkl, JSONL or a JSON list of {page_content, fmt_content?, metadata?}.", required: true)
         .OptionalText("index_path", a => a.IndexPath, (a, v) => a with { IndexPath = v },
             "Folder of the saved vector index: reused when built from the same documents and model, else built and saved.")
+            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
         .Text("eval_data_path", a => a.EvalDataPath, (a, v) => a with { EvalDataPath = v },
             "Questions: JSONL with questions (or question) and gold_docs.", required: true)
         .Text("output_dir", a => a.OutputDir, (a, v) => a with { OutputDir = v },
@@ -53,13 +57,17 @@ public sealed record TestRetrieverArguments : IArgumentRecord
         .OptionalChoice("similarity", [("l2", Indexing.Similarity.L2), ("ip", Indexing.Similarity.InnerProduct), ("cosine", Indexing.Similarity.Cosine)],
             a => a.Similarity, (a, v) => a with { Similarity = v },
             "l2 (FAISS's default), ip or cosine; null: the model's own, else cosine.")
+            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
         .Integer("top_k", a => a.TopK, (a, v) => a with { TopK = v }, "Documents retrieved per question (LocalRQA retrieves 4).")
         .OptionalInteger("max_length", a => a.MaxLength, (a, v) => a with { MaxLength = v },
             "Truncate texts to this many tokens; null: the model's maximum.")
+            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
         .Boolean("use_prompts", a => a.UsePrompts, (a, v) => a with { UsePrompts = v },
             "Embed with the model's query/passage prompts (false matches LocalRQA's HuggingFaceEmbeddings).")
+            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
         .Boolean("rebuild_index", a => a.RebuildIndex, (a, v) => a with { RebuildIndex = v },
             "Rebuild the index at --index_path even if it was built differently.")
+            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense && a.IndexPath is not null, "without a dense --index_path (there is no saved index to rebuild)")
         .Boolean("retr_ndcg", a => a.RetrNdcg, (a, v) => a with { RetrNdcg = v }, "Also compute LocalRQA's nDCG.")
         .OptionalText("compare_with", a => a.CompareWith, (a, v) => a with { CompareWith = v },
             "Another run's test-predictions.jsonl: gained/lost questions and paired bootstrap p-values.")

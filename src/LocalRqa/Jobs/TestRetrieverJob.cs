@@ -8,6 +8,7 @@ using LocalRqa.Files;
 using LocalRqa.Indexing;
 using LocalRqa.Json;
 using LocalRqa.Logging;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 
 namespace LocalRqa.Jobs;
@@ -36,36 +37,40 @@ public static class TestRetrieverJob
                 log.WriteLine($"note: --compare_with is this output folder's previous predictions; comparing against that earlier run");
             baseline = PredictionsFile.Read(arguments.CompareWith);
         }
-        // The inputs are read before the output folder is touched: a bad file leaves an earlier run's results as they were.
-        // (The log keeps these lines until test.log is attached.)
-        var documents = DocumentCollection.Load(arguments.DocumentPath, log);
-        log.WriteLine($"Loaded {documents.Count} documents from {arguments.DocumentPath}");
-        var examples = RetrievalDataReader.Read(arguments.EvalDataPath);
-        log.WriteLine($"Loaded {examples.Count} questions from {arguments.EvalDataPath}");
-        PrepareOutputDir(arguments.OutputDir);
-        // Results of an earlier run in this folder must not sit beside this run's arguments and log.
-        foreach (var stale in new[] { "score.json", "test-predictions.jsonl", "comparison.json" })
-            File.Delete(Path.Combine(arguments.OutputDir, stale));
-        // LocalRQA's all_args.json: {"model_args": {...}, "test_args": {...}}, keys sorted.
-        JsonFile.Write(Path.Combine(arguments.OutputDir, "all_args.json"), allArgs);
-        log.AttachFile(Path.Combine(arguments.OutputDir, "test.log"));
-
         var options = new EvaluatorOptions
         {
             TopK = arguments.TopK, BatchSize = arguments.TestBszv, Ndcg = arguments.RetrNdcg,
             BootstrapResamples = arguments.BootstrapSamples, Seed = arguments.Seed,
         };
 
-        SentenceEncoder? encoder = null;
+        // Pre-flight: the output paths, the inputs and the model, before anything is written or embedded.
+        RunPreflight.OutputFolder("--output_dir", arguments.OutputDir);
+        var dense = arguments.RetrieverType == RetrieverKind.Dense;
+        if (dense && arguments.IndexPath is { } indexPath) RunPreflight.OutputFolder("--index_path", indexPath);
+        var documents = DocumentCollection.Load(arguments.DocumentPath, log);
+        log.WriteLine($"Loaded {documents.Count} documents from {arguments.DocumentPath}");
+        var examples = RetrievalDataReader.Read(arguments.EvalDataPath, log);
+        log.WriteLine($"Loaded {examples.Count} questions from {arguments.EvalDataPath}");
+        var preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
+        SentenceEncoder? encoder = dense
+            ? preflight.Retriever(arguments.EmbeddingModelNameOrPath, new EncoderOverrides { MaxLength = arguments.MaxLength, UsePrompts = arguments.UsePrompts })
+            : null;
         IRetriever? retriever = null;
         try
         {
-            if (arguments.RetrieverType == RetrieverKind.Bm25)
+            PrepareOutputDir(arguments.OutputDir);
+            // Results of an earlier run in this folder must not sit beside this run's arguments and log.
+            foreach (var stale in new[] { "score.json", "test-predictions.jsonl", "comparison.json" })
+                File.Delete(Path.Combine(arguments.OutputDir, stale));
+            // LocalRQA's all_args.json: {"model_args": {...}, "test_args": {...}}, keys sorted.
+            JsonFile.Write(Path.Combine(arguments.OutputDir, "all_args.json"), allArgs);
+            log.AttachFile(Path.Combine(arguments.OutputDir, "test.log"));
+
+            if (encoder is null)
                 retriever = new Bm25Retriever(documents.Documents);
             else
             {
-                var folder = (resolveModel ?? ModelLocator.Resolve)(arguments.EmbeddingModelNameOrPath);
-                encoder = SentenceEncoder.Load(folder, new EncoderOverrides { MaxLength = arguments.MaxLength, UsePrompts = arguments.UsePrompts });
+                var folder = preflight.ResolveModel(arguments.EmbeddingModelNameOrPath);
                 var chosen = arguments.Similarity ?? DenseRetriever.DefaultSimilarity(encoder);
                 log.WriteLine($"Initializing retriever with {arguments.EmbeddingModelNameOrPath} ({folder}; pooling {encoder.Settings.Pooling.Name()}, " +
                               $"normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, similarity {chosen.Name()}, max length {encoder.Settings.MaxLength})");

@@ -32,6 +32,19 @@ public sealed class RunLog : TextWriter
         }
     }
 
+    /// <summary>
+    /// Ends the log file with the error that stopped the run, the line the console already showed: a log that exists
+    /// never looks like a run that is still going or that finished. Nothing is written when no file was attached.
+    /// </summary>
+    public void EndWithError(string line)
+    {
+        lock (gate)
+        {
+            if (pending.Length > 0) Write('\n');
+            file?.WriteLine($"[{DateTime.Now:MM/dd/yyyy HH:mm:ss}] ERROR - {line}");
+        }
+    }
+
     public override void Write(char value)
     {
         lock (gate)

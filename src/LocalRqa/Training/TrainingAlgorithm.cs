@@ -1,6 +1,7 @@
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 
 namespace LocalRqa.Training;
@@ -27,12 +28,18 @@ public abstract class TrainingAlgorithm : IDisposable
     /// <summary>Reads and checks what can be checked before `--output_dir` is touched (files, the teacher's config).</summary>
     public virtual void CheckInputs(TrainingRun run) { }
 
+    /// <summary>
+    /// The method's models (a teacher, a retriever for its ctxs) and the files it will write, checked in the run's
+    /// pre-flight: before anything is written, scored or trained.
+    /// </summary>
+    public virtual void Preflight(RunPreflight preflight, TrainingRun run) { }
+
     /// <summary>Loads the training data once the output folder and the log are ready; returns the number of training questions.</summary>
     public abstract int LoadTrainingData(TrainingRun run);
 
     /// <summary>The eval questions (a method may accept files beside LocalRQA's).</summary>
     public virtual IReadOnlyList<RetrievalExample> ReadEvalQuestions(TrainingRun run, DocumentCollection documents) =>
-        RetrievalDataReader.Read(run.Args.EvalFile!);
+        RetrievalDataReader.Read(run.Args.EvalFile!, run.Log);
 
     /// <summary>Adjusts the loaded encoder before training: what the saved model says about itself, a projection, lengths.</summary>
     public virtual void Configure(SentenceEncoder encoder, TrainingRun run) { }

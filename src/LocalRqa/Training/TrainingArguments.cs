@@ -112,7 +112,9 @@ public sealed record TrainingArguments : IArgumentRecord
             a => a.LrSchedulerType, (a, v) => a with { LrSchedulerType = v }, "Learning-rate schedule after warm-up.")
         .Integer("logging_steps", a => a.LoggingSteps, (a, v) => a with { LoggingSteps = v }, "Log loss and learning rate every this many steps.")
         .Integer("eval_steps", a => a.EvalSteps, (a, v) => a with { EvalSteps = v }, "Evaluate every this many steps (with --evaluation_strategy steps).")
+            .OnlyWhen(a => a.EvaluationStrategy == IntervalStrategy.Steps, "without --evaluation_strategy steps")
         .Integer("save_steps", a => a.SaveSteps, (a, v) => a with { SaveSteps = v }, "Save a checkpoint every this many steps (with --save_strategy steps).")
+            .OnlyWhen(a => a.SaveStrategy == IntervalStrategy.Steps, "without --save_strategy steps")
         .OptionalInteger("save_total_limit", a => a.SaveTotalLimit, (a, v) => a with { SaveTotalLimit = v },
             "Checkpoints to keep (the best is always kept); none keeps all.")
         .Integer("seed", a => a.Seed, (a, v) => a with { Seed = v }, "Seed for initialisation, shuffling and hard-negative sampling.")

@@ -6,6 +6,7 @@ using LocalRqa.Evaluation;
 using LocalRqa.Evaluation.Metrics;
 using LocalRqa.Files;
 using LocalRqa.Logging;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Reports;
 
@@ -28,12 +29,13 @@ public sealed class TrainingRun
     public ArgumentSet Arguments { get; }
     public TrainingArguments Args { get; }
     public RunLog Log { get; }
-    /// <summary>A model name (Hub id, folder, built-in) → its local folder.</summary>
-    public Func<string, string> ResolveModel { get; }
+    /// <summary>A model name (Hub id, folder, built-in) → its local folder, resolved once per run.</summary>
+    public Func<string, string> ResolveModel => preflight.ResolveModel;
     /// <summary>True for `--do_train false`: the model is loaded and evaluated, nothing is trained.</summary>
     public bool EvaluatesOnly => !Args.DoTrain;
 
     readonly Func<string, int, IProgress<int>>? startProgress;
+    readonly RunPreflight preflight;
 
     TrainingRun(TrainingAlgorithm algorithm, ArgumentSet arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress,
         Func<string, string>? resolveModel)
@@ -43,7 +45,7 @@ public sealed class TrainingRun
         Arguments = arguments;
         Args = arguments.Get<TrainingArguments>();
         Log = log;
-        ResolveModel = resolveModel ?? ModelLocator.Resolve;
+        preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
     }
 
     /// <summary>Runs <paramref name="algorithm"/> (and disposes it) with the parsed flags.</summary>
@@ -76,13 +78,17 @@ public sealed class TrainingRun
     TrainerState Train(Action<Trainer>? onTrainerCreated)
     {
         // Everything that can be wrong with the input is found before the output folder is touched.
-        if (Args.Evaluates || algorithm.NeedsDocuments) Documents();
+        if (Args.Evaluates || algorithm.NeedsDocuments || Args.TestFile is not null) Documents();
         algorithm.CheckInputs(this);
-        using var folder = PrepareOutput();
-
-        using var encoder = LoadEncoder();
+        var test = ReadTest();
+        using var encoder = Preflight();
+        // The method's word on the model (lengths, a projection) is a check too: still before the output folder.
         if (Args.AttentionDropout is { } attentionDropout) encoder.Model.SetAttentionDropout(attentionDropout);
         algorithm.Configure(encoder, this);
+        // A checkpoint named to resume from must fit the model as configured (its projection included).
+        if (Args.ResumeFromCheckpoint is { } checkpoint && !Args.ResumesFromLatestCheckpoint) RunPreflight.ResumeCheckpoint(checkpoint, encoder);
+        using var folder = PrepareOutput();
+
         var trainCount = algorithm.LoadTrainingData(this);
         var eval = ReadEval();
         var objective = algorithm.CreateObjective(encoder, this);
@@ -102,9 +108,24 @@ public sealed class TrainingRun
         var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log);
         TrainingReport.Write(results, Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
             encoder, Log, algorithm.UsageNote(this), bm25);
-        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, algorithm.EvaluationIndex(state.GlobalStep), results);
+        if (test is not null) EvaluateOnTest(test, encoder, algorithm.EvaluationIndex(state.GlobalStep), results);
         results.Commit();
         return state;
+    }
+
+    /// <summary>
+    /// The run's pre-flight, before anything is written, scored or trained (<see cref="RunPreflight"/>): the output
+    /// folders, the metric that picks the best checkpoint, the method's models and files, and the encoder, loaded as the
+    /// method loads it and kept for the run.
+    /// </summary>
+    SentenceEncoder Preflight()
+    {
+        RunPreflight.OutputFolder("--output_dir", Args.OutputDir);
+        if (Args.LoggingDir is { } loggingDir) RunPreflight.OutputFolder("--logging_dir", loggingDir);
+        if (Args.Evaluates && !EvaluatesOnly)
+            RunPreflight.Metric("--metric_for_best_model", Args.MetricForBestModel, RetrieverEvaluator.MetricNames("eval"));
+        algorithm.Preflight(preflight, this);
+        return preflight.Retriever(Args.ModelNameOrPath, algorithm.EncoderOverrides(this));
     }
 
     /// <summary>
@@ -123,12 +144,12 @@ public sealed class TrainingRun
         if (startsOver)
             Log.WriteLine($"--resume_from_checkpoint true: {Args.OutputDir} has no checkpoint yet (the run stopped before its first); " +
                           "training starts over from step 0, reusing what the run saved that is still valid");
-        foreach (var warning in Arguments.Warnings) Log.WriteLine($"warning: {warning}");
         if (Args.LoggingDir is { } loggingDir) Directory.CreateDirectory(loggingDir);
         return held;
     }
 
-    SentenceEncoder LoadEncoder() => SentenceEncoder.Load(ResolveModel(Args.ModelNameOrPath), algorithm.EncoderOverrides(this));
+    /// <summary>`--test_file`'s questions, read with the other inputs: a bad file must not wait for the end of training.</summary>
+    IReadOnlyList<RetrievalExample>? ReadTest() => Args.TestFile is { } testFile ? RetrievalDataReader.Read(testFile, Log) : null;
 
     IReadOnlyList<RetrievalExample>? ReadEval()
     {
@@ -163,9 +184,9 @@ public sealed class TrainingRun
     }
 
     /// <summary>`--test_file`: the saved model evaluated once, as `rqa test-retriever` would, into test_score.json.</summary>
-    void EvaluateOnTest(string testFile, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given, ResultFiles results)
+    void EvaluateOnTest(IReadOnlyList<RetrievalExample> test, SentenceEncoder encoder, (Indexing.IVectorIndex, string)? given, ResultFiles results)
     {
-        var test = RetrievalDataReader.Read(testFile);
+        var testFile = Args.TestFile!;
         using var retriever = Retriever(encoder, given, "test: embedding documents");
         var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, MetricPrefix.Test, Log);
@@ -182,10 +203,11 @@ public sealed class TrainingRun
     {
         if (!Args.Evaluates || Args.EvalFile is null || Args.FullDatasetFilePath is null)
             throw new RqaException("--do_train false evaluates only: it needs --eval_file and --full_dataset_file_path");
+        var eval = ReadEval()!;
+        var test = ReadTest();
+        using var encoder = Preflight();
         using var folder = PrepareOutput();
         using var results = new ResultFiles();
-        var eval = ReadEval()!;
-        using var encoder = LoadEncoder();
         using var retriever = Retriever(encoder, null, "embedding documents");
         var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
             .Evaluate(retriever.Value, "eval", Log);
@@ -196,7 +218,7 @@ public sealed class TrainingRun
         var entry = evaluation.Scores.Where(kv => !kv.Key.Contains("_ci95_")).ToDictionary();
         entry["step"] = 0;
         state.LogHistory.Add(entry);
-        if (Args.TestFile is { } testFile) EvaluateOnTest(testFile, encoder, null, results);
+        if (test is not null) EvaluateOnTest(test, encoder, null, results);
         state.Save(results.Stage(Path.Combine(Args.OutputDir, TrainerState.FileName)));
         results.Commit();
         return state;

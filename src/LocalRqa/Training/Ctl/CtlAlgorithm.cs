@@ -33,7 +33,7 @@ public sealed class CtlAlgorithm(CtlArguments ctl) : TrainingAlgorithm
 
     public override bool NeedsDocuments => ctl.MineHardNegatives != NegativeMiningSource.None;
 
-    public override void CheckInputs(TrainingRun run) => train = RetrievalDataReader.Read(run.Args.TrainFile!);
+    public override void CheckInputs(TrainingRun run) => train = RetrievalDataReader.Read(run.Args.TrainFile!, run.Log);
 
     public override void Configure(SentenceEncoder encoder, TrainingRun run)
     {

@@ -50,10 +50,13 @@ public sealed record CtlArguments : IArgumentRecord
             + "and add the passages it ranks just below the top to the question's hard negatives.")
         .Integer("mined_negatives_per_question", a => a.MinedNegativesPerQuestion, (a, v) => a with { MinedNegativesPerQuestion = v },
             "Hard negatives mined per question (they join the file's own hard_neg_docs in the batch pool).")
+            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25 or dense")
         .Integer("mining_skip_top", a => a.MiningSkipTop, (a, v) => a with { MiningSkipTop = v },
             "Ranks skipped before mining starts: the very top often holds unlabelled answers (neighbouring chunks).")
+            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25 or dense")
         .Integer("mining_depth", a => a.MiningDepth, (a, v) => a with { MiningDepth = v },
             "How deep each question's ranking is searched for negatives.")
+            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25 or dense")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;

@@ -6,6 +6,7 @@ using LocalRqa.Encoders;
 using LocalRqa.Evaluation;
 using LocalRqa.Indexing;
 using LocalRqa.Logging;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 using LocalRqa.Teachers.Fid;
 using LocalRqa.Training.Mining;
@@ -37,6 +38,20 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
     public override Similarity EvaluationSimilarity(SentenceEncoder encoder) => DenseRetriever.DefaultSimilarity(encoder);
 
     public override bool NeedsDocuments => dca.PrepareCtxs != NegativeMiningSource.None;
+
+    public override void Preflight(RunPreflight preflight, TrainingRun run)
+    {
+        if (run.EvaluatesOnly) return;
+        var args = run.Args;
+        if (dca.PrepareCtxs == NegativeMiningSource.Dense)
+            preflight.CheckRetriever(dca.PrepareCtxsModel ?? args.ModelNameOrPath, new EncoderOverrides());
+        if (dca.WithScore) return;
+        // Reader scores go beside a DCA file given as it is (a prepared one lies in --output_dir, checked with it).
+        var givenDca = new[] { args.TrainFile, args.Evaluates ? args.EvalFile : null }.OfType<string>().Where(DcaInputs.HasContexts).ToList();
+        foreach (var file in givenDca) RunPreflight.OutputFile(file == args.TrainFile ? "--train_file" : "--eval_file", DcaScoreStore.ScoredPath(file));
+        // The reader is needed unless the train file's scores are already finished beside it.
+        if (!(givenDca.Contains(args.TrainFile!) && File.Exists(DcaScoreStore.ScoredPath(args.TrainFile!)))) preflight.Reader(dca.ReaderModelPath);
+    }
 
     public override void Configure(SentenceEncoder encoder, TrainingRun run)
     {
@@ -98,7 +113,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
         if (evalQuestions is not null) return DcaInputs.ToRetrievalExamples(evalQuestions, documents, path);
         // Evaluation only: a DCA eval file is evaluated by its gold (first) ctxs, without reader scores.
         return !run.EvaluatesOnly || !DcaInputs.HasContexts(path)
-            ? RetrievalDataReader.Read(path)
+            ? RetrievalDataReader.Read(path, run.Log)
             : DcaInputs.ToRetrievalExamples(DcaFileReader.Read(path, dca.NContext, run.Log), documents, path);
     }
 
@@ -127,7 +142,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
         if (dca.PrepareCtxs == NegativeMiningSource.None)
             throw new RqaException($"{flag} {input} has no ctxs (a LocalRQA file?): pass --prepare_ctxs bm25 or dense, or give a DCA file (rqa prepare-ctxs builds one)");
         var prepared = Path.Combine(args.OutputDir, Path.GetFileNameWithoutExtension(input) + "_ctxs.json");
-        var examples = ContextPreparation.WithQuestions(input, RetrievalDataReader.Read(input), run.Log);
+        var examples = ContextPreparation.WithQuestions(input, RetrievalDataReader.Read(input, run.Log), run.Log);
         var documents = run.Documents();
         var dense = dca.PrepareCtxs == NegativeMiningSource.Dense;
         var (retriever, encoder) = ContextPreparation.OpenRetriever(dense, dense ? dca.PrepareCtxsModel ?? args.ModelNameOrPath : null, documents,

@@ -1,4 +1,5 @@
 using LocalRqa.Arguments;
+using LocalRqa.Encoders;
 using LocalRqa.Training.Mining;
 
 namespace LocalRqa.Training.Dca;
@@ -47,12 +48,14 @@ public sealed record DcaArguments : IArgumentRecord
             "Questions per reader batch (each with --n_context passages) while scoring.")
         .Integer("indexing_dimension", a => a.IndexingDimension, (a, v) => a with { IndexingDimension = v },
             "Embedding size of --projection.")
+            .OnlyWhen(a => a.Projection, "without --projection True")
         .Choice("prepare_ctxs", [("none", NegativeMiningSource.None), ("bm25", NegativeMiningSource.Bm25), ("dense", NegativeMiningSource.Dense)],
             a => a.PrepareCtxs, (a, v) => a with { PrepareCtxs = v },
             "For LocalRQA train/eval files (no ctxs): retrieve --n_context ctxs per question from --full_dataset_file_path, gold first, "
             + "into <output_dir>/<name>_ctxs.json (as `rqa prepare-ctxs`); none expects DCA files.")
         .OptionalText("prepare_ctxs_model", a => a.PrepareCtxsModel, (a, v) => a with { PrepareCtxsModel = v },
             "Dense model of --prepare_ctxs dense; defaults to --model_name_or_path before training.")
+            .OnlyWhen(a => a.PrepareCtxs == NegativeMiningSource.Dense, "without --prepare_ctxs dense")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
@@ -72,10 +75,9 @@ public sealed record DcaArguments : IArgumentRecord
 
     public IEnumerable<string> Warnings(ArgumentSet arguments)
     {
-        if (!Projection && IndexingDimension != new DcaArguments().IndexingDimension)
-            yield return $"--indexing_dimension {F(IndexingDimension)} has no effect without --projection True";
-        if (PrepareCtxsModel is not null && PrepareCtxs != NegativeMiningSource.Dense)
-            yield return "--prepare_ctxs_model has no effect without --prepare_ctxs dense";
+        // A rule on another record's flag: the shared --pooling_type is not how DCA pools (--extract_cls is).
+        if (arguments.Records.OfType<TrainingArguments>().SingleOrDefault() is { PoolingType: not PoolingType.Mean } training)
+            yield return $"--pooling_type {training.PoolingType.ToString().ToLowerInvariant()} has no effect with rqa train dca: it pools by --extract_cls";
     }
 
     static string F(object? value) => ArgumentField.Format(value);

@@ -3,7 +3,7 @@ using LocalRqa.Arguments;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
-using LocalRqa.Modeling.CausalLm;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 using LocalRqa.Teachers.LanguageModel;
 
@@ -38,14 +38,19 @@ public sealed class RpgAlgorithm(RpgArguments rpg) : TrainingAlgorithm
     public override void CheckInputs(TrainingRun run)
     {
         var args = run.Args;
-        train = WithAnswers(RetrievalDataReader.Read(args.TrainFile!), args.TrainFile!, args.Seed);
+        train = WithAnswers(RetrievalDataReader.Read(args.TrainFile!, run.Log), args.TrainFile!, args.Seed);
         var documents = run.Documents();
         if (rpg.NumDocs > documents.Count)
             throw new RqaException($"--num_docs {rpg.NumDocs} is larger than the database ({documents.Count} documents in {args.FullDatasetFilePath})");
         if (args.Evaluates) RetrievalDataReader.Read(args.EvalFile!);
         template = rpg.Template();
-        lmFolder = run.ResolveModel(rpg.LmModelPath);
-        CausalLmFamily.LoadSettings(lmFolder); // not a causal LM: the supported architectures, before any output
+    }
+
+    public override void Preflight(RunPreflight preflight, TrainingRun run)
+    {
+        if (run.EvaluatesOnly) return;
+        lmFolder = preflight.LanguageModel(rpg.LmModelPath); // not a causal LM: the supported architectures, before any output
+        RunPreflight.OutputFile("--lm_score_cache", rpg.LmScoreCache ?? rpg.DefaultScoreCachePath());
     }
 
     public override void Configure(SentenceEncoder encoder, TrainingRun run)

@@ -41,6 +41,7 @@ public sealed record RpgArguments : IArgumentRecord
             "Passages retrieved per training question (the gold passage is always among them, first).")
         .Integer("refresh_step", a => a.RefreshStep, (a, v) => a with { RefreshStep = v },
             "Re-embed the whole database with the current retriever every this many optimizer steps.")
+            .OnlyWhen(a => a.TrainPassageEncoder, "with --train_passage_encoder false: passages keep their initial embeddings, so the index is never refreshed")
         .Choice("lm_dtype", [("float32", ScalarType.Float32), ("bfloat16", ScalarType.BFloat16)],
             a => a.LmDtype, (a, v) => a with { LmDtype = v },
             "Weights of the LM: float32, or bfloat16 (half the memory; slow on CPUs without native bfloat16).")
@@ -93,8 +94,6 @@ public sealed record RpgArguments : IArgumentRecord
     {
         if (LmDtype == ScalarType.BFloat16)
             yield return "--lm_dtype bfloat16 halves the LM's memory but is slow on CPUs without native bfloat16 arithmetic; float32 is faster where it fits";
-        if (!TrainPassageEncoder && RefreshStep != new RpgArguments().RefreshStep)
-            yield return $"--refresh_step {RefreshStep} has no effect with --train_passage_encoder false: passages keep their initial embeddings, so the index is never refreshed";
         if (LmTemperature < 0.01)
             yield return $"--lm_temperature {F(LmTemperature)} is very small: the target puts all its mass on the LM's best passage";
     }
