@@ -54,8 +54,16 @@ public static class CommandLine
             stdout.Write(command.Help());
             return 0;
         }
-        // One log per run, for every verb: the flags' warnings first, and when a user error stops the run, its line last
-        // (also in the log file, once the job has opened one).
+        return RunVerb(command, arguments, stderr);
+    }
+
+    /// <summary>
+    /// Runs a parsed verb with one log for the run, for every verb: the flags' warnings first, and the line of the error
+    /// that stops the run last (also in the log file, once the job has opened one). A user error exits 2; a bug is
+    /// rethrown with its stack trace.
+    /// </summary>
+    public static int RunVerb(Command command, ArgumentSet arguments, TextWriter stderr)
+    {
         using var log = new RunLog(Console.Error);
         foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
         int Fail(string message)
@@ -77,6 +85,12 @@ public static class CommandLine
         {
             // A file the user named is unreadable or a folder unwritable: their environment, not our bug.
             return Fail(e.Message);
+        }
+        catch (Exception e)
+        {
+            // Our bug: the runtime prints the stack trace and exits non-zero, and the log still says what stopped the run.
+            log.EndWithError($"rqa: internal error: {e.GetType().FullName}: {e.Message}");
+            throw;
         }
     }
 
