@@ -81,6 +81,23 @@ public sealed class ResultFiles : IDisposable
         foreach (var stale in Directory.GetDirectories(folder, StagingPrefix + "*")) DeleteQuietly(stale);
     }
 
+    /// <summary>
+    /// Staging folders in <paramref name="folder"/> whose run is gone (killed: its PID, in the name, runs no process),
+    /// removed; safe while other runs use the folder, as a live run's staging folder is left alone.
+    /// </summary>
+    public static void RemoveOrphaned(string folder)
+    {
+        if (!Directory.Exists(folder)) return;
+        foreach (var stale in Directory.GetDirectories(folder, StagingPrefix + "*"))
+        {
+            var name = Path.GetFileName(stale)[StagingPrefix.Length..];
+            var dash = name.IndexOf('-');
+            if (dash > 0 && int.TryParse(name[..dash], out int pid) && !ProcessIsRunning(pid)) DeleteQuietly(stale);
+        }
+    }
+
+    static bool ProcessIsRunning(int pid) => pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}");
+
     static void DeleteQuietly(string folder)
     {
         try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }

@@ -41,6 +41,7 @@ public static class PrepareCtxsJob
             foreach (var input in request.Inputs) OutputTarget.RefuseInput(output, input, "--output");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             AtomicFile.CheckWritable(output);
+            ResultFiles.RemoveOrphaned(Path.GetDirectoryName(Path.GetFullPath(output))!); // left by a killed run
         }
         // Read every input and check the model before the slow part, so a bad file or model fails in seconds.
         var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path, log), log))).ToList();

@@ -59,6 +59,7 @@ public static class TestRetrieverJob
         try
         {
             PrepareOutputDir(arguments.OutputDir);
+            ResultFiles.RemoveOrphaned(arguments.OutputDir); // left by a run that was killed while writing its results
             // Results of an earlier run in this folder must not sit beside this run's arguments and log.
             foreach (var stale in new[] { "score.json", "test-predictions.jsonl", "comparison.json" })
                 File.Delete(Path.Combine(arguments.OutputDir, stale));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Data;
+using LocalRqa.Files;
 
 namespace LocalRqa.Tests.Cli;
 
@@ -99,6 +100,28 @@ public sealed class TestRetrieverCommandTests : IDisposable
         var lost = recall4["lost"]!.AsArray().Count;
         Assert.Equal((gained - lost) / 16.0, recall4["difference"]!.GetValue<double>(), 1e-12); // difference of two k/16 means in C# double: ≤ 1 ulp
         Assert.InRange(recall4["p_value"]!.GetValue<double>(), 0, 1);
+    }
+
+    [Fact]
+    public void AStagingFolderOfAKilledRunIsRemoved()
+    {
+        // What a run killed while writing its results leaves: a staging folder named with its (now dead) PID.
+        var output = Path.Combine(work, "killed");
+        var orphan = Path.Combine(output, $"{ResultFiles.StagingPrefix}{DeadPid()}-0", "score.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
+        File.WriteAllText(orphan, "{}");
+        var run = Run(output, "--retriever_type", "bm25");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Empty(Directory.GetDirectories(output, ResultFiles.StagingPrefix + "*"));
+        Assert.True(File.Exists(Path.Combine(output, "score.json")));
+    }
+
+    /// <summary>The PID of a process that has exited.</summary>
+    static int DeadPid()
+    {
+        using var process = System.Diagnostics.Process.Start("true")!;
+        process.WaitForExit();
+        return process.Id;
     }
 
     [Fact]

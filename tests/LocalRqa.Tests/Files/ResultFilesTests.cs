@@ -11,6 +11,23 @@ public sealed class ResultFilesTests : IDisposable
     string[] Entries() => Directory.GetFileSystemEntries(work, "*", SearchOption.AllDirectories).Select(e => Path.GetRelativePath(work, e)).Order().ToArray();
 
     [Fact]
+    public void OnlyTheStagingFoldersOfDeadRunsAreRemoved()
+    {
+        using var exited = System.Diagnostics.Process.Start("true")!;
+        exited.WaitForExit();
+        var dead = Path.Combine(work, $"{ResultFiles.StagingPrefix}{exited.Id}-0");
+        var live = Path.Combine(work, $"{ResultFiles.StagingPrefix}{Environment.ProcessId}-0");
+        var unrelated = Path.Combine(work, ".rqa-staging-notapid");
+        foreach (var folder in new[] { dead, live, unrelated }) Directory.CreateDirectory(folder);
+
+        ResultFiles.RemoveOrphaned(work);
+
+        Assert.False(Directory.Exists(dead));
+        Assert.True(Directory.Exists(live));
+        Assert.True(Directory.Exists(unrelated));
+    }
+
+    [Fact]
     public void NothingAppearsBeforeTheCommitAndEverythingAfter()
     {
         var score = Path.Combine(work, "score.json");
