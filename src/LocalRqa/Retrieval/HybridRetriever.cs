@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using LocalRqa.Indexing;
+
+namespace LocalRqa.Retrieval;
+
+/// <summary>
+/// A dense retriever and BM25 over the same document database, fused (<see cref="RankFusion"/>): each side retrieves
+/// <see cref="HybridSettings.Depth"/> candidates per question, and the fused ranking keeps the top k. The time each
+/// side and the fusion took is kept for the log.
+/// </summary>
+public sealed class HybridRetriever : IRetriever, IDisposable
+{
+    readonly DenseRetriever dense;
+    readonly Bm25Retriever bm25;
+    readonly bool ownsDense;
+
+    /// <param name="ownsDense">whether disposing this retriever disposes <paramref name="dense"/> (its index)</param>
+    public HybridRetriever(DenseRetriever dense, Bm25Retriever bm25, HybridSettings settings, bool ownsDense = true)
+    {
+        if (settings.Problem(topK: 1) is { } problem) throw new RqaException(problem);
+        this.dense = dense;
+        this.bm25 = bm25;
+        this.ownsDense = ownsDense;
+        Settings = settings;
+    }
+
+    public HybridSettings Settings { get; }
+
+    public string Description => $"hybrid ({dense.Description} + bm25, {Settings.Describe()})";
+
+    /// <summary>Time spent in the dense side, BM25 and fusion over every call so far.</summary>
+    public TimeSpan DenseTime { get; private set; }
+    public TimeSpan Bm25Time { get; private set; }
+    public TimeSpan FusionTime { get; private set; }
+
+    /// <summary>
+    /// The fused top <paramref name="k"/> of each query (k must not exceed the depth). Progress counts queries once:
+    /// the dense pass reports it, BM25 (much faster) does not.
+    /// </summary>
+    public IReadOnlyList<SearchHit[]> Retrieve(IReadOnlyList<string> queries, int k, IProgress<int>? progress = null)
+    {
+        if (k > Settings.Depth) throw new RqaException($"--hybrid_depth {Settings.Depth} is below --top_k {k}");
+        var clock = Stopwatch.StartNew();
+        var denseHits = dense.Retrieve(queries, Settings.Depth, progress);
+        DenseTime += clock.Elapsed;
+        clock.Restart();
+        var bm25Hits = bm25.Retrieve(queries, Settings.Depth);
+        Bm25Time += clock.Elapsed;
+        clock.Restart();
+        bool higherIsBetter = dense.Index.Similarity.HigherIsBetter();
+        var fused = new SearchHit[queries.Count][];
+        for (int q = 0; q < queries.Count; q++) fused[q] = RankFusion.Fuse(denseHits[q], bm25Hits[q], Settings, k, higherIsBetter);
+        FusionTime += clock.Elapsed;
+        return fused;
+    }
+
+    public void Dispose()
+    {
+        if (ownsDense) dense.Dispose();
+    }
+}
