@@ -51,7 +51,19 @@ public static class EvaluationSummary
                 ["gained"] = new JsonArray(result.Gained.Select(i => (JsonNode?)comparison.Questions[i]).ToArray()),
                 ["lost"] = new JsonArray(result.Lost.Select(i => (JsonNode?)comparison.Questions[i]).ToArray()),
             };
-        return new JsonObject { ["baseline"] = comparison.BaselinePath, ["questions"] = comparison.Questions.Count, ["metrics"] = metrics };
+        // Every metric recomputed from each file, keyed and valued as in score.json, so they can be checked against it.
+        static JsonObject Sorted(IReadOnlyDictionary<string, double> scores)
+        {
+            var json = new JsonObject();
+            foreach (var (key, value) in scores.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json[key] = value;
+            return json;
+        }
+        return new JsonObject
+        {
+            ["baseline"] = comparison.BaselinePath, ["questions"] = comparison.Questions.Count, ["metrics"] = metrics,
+            ["scores"] = new JsonObject { ["baseline"] = Sorted(comparison.BaselineScores), ["candidate"] = Sorted(comparison.CandidateScores) },
+            ["not_recomputed"] = new JsonArray(comparison.NotRecomputed.Select(name => (JsonNode?)name).ToArray()),
+        };
     }
 
     public static string ComparisonText(RunComparison comparison)
@@ -63,6 +75,8 @@ public static class EvaluationSummary
             text.Append($"\n  {name,-24} {F(r.BaselineMean)} -> {F(r.CandidateMean)} ({r.MeanDifference:+0.000;-0.000;0.000}), " +
                         $"p = {r.PValue.ToString("F3", CultureInfo.InvariantCulture)}: {verdict}; gained {r.Gained.Count}, lost {r.Lost.Count}");
         }
+        if (comparison.NotRecomputed.Count > 0)
+            text.Append($"\n  not recomputed (a file keeps too shallow a ranking): {string.Join(", ", comparison.NotRecomputed)}");
         var recall4 = comparison.Metrics[LocalRqaMetrics.Recall4];
         foreach (var i in recall4.Gained.Take(5)) text.Append($"\n    + {comparison.Questions[i]}");
         foreach (var i in recall4.Lost.Take(5)) text.Append($"\n    - {comparison.Questions[i]}");

@@ -1,3 +1,5 @@
+using LocalRqa.Evaluation.Metrics;
+
 namespace LocalRqa.Evaluation;
 
 /// <summary>What a retriever evaluation computes (LocalRQA's EvaluatorConfig, plus our additions).</summary>
@@ -13,6 +15,15 @@ public sealed record EvaluatorOptions
     public int BootstrapResamples { get; init; } = 1000;
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// Documents per question kept in the predictions' deep `ranking` (`--save_depth`); null: <see cref="RetrievalDepth"/>,
+    /// enough to recompute every metric from the file. At least TopK.
+    /// </summary>
+    public int? SaveDepth { get; init; }
+
     /// <summary>Ranking metrics look at the top 100 (MAP@100) whatever TopK is; retrieving them costs little.</summary>
-    public int RetrievalDepth => Math.Max(TopK, 100);
+    public int RetrievalDepth => Math.Max(Math.Max(TopK, RankingMetrics.MaxDepth), SaveDepth ?? 0);
+
+    /// <summary>How deep the predictions keep their ranking.</summary>
+    public int SavedDepth => SaveDepth ?? RetrievalDepth;
 }

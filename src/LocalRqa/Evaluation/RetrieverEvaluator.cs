@@ -18,11 +18,13 @@ public sealed class RetrieverEvaluator(IReadOnlyList<RetrievalExample> examples,
     public RetrieverEvaluation Evaluate(IRetriever retriever, string prefix = "eval", TextWriter? log = null, IProgress<int>? progress = null)
     {
         if (options.TopK < 1) throw new RqaException($"--top_k must be at least 1, got {options.TopK}");
+        if (options.SaveDepth < options.TopK) throw new RqaException($"--save_depth must be at least --top_k ({options.TopK}), got {options.SaveDepth}");
         if (options.BatchSize < 1) throw new RqaException($"batch size must be at least 1, got {options.BatchSize}");
         var missing = ReportMissingGold(log);
 
         var predictions = new List<RetrievalPrediction>(examples.Count);
-        var deep = new List<RetrievalOutcome>(examples.Count);
+        var fingerprints = new string?[documents.Documents.Count];
+        string FingerprintOf(int index) => fingerprints[index] ??= IdentityFingerprint.Of(documents.Documents[index].Identity);
         var retrievalSeconds = 0.0;
         var total = Stopwatch.StartNew();
         foreach (var batch in examples.Chunk(options.BatchSize))
@@ -32,24 +34,26 @@ public sealed class RetrieverEvaluator(IReadOnlyList<RetrievalExample> examples,
             retrievalSeconds += clock.Elapsed.TotalSeconds;
             for (var i = 0; i < batch.Length; i++)
             {
-                var retrieved = hits[i].Select(h => new RetrievedDocument(documents.Documents[h.Index], h.Score)).ToList();
-                deep.Add(new RetrievalOutcome(batch[i].GoldDocs, retrieved.Select(r => r.Document).ToList()));
-                predictions.Add(new RetrievalPrediction(batch[i].Question, batch[i].GoldDocs, retrieved.Take(options.TopK).ToList()));
+                var retrieved = hits[i].Take(options.TopK).Select(h => new RetrievedDocument(documents.Documents[h.Index], h.Score)).ToList();
+                var deep = new DeepRanking(options.RetrievalDepth, hits[i].Select(h => new RankedDocument(h.Index, h.Score, FingerprintOf(h.Index))).ToList());
+                predictions.Add(new RetrievalPrediction(batch[i].Question, batch[i].GoldDocs, retrieved, deep));
             }
             progress?.Report(predictions.Count);
         }
         var totalSeconds = total.Elapsed.TotalSeconds;
 
-        var topK = deep.Select(o => o with { Retrieved = o.Retrieved.Take(options.TopK).ToList() }).ToList();
+        // Scored from the predictions alone, as --compare_with rescores a predictions file: the same numbers by construction.
+        var metrics = PredictionMetrics.Of(predictions, options.Ndcg);
         var scores = new Dictionary<string, double>();
-        foreach (var (key, value) in LocalRqaMetrics.Compute(topK, options.Ndcg)) scores[MetricPrefix.Retrieval(prefix, key)] = value;
+        foreach (var (key, value) in metrics.Scores.Where(kv => !kv.Key.StartsWith(PredictionMetrics.RankingKey(""), StringComparison.Ordinal)))
+            scores[MetricPrefix.Retrieval(prefix, key)] = value;
         scores[$"{prefix}_retr/latency/avg_latency"] = retrievalSeconds / examples.Count;
         scores[$"{prefix}_retr/latency/total_latency"] = retrievalSeconds;
         scores[$"{prefix}_e2e/latency/avg_latency"] = totalSeconds / examples.Count;
         scores[$"{prefix}_e2e/latency/total_latency"] = totalSeconds;
 
-        var localRqa = LocalRqaMetrics.PerQuestion(topK, options.Ndcg);
-        var ranking = RankingMetrics.PerQuestion(deep);
+        var localRqa = metrics.LocalRqa;
+        var ranking = metrics.Ranking;
         var intervals = new Dictionary<string, BootstrapInterval>();
         void AddWithInterval(string key, IReadOnlyList<double> values)
         {
@@ -62,11 +66,13 @@ public sealed class RetrieverEvaluator(IReadOnlyList<RetrievalExample> examples,
         AddWithInterval(MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Recall4), localRqa[LocalRqaMetrics.Recall4]);
         foreach (var name in ranking.Metrics)
         {
-            var key = MetricPrefix.Retrieval(prefix, $"ranking/{name}");
-            scores[key] = ranking[name].Average();
+            var key = MetricPrefix.Retrieval(prefix, PredictionMetrics.RankingKey(name));
+            scores[key] = metrics.Scores[PredictionMetrics.RankingKey(name)];
             AddWithInterval(key, ranking[name]);
         }
-        return new RetrieverEvaluation(scores, predictions, localRqa, ranking, intervals, missing);
+        // The predictions keep their ranking to --save_depth (the metrics' depth unless asked otherwise).
+        var saved = predictions.Select(p => p with { Ranking = p.Ranking!.Truncate(options.SavedDepth) }).ToList();
+        return new RetrieverEvaluation(scores, saved, localRqa, ranking, intervals, missing);
     }
 
     /// <summary>

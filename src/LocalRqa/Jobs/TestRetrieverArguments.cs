@@ -25,6 +25,8 @@ public sealed record TestRetrieverArguments : IArgumentRecord
     /// <summary>Null: the model's own similarity, else cosine.</summary>
     public Similarity? Similarity { get; init; }
     public int TopK { get; init; } = 4;
+    /// <summary>Documents per question in the predictions' deep `ranking`; null: 100 (what the metrics use) or top_k if larger.</summary>
+    public int? SaveDepth { get; init; }
     public int? MaxLength { get; init; }
     /// <summary>False embeds queries and documents without the model's prompts (as LocalRQA's HuggingFaceEmbeddings).</summary>
     public bool UsePrompts { get; init; } = true;
@@ -59,6 +61,8 @@ public sealed record TestRetrieverArguments : IArgumentRecord
             "l2 (FAISS's default), ip or cosine; null: the model's own, else cosine.")
             .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
         .Integer("top_k", a => a.TopK, (a, v) => a with { TopK = v }, "Documents retrieved per question (LocalRQA retrieves 4).")
+        .OptionalInteger("save_depth", a => a.SaveDepth, (a, v) => a with { SaveDepth = v },
+            "Documents per question kept in test-predictions.jsonl's `ranking` (retrieved_docs stays the top_k); null: 100, the depth the metrics use.")
         .OptionalInteger("max_length", a => a.MaxLength, (a, v) => a with { MaxLength = v },
             "Truncate texts to this many tokens; null: the model's maximum.")
             .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
@@ -85,6 +89,7 @@ public sealed record TestRetrieverArguments : IArgumentRecord
         Require(OutputDir.Trim().Length > 0, "--output_dir is required");
         Require(TestBszv >= 1, $"--test_bszv must be at least 1, got {TestBszv}");
         Require(TopK >= 1, $"--top_k must be at least 1, got {TopK}");
+        Require(SaveDepth is null || SaveDepth >= TopK, $"--save_depth must be at least --top_k ({TopK}), got {SaveDepth}");
         Require(MaxLength is null or >= 1, $"--max_length must be at least 1 or none, got {MaxLength}");
         Require(BootstrapSamples >= 1, $"--bootstrap_samples must be at least 1, got {BootstrapSamples}");
     }

@@ -39,7 +39,7 @@ public static class TestRetrieverJob
         }
         var options = new EvaluatorOptions
         {
-            TopK = arguments.TopK, BatchSize = arguments.TestBszv, Ndcg = arguments.RetrNdcg,
+            TopK = arguments.TopK, SaveDepth = arguments.SaveDepth, BatchSize = arguments.TestBszv, Ndcg = arguments.RetrNdcg,
             BootstrapResamples = arguments.BootstrapSamples, Seed = arguments.Seed,
         };
 
@@ -93,7 +93,7 @@ public static class TestRetrieverJob
 
             if (baseline is not null)
             {
-                var comparison = RunComparison.Compare(arguments.CompareWith!, baseline, evaluation, options, log);
+                var comparison = RunComparison.Compare(arguments.CompareWith!, baseline, evaluation, options, log, Prefix);
                 JsonFile.Write(results.Stage(Path.Combine(arguments.OutputDir, "comparison.json")), EvaluationSummary.ComparisonJson(comparison));
                 log.WriteLine(EvaluationSummary.ComparisonText(comparison));
             }

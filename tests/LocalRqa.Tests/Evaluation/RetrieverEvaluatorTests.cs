@@ -70,6 +70,50 @@ public sealed class RetrieverEvaluatorTests
     }
 
     [Fact]
+    public void PredictionsKeepTheRankingTheMetricsUseAndRescoreToTheSameNumbers()
+    {
+        // q's gold (doc 5) is ranked 6th: beyond top_k 4, inside mrr@10 (1/6).
+        var docs = Enumerable.Range(0, 8).Select(i => Doc($"passage {i}")).ToList();
+        var examples = new List<RetrievalExample> { new("q", [docs[5]], [], null, null, 1) };
+        var retriever = new FixedRetriever(new() { ["q"] = [0, 1, 2, 3, 4, 5, 6, 7] });
+        var evaluation = new RetrieverEvaluator(examples, new DocumentCollection("d", docs), new EvaluatorOptions { BootstrapResamples = 10 })
+            .Evaluate(retriever, "test");
+        Assert.Equal(1.0 / 6, evaluation.Scores["test_retr/ranking/mrr@10"]);
+
+        var prediction = evaluation.Predictions.Single();
+        Assert.Equal(4, prediction.Retrieved.Count); // LocalRQA's retrieved_docs: the top_k
+        Assert.Equal(100, prediction.Ranking!.Depth); // complete to 100: the database has only 8
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], prediction.Ranking.Documents.Select(r => r.Index));
+        Assert.Equal(IdentityFingerprint.Of(docs[5].Identity), prediction.Ranking.Documents[5].Fingerprint);
+
+        // Written and read back, the file gives every metric of the table, exactly.
+        var path = Path.GetTempFileName();
+        try
+        {
+            PredictionsFile.Write(path, evaluation.Predictions);
+            var rescored = PredictionMetrics.Of(PredictionsFile.Read(path));
+            Assert.Empty(rescored.NotRecomputable);
+            foreach (var (key, value) in rescored.Scores) Assert.Equal(evaluation.Scores["test_retr/" + key], value);
+            Assert.Equal(evaluation.Scores.Keys.Count(k => !k.Contains("latency") && !k.Contains("_ci95_")), rescored.Scores.Count);
+
+            // The same file cut to its top_k (what LocalRQA and older rqa write) cannot give mrr@10: it is withheld.
+            var shallow = PredictionMetrics.Of(PredictionsFile.Read(path).Select(p => p with { Ranking = null }).ToList());
+            Assert.Equal(4, shallow.Depth);
+            Assert.Contains(LocalRqa.Evaluation.Metrics.RankingMetrics.Mrr, shallow.NotRecomputable);
+            Assert.False(shallow.Scores.ContainsKey("ranking/mrr@10"));
+        }
+        finally { File.Delete(path); }
+
+        // --save_depth 5 keeps five; the scores still come from the full depth.
+        var saved = new RetrieverEvaluator(examples, new DocumentCollection("d", docs), new EvaluatorOptions { SaveDepth = 5, BootstrapResamples = 10 })
+            .Evaluate(retriever, "test");
+        Assert.Equal(5, saved.Predictions.Single().Ranking!.Documents.Count);
+        Assert.Equal(1.0 / 6, saved.Scores["test_retr/ranking/mrr@10"]);
+        Assert.Throws<RqaException>(() => new RetrieverEvaluator(examples, new DocumentCollection("d", docs), new EvaluatorOptions { SaveDepth = 3 })
+            .Evaluate(retriever, "test"));
+    }
+
+    [Fact]
     public void NdcgIsAddedWhenAsked()
     {
         var docs = Enumerable.Range(0, 3).Select(i => Doc($"text {i}")).ToList();

@@ -73,7 +73,7 @@ public sealed class VerbArgumentsTests
         Assert.Equal(ModelLocator.DefaultModel, (string?)json["model_args"]!["embedding_model_name_or_path"]);
         var test = json["test_args"]!.AsObject();
         Assert.Equal(["bootstrap_samples", "compare_with", "document_path", "eval_data_path", "index_path", "max_length", "output_dir",
-            "rebuild_index", "retr_ndcg", "retriever_type", "seed", "similarity", "test_bszv", "top_k", "use_prompts"], test.Select(kv => kv.Key));
+            "rebuild_index", "retr_ndcg", "retriever_type", "save_depth", "seed", "similarity", "test_bszv", "top_k", "use_prompts"], test.Select(kv => kv.Key));
         Assert.Equal("faiss", (string?)test["retriever_type"]);
         Assert.Equal("ip", (string?)test["similarity"]);
         Assert.True((bool)test["rebuild_index"]!);
@@ -83,6 +83,7 @@ public sealed class VerbArgumentsTests
     [Theory]
     [InlineData("--test_bszv", "0", "--test_bszv must be at least 1, got 0")]
     [InlineData("--top_k", "0", "--top_k must be at least 1, got 0")]
+    [InlineData("--save_depth", "3", "--save_depth must be at least --top_k (4), got 3")]
     [InlineData("--bootstrap_samples", "0", "--bootstrap_samples must be at least 1, got 0")]
     [InlineData("--similarity", "dot", "--similarity: 'dot' is not one of l2, ip, cosine")]
     [InlineData("--retriever_type", "colbert", "--retriever_type: 'colbert' is not one of faiss, bm25, dense")]

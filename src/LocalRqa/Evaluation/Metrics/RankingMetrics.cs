@@ -31,6 +31,19 @@ public static class RankingMetrics
     public static IReadOnlyList<string> Names { get; } =
         [.. CutOffs.Select(RecallAt), .. CutOffs.Select(HitAt), Mrr, NdcgAt10, MapAt100];
 
+    /// <summary>
+    /// The rank a metric looks down to: a ranking complete to this depth gives its exact value (recall@k and hit@k: k;
+    /// mrr@10, ndcg@10: 10; map@100: 100).
+    /// </summary>
+    public static int DepthOf(string name) => Depths.TryGetValue(name, out var depth) ? depth : throw new ArgumentException($"not a ranking metric: {name}", nameof(name));
+
+    static readonly Dictionary<string, int> Depths = new([
+        .. CutOffs.Select(k => KeyValuePair.Create(RecallAt(k), k)), .. CutOffs.Select(k => KeyValuePair.Create(HitAt(k), k)),
+        KeyValuePair.Create(Mrr, MrrDepth), KeyValuePair.Create(NdcgAt10, NdcgDepth), KeyValuePair.Create(MapAt100, MapDepth)], StringComparer.Ordinal);
+
+    /// <summary>The deepest rank any metric looks at: how deep a ranking must be kept to recompute them all.</summary>
+    public static int MaxDepth => MapDepth;
+
     /// <summary>Every metric for one question, in <see cref="Names"/> order.</summary>
     public static IReadOnlyDictionary<string, double> Score(RetrievalOutcome outcome)
     {
