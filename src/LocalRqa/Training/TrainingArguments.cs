@@ -55,10 +55,15 @@ public sealed record TrainingArguments : IArgumentRecord
     public double? AttentionDropout { get; init; }
     /// <summary>rqa: evaluate BM25 on the eval file at the end, as a reference beside the base and trained models.</summary>
     public bool Bm25Baseline { get; init; } = true;
+    /// <summary>rqa: documents per question in the predictions files' deep `ranking`; null: 100, what the metrics use.</summary>
+    public int? SaveDepth { get; init; }
     public ReportTarget ReportTo { get; init; } = ReportTarget.None;
     /// <summary>A checkpoint folder, or "true" for the newest checkpoint-* in output_dir (HF's convention).</summary>
     public string? ResumeFromCheckpoint { get; init; }
     public string? LoggingDir { get; init; }
+
+    /// <summary>Documents per question the trainers' evaluations keep and score with LocalRQA's metrics (its 4).</summary>
+    public static int EvaluationTopK => new Evaluation.EvaluatorOptions().TopK;
 
     /// <summary>Whether evaluation runs at all: HF turns do_eval on whenever evaluation_strategy is not "no".</summary>
     public bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
@@ -136,6 +141,9 @@ public sealed record TrainingArguments : IArgumentRecord
         .Boolean("bm25_baseline", a => a.Bm25Baseline, (a, v) => a with { Bm25Baseline = v },
             "After training, also evaluate BM25 on --eval_file against --full_dataset_file_path: a column of the final table and "
             + "the model card, so the trained retriever is compared with keyword search as well as with the base model.")
+        .OptionalInteger("save_depth", a => a.SaveDepth, (a, v) => a with { SaveDepth = v },
+            "Documents per question kept in the eval/test predictions files' `ranking` (retrieved_docs stays the top 4); "
+            + "none: 100, the depth the metrics use, so `rqa test-retriever --compare_with` recomputes them all.")
         .Choice("report_to", [("none", ReportTarget.None), ("jsonl", ReportTarget.Jsonl), ("tensorboard", ReportTarget.Tensorboard)],
             a => a.ReportTo, (a, v) => a with { ReportTo = v }, "Where metrics go besides the log; local files only.",
             note: "rqa reports to local files only; no network services such as wandb are supported")
@@ -158,6 +166,7 @@ public sealed record TrainingArguments : IArgumentRecord
         Require(MaxSteps == -1 || MaxSteps >= 1, $"--max_steps must be -1 (train for --num_train_epochs) or at least 1, got {F(MaxSteps)}");
         Require(NumTrainEpochs > 0, $"--num_train_epochs must be > 0, got {F(NumTrainEpochs)}");
         Require(PerDeviceTrainBatchSize >= 1, $"--per_device_train_batch_size must be at least 1, got {F(PerDeviceTrainBatchSize)}");
+        Require(SaveDepth is null || SaveDepth >= EvaluationTopK, $"--save_depth must be at least the {EvaluationTopK} documents evaluation keeps, got {SaveDepth}");
         Require(PerDeviceEvalBatchSize >= 1, $"--per_device_eval_batch_size must be at least 1, got {F(PerDeviceEvalBatchSize)}");
         Require(WarmupRatio is >= 0 and < 1, $"--warmup_ratio must be in [0, 1), got {F(WarmupRatio)}");
         Require(WarmupSteps >= 0, $"--warmup_steps must be >= 0, got {F(WarmupSteps)}");

@@ -162,7 +162,7 @@ public sealed class TrainingRun
     /// <summary>Evaluation during training: the model at a step, as a dense retriever over the database.</summary>
     Func<SentenceEncoder, int, RetrieverEvaluation> Evaluation(IReadOnlyList<RetrievalExample> eval)
     {
-        var options = new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed, BootstrapResamples = 200 };
+        var options = new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, SaveDepth = Args.SaveDepth, Seed = Args.Seed, BootstrapResamples = 200 };
         return (model, step) =>
         {
             using var retriever = Retriever(model, algorithm.EvaluationIndex(step), $"eval step {step}: embedding documents");
@@ -188,7 +188,7 @@ public sealed class TrainingRun
     {
         var testFile = Args.TestFile!;
         using var retriever = Retriever(encoder, given, "test: embedding documents");
-        var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
+        var evaluation = new RetrieverEvaluator(test, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, SaveDepth = Args.SaveDepth, Seed = Args.Seed })
             .Evaluate(retriever.Value, MetricPrefix.Test, Log);
         Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, "test_score.json")), evaluation.ScoresJson());
         PredictionsFile.Write(results.Stage(Path.Combine(Args.OutputDir, "test-predictions.jsonl")), evaluation.Predictions);
@@ -209,7 +209,7 @@ public sealed class TrainingRun
         using var folder = PrepareOutput();
         using var results = new ResultFiles();
         using var retriever = Retriever(encoder, null, "embedding documents");
-        var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
+        var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, SaveDepth = Args.SaveDepth, Seed = Args.Seed })
             .Evaluate(retriever.Value, "eval", Log);
         Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval_score.json")), evaluation.ScoresJson());
         PredictionsFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval-predictions.jsonl")), evaluation.Predictions);

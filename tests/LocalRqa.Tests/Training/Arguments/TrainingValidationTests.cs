@@ -28,6 +28,7 @@ public class TrainingValidationTests
     [InlineData("--num_train_epochs", "0", "--num_train_epochs must be > 0, got 0")]
     [InlineData("--per_device_train_batch_size", "0", "--per_device_train_batch_size must be at least 1, got 0")]
     [InlineData("--per_device_eval_batch_size", "-2", "--per_device_eval_batch_size must be at least 1, got -2")]
+    [InlineData("--save_depth", "3", "--save_depth must be at least the 4 documents evaluation keeps, got 3")]
     [InlineData("--warmup_ratio", "1", "--warmup_ratio must be in [0, 1), got 1")]
     [InlineData("--warmup_ratio", "-0.1", "--warmup_ratio must be in [0, 1), got -0.1")]
     [InlineData("--warmup_steps", "-1", "--warmup_steps must be >= 0, got -1")]
