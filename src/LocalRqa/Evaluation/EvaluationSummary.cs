@@ -72,11 +72,9 @@ public static class EvaluationSummary
         foreach (var (name, r) in comparison.Metrics)
         {
             var verdict = r.PValue < 0.05 ? (r.MeanDifference > 0 ? "better" : "worse") : "no significant difference";
-            text.Append($"\n  {name,-24} {F(r.BaselineMean)} -> {F(r.CandidateMean)} ({r.MeanDifference:+0.000;-0.000;0.000}), " +
+            text.Append($"\n  {name,-29} {F(r.BaselineMean)} -> {F(r.CandidateMean)} ({r.MeanDifference:+0.000;-0.000;0.000}), " +
                         $"p = {r.PValue.ToString("F3", CultureInfo.InvariantCulture)}: {verdict}; gained {r.Gained.Count}, lost {r.Lost.Count}");
         }
-        if (comparison.NotRecomputed.Count > 0)
-            text.Append($"\n  not recomputed (a file keeps too shallow a ranking): {string.Join(", ", comparison.NotRecomputed)}");
         var recall4 = comparison.Metrics[LocalRqaMetrics.Recall4];
         foreach (var i in recall4.Gained.Take(5)) text.Append($"\n    + {comparison.Questions[i]}");
         foreach (var i in recall4.Lost.Take(5)) text.Append($"\n    - {comparison.Questions[i]}");
