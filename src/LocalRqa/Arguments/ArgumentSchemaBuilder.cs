@@ -80,9 +80,15 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
     /// The field declared last has an effect only when <paramref name="applies"/> holds for the record; set otherwise,
     /// it is ignored, and the run says so in one warning: "--FLAG VALUE has no effect <paramref name="otherwise"/>".
     /// </summary>
-    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, bool> applies, string otherwise)
+    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, bool> applies, string otherwise) => OnlyWhen((r, _) => applies(r), otherwise);
+
+    /// <summary>
+    /// As <see cref="OnlyWhen(Func{T, bool}, string)"/>, for a flag whose effect depends on the other records parsed with
+    /// its own (e.g. the fusion flags, shared by every verb that can fuse, act when that verb's record chooses hybrid).
+    /// </summary>
+    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, ArgumentSet, bool> applies, string otherwise)
     {
-        fields[^1].Applicability = new FlagApplicability(r => applies((T)r), otherwise);
+        fields[^1].Applicability = new FlagApplicability((r, set) => applies((T)r, set), otherwise);
         return this;
     }
 
