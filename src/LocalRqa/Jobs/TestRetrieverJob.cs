@@ -62,7 +62,7 @@ public static class TestRetrieverJob
         if (fuses)
         {
             // The model folder's recorded settings apply where no flag is given; all_args.json records the effective ones.
-            try { fusion = ResolveFusion(hybrid, preflight.ResolveModel(arguments.EmbeddingModelNameOrPath), arguments.TopK, log); }
+            try { fusion = hybrid.ForModel(preflight.ResolveModel(arguments.EmbeddingModelNameOrPath), arguments.TopK, log); }
             catch
             {
                 encoder?.Dispose();
@@ -126,22 +126,6 @@ public static class TestRetrieverJob
             (retriever as IDisposable)?.Dispose();
             encoder?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// The fusion of a hybrid run: the flags given, then the model folder's <see cref="HybridSettings.FileName"/>, then
-    /// the defaults; refused in one line (before anything is written) when they cannot return --top_k documents.
-    /// </summary>
-    static HybridSettings ResolveFusion(HybridArguments hybrid, string modelFolder, int topK, TextWriter log)
-    {
-        var recorded = HybridSettings.TryLoad(modelFolder);
-        var settings = hybrid.Resolve(recorded);
-        if (settings.Problem(topK) is { } problem)
-            throw new RqaException(recorded is null ? problem : $"{problem} (fusion settings from {Path.Combine(modelFolder, HybridSettings.FileName)} and the flags)");
-        log.WriteLine(recorded is null
-            ? $"Hybrid fusion: {settings.Describe()}"
-            : $"Hybrid fusion: {settings.Describe()} (the model folder's {HybridSettings.FileName}: {recorded.Describe()}; flags given override it)");
-        return settings;
     }
 
     /// <summary>"latency per question: dense 3.1 ms, bm25 0.4 ms, fusion 0.02 ms": each side's time and the fusion's.</summary>

@@ -92,6 +92,23 @@ public sealed record HybridArguments : IArgumentRecord
         };
     }
 
+    /// <summary>
+    /// The settings of a run whose dense side is the model in <paramref name="modelFolder"/>: <see cref="Resolve"/> over
+    /// the folder's <see cref="HybridSettings.FileName"/>, said in the log, and refused in one line (before the run
+    /// writes anything) when they cannot return <paramref name="topK"/> documents.
+    /// </summary>
+    public HybridSettings ForModel(string modelFolder, int topK, TextWriter log)
+    {
+        var recorded = HybridSettings.TryLoad(modelFolder);
+        var settings = Resolve(recorded);
+        if (settings.Problem(topK) is { } problem)
+            throw new RqaException(recorded is null ? problem : $"{problem} (fusion settings from {Path.Combine(modelFolder, HybridSettings.FileName)} and the flags)");
+        log.WriteLine(recorded is null
+            ? $"Hybrid fusion: {settings.Describe()}"
+            : $"Hybrid fusion: {settings.Describe()} (the model folder's {HybridSettings.FileName} says {recorded.Describe()}; flags given override it)");
+        return settings;
+    }
+
     /// <summary>This record with every field set to <paramref name="settings"/>: what all_args.json records as the run's.</summary>
     public HybridArguments Effective(HybridSettings settings) => this with
     {
