@@ -85,7 +85,7 @@ public sealed class VerbArgumentsTests
     [InlineData("--top_k", "0", "--top_k must be at least 1, got 0")]
     [InlineData("--bootstrap_samples", "0", "--bootstrap_samples must be at least 1, got 0")]
     [InlineData("--similarity", "dot", "--similarity: 'dot' is not one of l2, ip, cosine")]
-    [InlineData("--retriever_type", "colbert", "--retriever_type: 'colbert' is not one of faiss, bm25, dense")]
+    [InlineData("--retriever_type", "colbert", "--retriever_type: 'colbert' is not one of faiss, bm25, hybrid, dense")]
     public void TestRetrieverRefusesBadValuesInOneLine(string flag, string value, string message) =>
         Assert.Equal(message, Assert.Throws<RqaException>(() => ArgumentParser.Parse(
             ["--document_path", "d", "--eval_data_path", "e", "--output_dir", "o", flag, value], TestRetrieverArguments.Schema)).Message);
