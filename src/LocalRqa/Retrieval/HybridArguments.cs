@@ -1,4 +1,3 @@
-using System.Globalization;
 using LocalRqa.Arguments;
 
 namespace LocalRqa.Retrieval;
@@ -35,24 +34,14 @@ public sealed record HybridArguments : IArgumentRecord
         .OptionalNumber("rrf_k", a => a.RrfK, (a, v) => a with { RrfK = v },
             "RRF's k in w/(k + rank_dense) + (1 - w)/(k + rank_bm25); null: the model folder's, else 60.")
             .OnlyWhen((a, set) => Fuses(set) && a.Fusion != FusionMethod.Score, "with --fusion score or " + WithoutHybrid)
-        .OptionalText("hybrid_weight", a => a.WeightText, (a, v) => a.WithWeightText(v),
+        .OptionalNumberOrWord("hybrid_weight", AutoWeightSpelling, a => (a.HybridWeight, a.AutoWeight),
+            (a, w, auto) => a with { HybridWeight = w, AutoWeight = auto },
             "The dense share w in [0, 1] (BM25 gets 1 - w), or auto (chosen on the eval questions by the trainers); "
             + "null: the model folder's, else 0.5.")
             .OnlyWhen((_, set) => Fuses(set), WithoutHybrid)
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
-
-    string? WeightText => AutoWeight ? AutoWeightSpelling : HybridWeight?.ToString("R", CultureInfo.InvariantCulture);
-
-    HybridArguments WithWeightText(string? text)
-    {
-        if (text is null || text.Trim().ToLowerInvariant() is "none" or "null") return this with { HybridWeight = null, AutoWeight = false };
-        if (string.Equals(text.Trim(), AutoWeightSpelling, StringComparison.OrdinalIgnoreCase)) return this with { HybridWeight = null, AutoWeight = true };
-        return double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && double.IsFinite(w)
-            ? this with { HybridWeight = w, AutoWeight = false }
-            : throw new RqaException($"--hybrid_weight must be a number in [0, 1] (the dense share) or auto, got '{text}'");
-    }
 
     /// <summary>
     /// The flags as given, before any work; the settings a model folder adds are checked again by the job

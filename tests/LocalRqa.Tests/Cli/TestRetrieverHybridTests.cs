@@ -78,7 +78,7 @@ public sealed class TestRetrieverHybridTests : IDisposable
         Assert.Equal(Depth, fusion["hybrid_depth"]!.GetValue<int>());
         Assert.Equal("rrf", fusion["fusion"]!.GetValue<string>());
         Assert.Equal(60.0, fusion["rrf_k"]!.GetValue<double>());
-        Assert.Equal("0.5", fusion["hybrid_weight"]!.GetValue<string>());
+        Assert.Equal(0.5, fusion["hybrid_weight"]!.GetValue<double>());
         var log = File.ReadAllText(Path.Combine(output, "test.log"));
         Assert.Matches(@"latency per question: dense \d+(\.\d+)? ms, bm25 \d+(\.\d+)? ms, fusion \d+(\.\d+)? ms", log);
         Assert.Contains($"Hybrid fusion: rrf (k 60, dense weight 0.5, depth {Depth})", log);
@@ -116,14 +116,14 @@ public sealed class TestRetrieverHybridTests : IDisposable
         var args = JsonNode.Parse(File.ReadAllText(Path.Combine(recorded, "all_args.json")))!["hybrid_args"]!;
         Assert.Equal(20, args["hybrid_depth"]!.GetValue<int>());
         Assert.Equal(30.0, args["rrf_k"]!.GetValue<double>());
-        Assert.Equal("1", args["hybrid_weight"]!.GetValue<string>());
+        Assert.Equal(1.0, args["hybrid_weight"]!.GetValue<double>());
         Assert.Contains("hybrid_retrieval.json says rrf (k 30, dense weight 1, depth 20)", File.ReadAllText(Path.Combine(recorded, "test.log")));
 
         // --hybrid_weight 0 overrides the file's weight, the rest stays the file's.
         var overridden = RunOk("overridden", "--embedding_model_name_or_path", folder, "--retriever_type", "hybrid", "--hybrid_weight", "0");
         Assert.Equal(Indices(bm25), Indices(Rankings(overridden)));
         args = JsonNode.Parse(File.ReadAllText(Path.Combine(overridden, "all_args.json")))!["hybrid_args"]!;
-        Assert.Equal("0", args["hybrid_weight"]!.GetValue<string>());
+        Assert.Equal(0.0, args["hybrid_weight"]!.GetValue<double>());
         Assert.Equal(20, args["hybrid_depth"]!.GetValue<int>());
 
         // A recorded depth below --top_k is refused like the flag.

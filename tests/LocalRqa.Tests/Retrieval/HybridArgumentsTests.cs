@@ -39,7 +39,7 @@ public sealed class HybridArgumentsTests
         Assert.Equal(50, json["hybrid_depth"]!.GetValue<int>());
         Assert.Equal("rrf", json["fusion"]!.GetValue<string>());
         Assert.Equal(20.0, json["rrf_k"]!.GetValue<double>());
-        Assert.Equal("0.25", json["hybrid_weight"]!.GetValue<string>()); // a number or auto: written as text
+        Assert.Equal(0.25, json["hybrid_weight"]!.GetValue<double>());
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class HybridArgumentsTests
     [InlineData("--rrf_k -5", "--rrf_k must be a positive number, got -5")]
     [InlineData("--hybrid_weight 1.5", "--hybrid_weight must be in [0, 1] (the dense share) or auto, got 1.5")]
     [InlineData("--hybrid_weight -0.1", "--hybrid_weight must be in [0, 1] (the dense share) or auto, got -0.1")]
-    [InlineData("--hybrid_weight half", "--hybrid_weight must be a number in [0, 1] (the dense share) or auto, got 'half'")]
+    [InlineData("--hybrid_weight half", "--hybrid_weight: expected a number or auto, got 'half'")]
     [InlineData("--hybrid_depth 3", "--hybrid_depth 3 is below --top_k 4: each side must retrieve at least the documents taken")]
     [InlineData("--hybrid_depth 0", "--hybrid_depth must be at least 1, got 0")]
     public void BadFlagsAreOneLine(string flags, string expected)
@@ -93,5 +93,23 @@ public sealed class HybridArgumentsTests
             TestRetriever("--retriever_type", "hybrid", "--fusion", "score", "--rrf_k", "10").Warnings);
         Assert.Empty(ArgumentParser.Parse([.. CtlArgs.Minimal, "--mine_hard_negatives", "hybrid", "--hybrid_weight", "0.3"],
             TrainingArguments.Schema, CtlArguments.Schema, HybridArguments.Schema).Warnings);
+    }
+
+    [Fact]
+    public void ARecipeGivesTheWeightAsANumberOrAuto()
+    {
+        var folder = Directory.CreateTempSubdirectory("rqa-hybrid-recipe-").FullName;
+        try
+        {
+            var recipe = Path.Combine(folder, "recipe.json");
+            File.WriteAllText(recipe, """{"document_path": "d", "eval_data_path": "q", "output_dir": "o", "retriever_type": "hybrid", "hybrid_weight": 0.3}""");
+            Assert.Equal(0.3, ArgumentParser.Parse([recipe], TestRetrieverArguments.Schema, HybridArguments.Schema).Get<HybridArguments>().HybridWeight);
+            File.WriteAllText(recipe, """{"output_dir": "o", "train_file": "t", "eval_file": "e", "full_dataset_file_path": "d", "hybrid_weight": "auto"}""");
+            var auto = ArgumentParser.Parse([recipe], TrainingArguments.Schema, CtlArguments.Schema, HybridArguments.Schema);
+            Assert.True(auto.Get<HybridArguments>().AutoWeight);
+            // all_args.json writes it back as it came: a number, or "auto".
+            Assert.Equal("auto", auto.ToJson()["hybrid_args"]!["hybrid_weight"]!.GetValue<string>());
+        }
+        finally { Directory.Delete(folder, true); }
     }
 }
