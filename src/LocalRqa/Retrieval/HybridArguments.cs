@@ -101,8 +101,11 @@ public sealed record HybridArguments : IArgumentRecord
     /// <summary>This record with every field set to <paramref name="settings"/>: what all_args.json records as the run's.</summary>
     public HybridArguments Effective(HybridSettings settings) => this with
     {
-        HybridDepth = settings.Depth, Fusion = settings.Fusion, RrfK = settings.RrfK,
-        HybridWeight = settings.Weight, AutoWeight = false,
+        HybridDepth = settings.Depth,
+        Fusion = settings.Fusion,
+        RrfK = settings.RrfK,
+        HybridWeight = settings.Weight,
+        AutoWeight = false,
     };
 
     static string F(object? value) => ArgumentField.Format(value);
