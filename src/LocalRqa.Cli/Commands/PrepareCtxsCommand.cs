@@ -1,4 +1,5 @@
 using LocalRqa.Jobs;
+using LocalRqa.Retrieval;
 
 namespace LocalRqa.Cli.Commands;
 
@@ -6,9 +7,9 @@ namespace LocalRqa.Cli.Commands;
 public static class PrepareCtxsCommand
 {
     public static Command Create() => new("prepare-ctxs", "Build DCA files: each question with n_context retrieved passages, its gold passage first.",
-        [PrepareCtxsArguments.Schema], (arguments, log) =>
+        [PrepareCtxsArguments.Schema, HybridArguments.Schema], (arguments, log) =>
         {
-            PrepareCtxsJob.Run(arguments.Get<PrepareCtxsArguments>().ToRequest(), log, (label, total) => new ConsoleProgress(label, Console.Error, total));
+            PrepareCtxsJob.Run(arguments.Get<PrepareCtxsArguments>().ToRequest(arguments.Get<HybridArguments>()), log, (label, total) => new ConsoleProgress(label, Console.Error, total));
             return 0;
         });
 }

@@ -17,8 +17,10 @@ public sealed class ArgumentField
     readonly Func<object, object?, object> set;
 
     internal ArgumentField(string name, string group, ArgumentKind kind, string description, bool isNullable, bool isRequired,
-        IReadOnlyList<string> choices, string? choiceNote, IReadOnlyList<string> aliases, object? defaultValue, Func<object, object?> get, Func<object, object?, object> set)
+        IReadOnlyList<string> choices, string? choiceNote, IReadOnlyList<string> aliases, object? defaultValue, Func<object, object?> get, Func<object, object?, object> set,
+        string? numberWord = null)
     {
+        NumberWord = numberWord;
         DefaultValue = defaultValue;
         Name = name;
         Group = group;
@@ -50,6 +52,12 @@ public sealed class ArgumentField
     /// <summary>Other snake_case names accepted for this field (e.g. HF's newer eval_strategy).</summary>
     public IReadOnlyList<string> Aliases { get; }
 
+    /// <summary>
+    /// A word a <see cref="ArgumentKind.Number"/> field accepts besides numbers (`--hybrid_weight auto`); the value is
+    /// then that word, as a string. Null: numbers only.
+    /// </summary>
+    public string? NumberWord { get; }
+
     /// <summary>The value in the record's default instance.</summary>
     public object? DefaultValue { get; }
 
@@ -73,7 +81,7 @@ public sealed class ArgumentField
     {
         ArgumentKind.Text => "<text>",
         ArgumentKind.Integer => "<int>",
-        ArgumentKind.Number => "<number>",
+        ArgumentKind.Number => NumberWord is null ? "<number>" : $"<number>|{NumberWord}",
         ArgumentKind.Boolean => "[true|false]",
         ArgumentKind.TextList => "<text> ...",
         _ => string.Join('|', Choices),
@@ -97,9 +105,10 @@ public sealed class ArgumentField
                     return (int)n;
                 throw new RqaException($"{source}: expected an integer, got '{text}'");
             case ArgumentKind.Number:
+                if (NumberWord is not null && string.Equals(text.Trim(), NumberWord, StringComparison.OrdinalIgnoreCase)) return NumberWord;
                 if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
                     return d;
-                throw new RqaException($"{source}: expected a number, got '{text}'");
+                throw new RqaException($"{source}: expected a number{(NumberWord is null ? "" : " or " + NumberWord)}, got '{text}'");
             case ArgumentKind.Boolean:
                 return ParseBoolean(text) ?? throw new RqaException($"{source}: expected true or false, got '{text}'");
             default:
@@ -167,7 +176,7 @@ public sealed class ArgumentField
     {
         ArgumentKind.Text => "a string",
         ArgumentKind.Integer => "an integer",
-        ArgumentKind.Number => "a number",
+        ArgumentKind.Number => NumberWord is null ? "a number" : $"a number or {NumberWord}",
         ArgumentKind.Boolean => "true or false",
         ArgumentKind.TextList => "a list of strings",
         _ => "one of " + string.Join(", ", Choices),

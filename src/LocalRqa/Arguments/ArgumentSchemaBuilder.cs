@@ -42,6 +42,16 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Number, description, true, false, [], null, aliases, r => get(r), (r, v) => set(r, (double?)v));
 
+    /// <summary>
+    /// An optional number that also accepts one word (`--hybrid_weight auto`): <paramref name="get"/> and
+    /// <paramref name="set"/> see the number, or null with <c>true</c> for the word, or null with <c>false</c> for unset.
+    /// </summary>
+    public ArgumentSchemaBuilder<T> OptionalNumberOrWord(string name, string word, Func<T, (double? Number, bool Word)> get,
+        Func<T, double?, bool, T> set, string description, IReadOnlyList<string>? aliases = null) =>
+        Add(name, ArgumentKind.Number, description, true, false, [], null, aliases,
+            r => get(r) is { Word: true } ? word : get(r).Number,
+            (r, v) => v is string ? set(r, null, true) : set(r, (double?)v, false), numberWord: word);
+
     public ArgumentSchemaBuilder<T> Boolean(string name, Func<T, bool> get, Func<T, bool, T> set, string description,
         IReadOnlyList<string>? aliases = null) =>
         Add(name, ArgumentKind.Boolean, description, false, false, [], null, aliases, r => get(r), (r, v) => set(r, (bool)v!));
@@ -80,20 +90,27 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
     /// The field declared last has an effect only when <paramref name="applies"/> holds for the record; set otherwise,
     /// it is ignored, and the run says so in one warning: "--FLAG VALUE has no effect <paramref name="otherwise"/>".
     /// </summary>
-    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, bool> applies, string otherwise)
+    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, bool> applies, string otherwise) => OnlyWhen((r, _) => applies(r), otherwise);
+
+    /// <summary>
+    /// As <see cref="OnlyWhen(Func{T, bool}, string)"/>, for a flag whose effect depends on the other records parsed with
+    /// its own (e.g. the fusion flags, shared by every verb that can fuse, act when that verb's record chooses hybrid).
+    /// </summary>
+    public ArgumentSchemaBuilder<T> OnlyWhen(Func<T, ArgumentSet, bool> applies, string otherwise)
     {
-        fields[^1].Applicability = new FlagApplicability(r => applies((T)r), otherwise);
+        fields[^1].Applicability = new FlagApplicability((r, set) => applies((T)r, set), otherwise);
         return this;
     }
 
     public ArgumentSchema Build() => new(typeof(T), defaults, fields.ToArray());
 
     ArgumentSchemaBuilder<T> Add(string name, ArgumentKind kind, string description, bool nullable, bool required,
-        IReadOnlyList<string> choices, string? note, IReadOnlyList<string>? aliases, Func<T, object?> get, Func<T, object?, T> set)
+        IReadOnlyList<string> choices, string? note, IReadOnlyList<string>? aliases, Func<T, object?> get, Func<T, object?, T> set,
+        string? numberWord = null)
     {
         if (fields.Any(f => f.Name == name)) throw new InvalidOperationException($"{typeof(T).Name} declares {name} twice");
         fields.Add(new ArgumentField(name, group, kind, description, nullable, required, choices, note, aliases ?? [], get(defaults),
-            r => get((T)r), (r, v) => set((T)r, v)));
+            r => get((T)r), (r, v) => set((T)r, v), numberWord));
         return this;
     }
 }

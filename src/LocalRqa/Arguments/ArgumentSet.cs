@@ -33,13 +33,13 @@ public sealed class ArgumentSet
             throw new InvalidOperationException("an argument set holds at most one record of each type");
         var set = new ArgumentSet(records, helpRequested: false);
         foreach (var record in records) record.Validate(set);
-        set.Warnings = records.SelectMany(IgnoredFlags).Concat(records.SelectMany(r => r.Warnings(set))).ToArray();
+        set.Warnings = records.SelectMany(r => IgnoredFlags(r, set)).Concat(records.SelectMany(r => r.Warnings(set))).ToArray();
         return set;
     }
 
     /// <summary>Flags set (away from their default) where they have no effect, as their declarations say.</summary>
-    static IEnumerable<string> IgnoredFlags(IArgumentRecord record) => record.Schema.Fields
-        .Where(f => f.Applicability is { } rule && !rule.Applies(record)
+    static IEnumerable<string> IgnoredFlags(IArgumentRecord record, ArgumentSet set) => record.Schema.Fields
+        .Where(f => f.Applicability is { } rule && !rule.Applies(record, set)
                     && ArgumentField.Format(f.GetValue(record)) != ArgumentField.Format(f.DefaultValue))
         .Select(f => $"{f.Flag} {ArgumentField.Format(f.GetValue(record))} has no effect {f.Applicability!.Otherwise}");
 

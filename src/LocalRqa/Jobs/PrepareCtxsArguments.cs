@@ -9,7 +9,7 @@ namespace LocalRqa.Jobs;
 /// Flags of `rqa prepare-ctxs`. The questions come from --input (one or more files), --train_file and --eval_file
 /// together; <see cref="ToRequest"/> gathers them for <see cref="PrepareCtxsJob"/>.
 /// </summary>
-public sealed record PrepareCtxsArguments : IArgumentRecord
+public sealed record PrepareCtxsArguments : IArgumentRecord, IHybridRetrievalUser
 {
     /// <summary>Required; empty only in the unparsed defaults.</summary>
     public string FullDatasetFilePath { get; init; } = "";
@@ -32,14 +32,15 @@ public sealed record PrepareCtxsArguments : IArgumentRecord
         .OptionalText("output", a => a.Output, (a, v) => a with { Output = v },
             "The DCA file to write (one input only; null: <name>_ctxs.json beside each input; .jsonl writes JSON lines).")
         .Group("retriever_args")
-        .Choice("retriever", [("bm25", RetrieverKind.Bm25), ("dense", RetrieverKind.Dense)], a => a.Retriever, (a, v) => a with { Retriever = v },
-            "What retrieves the passages: BM25 or the dense model of --model_name_or_path.")
+        .Choice("retriever", [("bm25", RetrieverKind.Bm25), ("dense", RetrieverKind.Dense), ("hybrid", RetrieverKind.Hybrid)],
+            a => a.Retriever, (a, v) => a with { Retriever = v },
+            "What retrieves the passages: BM25, the dense model of --model_name_or_path, or both fused (hybrid; see --fusion).")
         .OptionalText("model_name_or_path", a => a.ModelNameOrPath, (a, v) => a with { ModelNameOrPath = v },
-            $"Dense model folder or HuggingFace id (with --retriever dense; e.g. {ModelLocator.DefaultModel}).")
-            .OnlyWhen(a => a.Retriever == RetrieverKind.Dense, "with --retriever bm25 (BM25 embeds nothing)")
+            $"Dense model folder or HuggingFace id (with --retriever dense or hybrid; e.g. {ModelLocator.DefaultModel}).")
+            .OnlyWhen(a => a.Retriever != RetrieverKind.Bm25, "with --retriever bm25 (BM25 embeds nothing)")
         .Integer("n_context", a => a.NContext, (a, v) => a with { NContext = v }, "Passages per question, gold passages included.")
         .Integer("batch_size", a => a.BatchSize, (a, v) => a with { BatchSize = v }, "Texts per forward pass when embedding with a dense model.")
-            .OnlyWhen(a => a.Retriever == RetrieverKind.Dense, "with --retriever bm25 (BM25 embeds nothing)")
+            .OnlyWhen(a => a.Retriever != RetrieverKind.Bm25, "with --retriever bm25 (BM25 embeds nothing)")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
@@ -48,17 +49,27 @@ public sealed record PrepareCtxsArguments : IArgumentRecord
     public void Validate(ArgumentSet arguments)
     {
         if (FullDatasetFilePath.Trim().Length == 0) throw new RqaException("--full_dataset_file_path is required");
+        if (Retriever == RetrieverKind.Hybrid && ModelNameOrPath is null)
+            throw new RqaException("--retriever hybrid needs --model_name_or_path (its dense side)");
     }
+
+    bool IHybridRetrievalUser.UsesHybrid => Retriever == RetrieverKind.Hybrid;
+    int IHybridRetrievalUser.FusedTopK => NContext;
+    string IHybridRetrievalUser.FusedTopKFlag => "--n_context";
+    bool IHybridRetrievalUser.ChoosesAutoWeight => false;
+    string IHybridRetrievalUser.HybridFlag => "--retriever hybrid";
 
     public IEnumerable<string> Warnings(ArgumentSet arguments) => [];
 
-    public PrepareCtxsRequest ToRequest() => new()
+    /// <param name="hybrid">the fusion flags parsed with this record (for --retriever hybrid)</param>
+    public PrepareCtxsRequest ToRequest(HybridArguments? hybrid = null) => new()
     {
         DocumentPath = FullDatasetFilePath,
         Inputs = [.. Input, .. new[] { TrainFile, EvalFile }.OfType<string>()],
         Output = Output,
-        Retriever = Retriever == RetrieverKind.Dense ? "dense" : "bm25",
+        Retriever = Retriever switch { RetrieverKind.Dense => "dense", RetrieverKind.Hybrid => "hybrid", _ => "bm25" },
         ModelNameOrPath = ModelNameOrPath,
+        Hybrid = hybrid,
         NContext = NContext,
         BatchSize = BatchSize,
     };

@@ -32,9 +32,11 @@ public static class PrepareCtxsJob
         {
             "bm25" => "bm25",
             "dense" or "faiss" => "dense",
-            _ => throw new RqaException($"--retriever: unknown retriever '{request.Retriever}' (expected bm25 or dense)"),
+            "hybrid" => "hybrid",
+            _ => throw new RqaException($"--retriever: unknown retriever '{request.Retriever}' (expected bm25, dense or hybrid)"),
         };
-        if (kind == "dense" && request.ModelNameOrPath is null) throw new RqaException("--retriever dense needs --model_name_or_path");
+        var dense = kind != "bm25";
+        if (dense && request.ModelNameOrPath is null) throw new RqaException($"--retriever {kind} needs --model_name_or_path{(kind == "hybrid" ? " (its dense side)" : "")}");
         var outputs = request.Inputs.Select(i => request.Output ?? DefaultOutput(i)).ToList();
         foreach (var output in outputs)
         {
@@ -46,12 +48,15 @@ public static class PrepareCtxsJob
         // Read every input and check the model before the slow part, so a bad file or model fails in seconds.
         var inputs = request.Inputs.Select(path => (Path: path, Examples: ContextPreparation.WithQuestions(path, RetrievalDataReader.Read(path, log), log))).ToList();
         var preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
-        if (kind == "dense") preflight.CheckRetriever(request.ModelNameOrPath!, new EncoderOverrides());
+        if (dense) preflight.CheckRetriever(request.ModelNameOrPath!, new EncoderOverrides());
+        var fusion = kind == "hybrid"
+            ? (request.Hybrid ?? new HybridArguments()).ForModel(preflight.ResolveModel(request.ModelNameOrPath!), request.NContext, log)
+            : null;
 
         var documents = DocumentCollection.Load(request.DocumentPath, log);
         log.WriteLine($"loaded {documents.Count} documents from {request.DocumentPath}");
-        var (retriever, encoder) = ContextPreparation.OpenRetriever(kind == "dense", request.ModelNameOrPath, documents, request.BatchSize, log,
-            startProgress, preflight.ResolveModel);
+        var (retriever, encoder) = ContextPreparation.OpenRetriever(dense, request.ModelNameOrPath, documents, request.BatchSize, log,
+            startProgress, preflight.ResolveModel, fusion);
         try
         {
             // One file per input, all of them or none: a failure on the last input leaves no new file beside the others.

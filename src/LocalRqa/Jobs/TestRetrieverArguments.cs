@@ -10,7 +10,7 @@ namespace LocalRqa.Jobs;
 /// Flags of `rqa test-retriever`: LocalRQA's test_retriever.py arguments and rqa's additions. The groups are the
 /// objects of the all_args.json it writes, as LocalRQA's: model_args and test_args.
 /// </summary>
-public sealed record TestRetrieverArguments : IArgumentRecord
+public sealed record TestRetrieverArguments : IArgumentRecord, IHybridRetrievalUser
 {
     public string EmbeddingModelNameOrPath { get; init; } = ModelLocator.DefaultModel;
     /// <summary>Required; empty only in the unparsed defaults.</summary>
@@ -36,42 +36,52 @@ public sealed record TestRetrieverArguments : IArgumentRecord
     public int BootstrapSamples { get; init; } = 1000;
     public int Seed { get; init; } = 42;
 
+    /// <summary>Whether the run embeds with the dense model: faiss alone or as hybrid's dense side.</summary>
+    public bool UsesModel => RetrieverType != RetrieverKind.Bm25;
+
+    bool IHybridRetrievalUser.UsesHybrid => RetrieverType == RetrieverKind.Hybrid;
+    int IHybridRetrievalUser.FusedTopK => TopK;
+    string IHybridRetrievalUser.FusedTopKFlag => "--top_k";
+    bool IHybridRetrievalUser.ChoosesAutoWeight => false;
+    string IHybridRetrievalUser.HybridFlag => "--retriever_type hybrid";
+
     const string Bm25Ignores = "with --retriever_type bm25 (BM25 embeds nothing and keeps no vector index)";
 
     public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<TestRetrieverArguments>(new(), "model_args")
         .Text("embedding_model_name_or_path", a => a.EmbeddingModelNameOrPath, (a, v) => a with { EmbeddingModelNameOrPath = v },
             "Dense retriever model: a folder or HuggingFace id.")
-            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
+            .OnlyWhen(a => a.UsesModel, Bm25Ignores)
         .Group("test_args")
         .Text("document_path", a => a.DocumentPath, (a, v) => a with { DocumentPath = v },
             "Document database: LocalRQA documents.pkl, JSONL or a JSON list of {page_content, fmt_content?, metadata?}.", required: true)
         .OptionalText("index_path", a => a.IndexPath, (a, v) => a with { IndexPath = v },
             "Folder of the saved vector index: reused when built from the same documents and model, else built and saved.")
-            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
+            .OnlyWhen(a => a.UsesModel, Bm25Ignores)
         .Text("eval_data_path", a => a.EvalDataPath, (a, v) => a with { EvalDataPath = v },
             "Questions: JSONL with questions (or question) and gold_docs.", required: true)
         .Text("output_dir", a => a.OutputDir, (a, v) => a with { OutputDir = v },
             "Where all_args.json, score.json, test-predictions.jsonl and test.log go.", required: true)
-        .Choice("retriever_type", [("faiss", RetrieverKind.Dense), ("bm25", RetrieverKind.Bm25), ("dense", RetrieverKind.Dense)],
-            a => a.RetrieverType, (a, v) => a with { RetrieverType = v }, "faiss (dense, the name LocalRQA uses; also dense) or bm25.")
+        .Choice("retriever_type", [("faiss", RetrieverKind.Dense), ("bm25", RetrieverKind.Bm25), ("hybrid", RetrieverKind.Hybrid), ("dense", RetrieverKind.Dense)],
+            a => a.RetrieverType, (a, v) => a with { RetrieverType = v },
+            "faiss (dense, the name LocalRQA uses; also dense), bm25, or hybrid (both fused: --fusion, --rrf_k, --hybrid_weight, --hybrid_depth).")
         .Integer("test_bszv", a => a.TestBszv, (a, v) => a with { TestBszv = v },
             "Questions per retrieval call; also the embedding batch size.")
         .OptionalChoice("similarity", [("l2", Indexing.Similarity.L2), ("ip", Indexing.Similarity.InnerProduct), ("cosine", Indexing.Similarity.Cosine)],
             a => a.Similarity, (a, v) => a with { Similarity = v },
             "l2 (FAISS's default), ip or cosine; null: the model's own, else cosine.")
-            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
+            .OnlyWhen(a => a.UsesModel, Bm25Ignores)
         .Integer("top_k", a => a.TopK, (a, v) => a with { TopK = v }, "Documents retrieved per question (LocalRQA retrieves 4).")
         .OptionalInteger("save_depth", a => a.SaveDepth, (a, v) => a with { SaveDepth = v },
             "Documents per question kept in test-predictions.jsonl's `ranking` (retrieved_docs stays the top_k); null: 100, the depth the metrics use.")
         .OptionalInteger("max_length", a => a.MaxLength, (a, v) => a with { MaxLength = v },
             "Truncate texts to this many tokens; null: the model's maximum.")
-            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
+            .OnlyWhen(a => a.UsesModel, Bm25Ignores)
         .Boolean("use_prompts", a => a.UsePrompts, (a, v) => a with { UsePrompts = v },
             "Embed with the model's query/passage prompts (false matches LocalRQA's HuggingFaceEmbeddings).")
-            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense, Bm25Ignores)
+            .OnlyWhen(a => a.UsesModel, Bm25Ignores)
         .Boolean("rebuild_index", a => a.RebuildIndex, (a, v) => a with { RebuildIndex = v },
             "Rebuild the index at --index_path even if it was built differently.")
-            .OnlyWhen(a => a.RetrieverType == RetrieverKind.Dense && a.IndexPath is not null, "without a dense --index_path (there is no saved index to rebuild)")
+            .OnlyWhen(a => a.UsesModel && a.IndexPath is not null, "without a dense --index_path (there is no saved index to rebuild)")
         .Boolean("retr_ndcg", a => a.RetrNdcg, (a, v) => a with { RetrNdcg = v }, "Also compute LocalRQA's nDCG.")
         .OptionalText("compare_with", a => a.CompareWith, (a, v) => a with { CompareWith = v },
             "Another run's test-predictions.jsonl: gained/lost questions and paired bootstrap p-values.")

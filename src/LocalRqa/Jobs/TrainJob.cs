@@ -1,5 +1,6 @@
 using LocalRqa.Arguments;
 using LocalRqa.Logging;
+using LocalRqa.Retrieval;
 using LocalRqa.Training;
 using LocalRqa.Training.Ctl;
 using LocalRqa.Training.Dca;
@@ -16,14 +17,14 @@ public static class TrainJob
     /// <summary>The training methods, by the name the command line uses.</summary>
     public static IReadOnlyList<string> Methods { get; } = ["ctl", "dca", "rpg"];
 
-    /// <summary>The flags of <paramref name="method"/>: the shared ones first.</summary>
+    /// <summary>The flags of <paramref name="method"/>: the shared ones first, the fusion flags last.</summary>
     public static IReadOnlyList<ArgumentSchema> Schemas(string method) => [TrainingArguments.Schema, method switch
     {
         "ctl" => CtlArguments.Schema,
         "dca" => DcaArguments.Schema,
         "rpg" => RpgArguments.Schema,
         _ => throw new ArgumentException($"unknown training method '{method}' (expected {string.Join(", ", Methods)})"),
-    }];
+    }, HybridArguments.Schema];
 
     /// <summary>The algorithm of <paramref name="method"/> for the parsed flags.</summary>
     public static TrainingAlgorithm Algorithm(string method, ArgumentSet arguments) => method switch

@@ -9,7 +9,7 @@ namespace LocalRqa.Retrieval;
 
 /// <summary>
 /// Turns LocalRQA questions into DCA questions, a step LocalRQA leaves to the user: each question gets
-/// <c>n_context</c> passages retrieved from the document database (BM25 or a dense model) with its gold passages
+/// <c>n_context</c> passages retrieved from the document database (BM25, a dense model, or both fused) with its gold passages
 /// first, moved to the front when retrieved, else inserted there and the last retrieved dropped. A ctx is
 /// <c>{id, title: metadata.title or "", text: page_content, score}</c>; gold passages get the top retrieval score of
 /// their list so that the score sort of every DCA reader keeps them first, which modify_score relies on.
@@ -17,17 +17,22 @@ namespace LocalRqa.Retrieval;
 /// </summary>
 public static class ContextPreparation
 {
-    /// <summary>A BM25 retriever, or a dense one of <paramref name="model"/> (the caller disposes the encoder it returns).</summary>
+    /// <summary>
+    /// A BM25 retriever, or a dense one of <paramref name="model"/>, fused with BM25 when <paramref name="fusion"/> is
+    /// given (the caller disposes the encoder it returns).
+    /// </summary>
     public static (IRetriever Retriever, SentenceEncoder? Encoder) OpenRetriever(bool dense, string? model, DocumentCollection documents,
-        int batchSize, TextWriter log, Func<string, int, IProgress<int>>? startProgress, Func<string, string>? resolveModel)
+        int batchSize, TextWriter log, Func<string, int, IProgress<int>>? startProgress, Func<string, string>? resolveModel,
+        HybridSettings? fusion = null)
     {
+        if (fusion is not null && !dense) throw new ArgumentException("a hybrid retriever needs the dense model", nameof(fusion));
         if (!dense) return (new Bm25Retriever(documents.Documents), null);
         var encoder = SentenceEncoder.Load((resolveModel ?? ModelLocator.Resolve)(model ?? throw new RqaException("--retriever dense needs --model_name_or_path")));
         try
         {
             var retriever = DenseRetriever.Build(encoder, documents, DenseRetriever.DefaultSimilarity(encoder), batchSize, log: log,
                 startProgress: total => startProgress?.Invoke("embedding documents", total) ?? new Progress<int>());
-            return (retriever, encoder);
+            return (fusion is null ? retriever : new HybridRetriever(retriever, new Bm25Retriever(documents.Documents), fusion), encoder);
         }
         catch
         {

@@ -34,12 +34,14 @@ public sealed class HybridRetriever : IRetriever, IDisposable
     public TimeSpan FusionTime { get; private set; }
 
     /// <summary>
-    /// The fused top <paramref name="k"/> of each query (k must not exceed the depth). Progress counts queries once:
-    /// the dense pass reports it, BM25 (much faster) does not.
+    /// The fused top <paramref name="k"/> of each query. A k above the depth gets the whole fused union (at most twice
+    /// the depth, fewer than k when the sides agree): the evaluator ranks 100 deep for its ranking metrics whatever
+    /// --hybrid_depth is, while the documents a verb returns (--top_k, --n_context) are checked against the depth up
+    /// front (<see cref="HybridSettings.Problem"/>). Progress counts queries once: the dense pass reports it, BM25
+    /// (much faster) does not.
     /// </summary>
     public IReadOnlyList<SearchHit[]> Retrieve(IReadOnlyList<string> queries, int k, IProgress<int>? progress = null)
     {
-        if (k > Settings.Depth) throw new RqaException($"--hybrid_depth {Settings.Depth} is below --top_k {k}");
         var clock = Stopwatch.StartNew();
         var denseHits = dense.Retrieve(queries, Settings.Depth, progress);
         DenseTime += clock.Elapsed;

@@ -27,7 +27,7 @@ public sealed class FlagApplicabilityTests
     {
         Assert.Equal("--eval_steps 5 has no effect without --evaluation_strategy steps",
             Assert.Single(CtlArgs.ParseMinimalWith("--evaluation_strategy", "epoch", "--save_strategy", "epoch", "--eval_steps", "5").Warnings));
-        Assert.Equal("--mining_depth 50 has no effect without --mine_hard_negatives bm25 or dense",
+        Assert.Equal("--mining_depth 50 has no effect without --mine_hard_negatives bm25, dense or hybrid",
             Assert.Single(CtlArgs.ParseMinimalWith("--mining_depth", "50").Warnings));
         Assert.Empty(CtlArgs.ParseMinimalWith("--mining_depth", "50", "--mine_hard_negatives", "bm25", "--full_dataset_file_path", "d.pkl").Warnings);
     }

@@ -86,7 +86,7 @@ public sealed class VerbArgumentsTests
     [InlineData("--save_depth", "3", "--save_depth must be at least --top_k (4), got 3")]
     [InlineData("--bootstrap_samples", "0", "--bootstrap_samples must be at least 1, got 0")]
     [InlineData("--similarity", "dot", "--similarity: 'dot' is not one of l2, ip, cosine")]
-    [InlineData("--retriever_type", "colbert", "--retriever_type: 'colbert' is not one of faiss, bm25, dense")]
+    [InlineData("--retriever_type", "colbert", "--retriever_type: 'colbert' is not one of faiss, bm25, hybrid, dense")]
     public void TestRetrieverRefusesBadValuesInOneLine(string flag, string value, string message) =>
         Assert.Equal(message, Assert.Throws<RqaException>(() => ArgumentParser.Parse(
             ["--document_path", "d", "--eval_data_path", "e", "--output_dir", "o", flag, value], TestRetrieverArguments.Schema)).Message);

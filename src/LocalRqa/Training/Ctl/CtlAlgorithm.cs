@@ -3,6 +3,7 @@ using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Indexing;
 using LocalRqa.Losses;
+using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Mining;
 
@@ -12,14 +13,17 @@ namespace LocalRqa.Training.Ctl;
 /// `rqa train ctl` (LocalRQA's scripts/train/retriever/train_ctl_retriever.py): in-batch contrastive learning with
 /// hard negatives, optionally mined before training (`--mine_hard_negatives`).
 /// </summary>
-public sealed class CtlAlgorithm(CtlArguments ctl) : TrainingAlgorithm
+/// <param name="hybrid">the fusion flags of --mine_hard_negatives hybrid; null: none given</param>
+public sealed class CtlAlgorithm(CtlArguments ctl, HybridArguments? hybrid = null) : TrainingAlgorithm
 {
     IReadOnlyList<RetrievalExample>? train;
     int trainMaxLength;
     // The untrained model's index when dense mining built one: the evaluation at step 0 needs exactly it.
     DenseRetriever? miningIndex;
+    // --mine_hard_negatives hybrid: the fusion, resolved in the pre-flight (flags over the model folder's file).
+    HybridSettings? miningFusion;
 
-    public CtlAlgorithm(ArgumentSet arguments) : this(arguments.Get<CtlArguments>()) { }
+    public CtlAlgorithm(ArgumentSet arguments) : this(arguments.Get<CtlArguments>(), arguments.Records.OfType<HybridArguments>().SingleOrDefault()) { }
 
     public override string Description => "CTL (in-batch contrastive learning with hard negatives)";
 
@@ -32,6 +36,12 @@ public sealed class CtlAlgorithm(CtlArguments ctl) : TrainingAlgorithm
     public override Similarity EvaluationSimilarity(SentenceEncoder encoder) => Similarity;
 
     public override bool NeedsDocuments => ctl.MineHardNegatives != NegativeMiningSource.None;
+
+    public override void Preflight(RunPreflight preflight, TrainingRun run)
+    {
+        if (ctl.MineHardNegatives == NegativeMiningSource.Hybrid)
+            miningFusion = (hybrid ?? new HybridArguments()).ForModel(preflight.ResolveModel(run.Args.ModelNameOrPath), ctl.MiningDepth, run.Log);
+    }
 
     public override void CheckInputs(TrainingRun run) => train = RetrievalDataReader.Read(run.Args.TrainFile!, run.Log);
 
@@ -69,13 +79,20 @@ public sealed class CtlAlgorithm(CtlArguments ctl) : TrainingAlgorithm
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var documents = run.Documents();
-        IRetriever retriever = ctl.MineHardNegatives == NegativeMiningSource.Dense
-            ? miningIndex = DenseRetriever.Build(encoder, documents, Similarity, run.Args.PerDeviceEvalBatchSize, log: run.Log,
-                startProgress: total => run.StartProgress("mining: embedding documents", total))
-            : new Bm25Retriever(documents.Documents);
+        if (ctl.MineHardNegatives != NegativeMiningSource.Bm25)
+            miningIndex = DenseRetriever.Build(encoder, documents, Similarity, run.Args.PerDeviceEvalBatchSize, log: run.Log,
+                startProgress: total => run.StartProgress("mining: embedding documents", total));
+        IRetriever retriever = ctl.MineHardNegatives switch
+        {
+            NegativeMiningSource.Dense => miningIndex!,
+            // The index stays this algorithm's: the evaluation at step 0 reuses it.
+            NegativeMiningSource.Hybrid => new HybridRetriever(miningIndex!, new Bm25Retriever(documents.Documents),
+                miningFusion ?? throw new InvalidOperationException("the pre-flight resolves the mining fusion"), ownsDense: false),
+            _ => new Bm25Retriever(documents.Documents),
+        };
         var miner = new HardNegativeMiner(ctl.MinedNegativesPerQuestion, ctl.MiningSkipTop, ctl.MiningDepth);
         var result = miner.Mine(train!, retriever, documents, run.StartProgress("mining: searching questions", train!.Count));
-        var name = ctl.MineHardNegatives.ToString().ToLowerInvariant();
+        var name = retriever is HybridRetriever hybridMiner ? hybridMiner.Description : ctl.MineHardNegatives.ToString().ToLowerInvariant();
         run.Log.WriteLine($"Mined {ctl.MinedNegativesPerQuestion} hard negatives per question with {name} (ranks {ctl.MiningSkipTop + 1} to {ctl.MiningDepth}) "
             + $"in {clock.Elapsed.TotalSeconds:F1} s; written to {MinedNegativesFile}");
         if (result.Shortfall > 0)

@@ -1,5 +1,6 @@
 using LocalRqa.Arguments;
 using LocalRqa.Losses;
+using LocalRqa.Retrieval;
 using LocalRqa.Training.Mining;
 
 namespace LocalRqa.Training.Ctl;
@@ -8,7 +9,7 @@ namespace LocalRqa.Training.Ctl;
 /// Flags of `rqa train ctl` (LocalRQA's ContrasitiveTrainingArgs and their rqa additions), saved under
 /// "contrastive_args" in all_args.json. Parsed together with <see cref="TrainingArguments"/>.
 /// </summary>
-public sealed record CtlArguments : IArgumentRecord
+public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
 {
     public double HardNegRatio { get; init; } = 0.05;
     public double Temperature { get; init; } = 0.05;
@@ -44,22 +45,29 @@ public sealed record CtlArguments : IArgumentRecord
             "Tokens kept per text in evaluation; none uses the model's maximum (train short, evaluate whole passages).")
         .Boolean("use_prompts", a => a.UsePrompts, (a, v) => a with { UsePrompts = v },
             "Prefix questions and passages with the model's prompts (e.g. e5's \"query: \" and \"passage: \").")
-        .Choice("mine_hard_negatives", [("none", NegativeMiningSource.None), ("bm25", NegativeMiningSource.Bm25), ("dense", NegativeMiningSource.Dense)],
+        .Choice("mine_hard_negatives", [("none", NegativeMiningSource.None), ("bm25", NegativeMiningSource.Bm25), ("dense", NegativeMiningSource.Dense),
+                ("hybrid", NegativeMiningSource.Hybrid)],
             a => a.MineHardNegatives, (a, v) => a with { MineHardNegatives = v },
-            "Before training, search each question in --full_dataset_file_path (with BM25, or with the model before training) "
+            "Before training, search each question in --full_dataset_file_path (with BM25, with the model before training, or both fused: hybrid) "
             + "and add the passages it ranks just below the top to the question's hard negatives.")
         .Integer("mined_negatives_per_question", a => a.MinedNegativesPerQuestion, (a, v) => a with { MinedNegativesPerQuestion = v },
             "Hard negatives mined per question (they join the file's own hard_neg_docs in the batch pool).")
-            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25 or dense")
+            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25, dense or hybrid")
         .Integer("mining_skip_top", a => a.MiningSkipTop, (a, v) => a with { MiningSkipTop = v },
             "Ranks skipped before mining starts: the very top often holds unlabelled answers (neighbouring chunks).")
-            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25 or dense")
+            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25, dense or hybrid")
         .Integer("mining_depth", a => a.MiningDepth, (a, v) => a with { MiningDepth = v },
             "How deep each question's ranking is searched for negatives.")
-            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25 or dense")
+            .OnlyWhen(a => a.MineHardNegatives != NegativeMiningSource.None, "without --mine_hard_negatives bm25, dense or hybrid")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
+
+    bool IHybridRetrievalUser.UsesHybrid => MineHardNegatives == NegativeMiningSource.Hybrid;
+    int IHybridRetrievalUser.FusedTopK => MiningDepth;
+    string IHybridRetrievalUser.FusedTopKFlag => "--mining_depth";
+    bool IHybridRetrievalUser.ChoosesAutoWeight => false;
+    string IHybridRetrievalUser.HybridFlag => "--mine_hard_negatives hybrid";
 
     public void Validate(ArgumentSet arguments)
     {

@@ -9,4 +9,6 @@ public enum NegativeMiningSource
     Bm25,
     /// <summary>The model being trained, as it is before training: passages it already confuses with the gold.</summary>
     Dense,
+    /// <summary>The model before training fused with BM25 (<see cref="Retrieval.HybridRetriever"/>, the fusion flags).</summary>
+    Hybrid,
 }
