@@ -1,5 +1,8 @@
 using LocalRqa.Arguments;
+using System.Globalization;
 using LocalRqa.Encoders;
+using LocalRqa.Evaluation;
+using LocalRqa.Retrieval;
 using LocalRqa.Training.Optimization;
 
 namespace LocalRqa.Training;
@@ -59,6 +62,32 @@ public sealed record TrainingArguments : IArgumentRecord
     /// <summary>A checkpoint folder, or "true" for the newest checkpoint-* in output_dir (HF's convention).</summary>
     public string? ResumeFromCheckpoint { get; init; }
     public string? LoggingDir { get; init; }
+
+    // ---- hybrid retrieval (issue 14): the same names, defaults and meaning as test-retriever's fusion flags; to be
+    // ---- unified with that shared record when both land. Only --eval_retriever is the trainers' own.
+    /// <summary>What evaluation during training measures, and so what --metric_for_best_model selects.</summary>
+    public EvalRetrieverKind EvalRetriever { get; init; } = EvalRetrieverKind.Dense;
+    /// <summary>The dense share w in [0, 1], or "auto" (chosen on the eval questions at the end of training).</summary>
+    public string HybridWeight { get; init; } = "0.5";
+    public FusionMethod Fusion { get; init; } = FusionMethod.Rrf;
+    public double RrfK { get; init; } = 60;
+    public int HybridDepth { get; init; } = 100;
+
+    /// <summary>The fixed --hybrid_weight; null for auto (or a value that is not a number, which Validate refuses).</summary>
+    public double? FixedHybridWeight =>
+        double.TryParse(HybridWeight, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) ? w : null;
+
+    public bool AutoHybridWeight => string.Equals(HybridWeight.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The fusion settings with dense share <paramref name="weight"/>.</summary>
+    public HybridSettings HybridSettings(double weight) => new() { Depth = HybridDepth, Fusion = Fusion, RrfK = RrfK, Weight = weight };
+
+    /// <summary>
+    /// The weight evaluation during training fuses with: the fixed one, or 0.5 with auto (choosing w at every evaluation
+    /// would let the checkpoint selection pick the luckiest of seven retrievers each time).
+    /// </summary>
+    public double TrainingHybridWeight => FixedHybridWeight ?? new HybridSettings().Weight;
+    // ---- end of hybrid retrieval
 
     /// <summary>Whether evaluation runs at all: HF turns do_eval on whenever evaluation_strategy is not "no".</summary>
     public bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
@@ -145,6 +174,19 @@ public sealed record TrainingArguments : IArgumentRecord
             "Checkpoint folder to resume from, or true for the newest checkpoint in output_dir.")
         .OptionalText("logging_dir", a => a.LoggingDir, (a, v) => a with { LoggingDir = v },
             "Folder for jsonl/tensorboard reports; defaults to a runs folder in output_dir.")
+        // hybrid retrieval: see the block of properties above.
+        .Choice("eval_retriever", [("dense", EvalRetrieverKind.Dense), ("hybrid", EvalRetrieverKind.Hybrid)], a => a.EvalRetriever,
+            (a, v) => a with { EvalRetriever = v },
+            "What evaluation during training measures, and so what --metric_for_best_model selects: the dense model alone, or the "
+            + "model fused with BM25 over the same documents. The final table shows both either way.")
+        .Text("hybrid_weight", a => a.HybridWeight, (a, v) => a with { HybridWeight = v },
+            "Dense share w in [0, 1] of the hybrid fusion (BM25 gets 1 - w), or auto: w from 0.2, 0.3, ..., 0.8 chosen on the eval "
+            + "questions by --metric_for_best_model at the end of training (evaluation during training fuses with 0.5).")
+        .Choice("fusion", [("rrf", FusionMethod.Rrf), ("score", FusionMethod.Score)], a => a.Fusion, (a, v) => a with { Fusion = v },
+            "How the hybrid combines the rankings: weighted reciprocal rank fusion, or min-max normalised scores.")
+        .Number("rrf_k", a => a.RrfK, (a, v) => a with { RrfK = v }, "RRF's k: larger flattens the difference between the first ranks.")
+        .Integer("hybrid_depth", a => a.HybridDepth, (a, v) => a with { HybridDepth = v },
+            "Candidates each side of the hybrid retrieves before fusion; at least the 100 documents evaluation ranks.")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
@@ -170,6 +212,13 @@ public sealed record TrainingArguments : IArgumentRecord
         Require(AttentionDropout is null or (>= 0 and < 1), $"--attention_dropout must be in [0, 1) or none, got {F(AttentionDropout)}");
         Require(MaxGradNorm >= 0, $"--max_grad_norm must be >= 0 (0 turns clipping off), got {F(MaxGradNorm)}");
         Require(!LoadBestModelAtEnd || MetricForBestModel.Trim().Length > 0, "--metric_for_best_model needs a value with --load_best_model_at_end");
+        Require(AutoHybridWeight || FixedHybridWeight is >= 0 and <= 1,
+            $"--hybrid_weight must be a number in [0, 1] (the dense share) or auto, got {HybridWeight}");
+        Require(RrfK > 0 && double.IsFinite(RrfK), $"--rrf_k must be a positive number, got {F(RrfK)}");
+        // Evaluation ranks RetrievalDepth documents (MAP@100); the hybrid cannot return more than each side retrieves.
+        var evaluationDepth = new EvaluatorOptions().RetrievalDepth;
+        Require(HybridDepth >= evaluationDepth,
+            $"--hybrid_depth {HybridDepth} is below the {evaluationDepth} documents evaluation ranks per question: each side must retrieve at least those");
         Require(!DoTrain || TrainFile is not null, "--train_file is required with --do_train (pass --do_train false to only evaluate)");
         if (Evaluates)
         {

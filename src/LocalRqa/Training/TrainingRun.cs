@@ -8,6 +8,7 @@ using LocalRqa.Files;
 using LocalRqa.Logging;
 using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
+using LocalRqa.Training.Comparison;
 using LocalRqa.Training.Reports;
 
 namespace LocalRqa.Training;
@@ -36,6 +37,8 @@ public sealed class TrainingRun
 
     readonly Func<string, int, IProgress<int>>? startProgress;
     readonly RunPreflight preflight;
+    /// <summary>The eval questions' BM25 and dense rankings for hybrid evaluation and the final comparison; null without them.</summary>
+    EvalRankings? rankings;
 
     TrainingRun(TrainingAlgorithm algorithm, ArgumentSet arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress,
         Func<string, string>? resolveModel)
@@ -94,6 +97,9 @@ public sealed class TrainingRun
         var objective = algorithm.CreateObjective(encoder, this);
         using var disposeObjective = objective as IDisposable;
 
+        // BM25 and the hybrids join the final table unless --bm25_baseline false; a hybrid evaluation needs them anyway.
+        if (eval is { Count: > 0 } && (Args.Bm25Baseline || Args.EvalRetriever == EvalRetrieverKind.Hybrid))
+            rankings = new EvalRankings(eval, Documents(), Args.HybridDepth, Args.PerDeviceEvalBatchSize);
         var evaluate = eval is null ? null : Evaluation(eval);
         var settings = TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null);
         if (startsOver) settings = settings with { ResumeFromLatest = false };
@@ -105,12 +111,40 @@ public sealed class TrainingRun
         var state = trainer.Train(results);
 
         algorithm.AfterTraining(this);
-        var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log);
+        var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log, rankings?.Bm25);
+        var comparison = Compare(state, encoder, bm25, results);
         TrainingReport.Write(results, Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
-            encoder, Log, algorithm.UsageNote(this), bm25);
+            encoder, Log, algorithm.UsageNote(this), comparison is null ? bm25 : null, comparison);
         if (test is not null) EvaluateOnTest(test, encoder, algorithm.EvaluationIndex(state.GlobalStep), results);
         results.Commit();
         return state;
+    }
+
+    /// <summary>
+    /// The final comparison (<see cref="FinalComparison"/>) of the saved model, and the fusion settings written beside
+    /// it (hybrid_retrieval.json, with the saved model's files), so a hybrid over the folder fuses as measured here.
+    /// </summary>
+    RetrieverComparison? Compare(TrainerState state, SentenceEncoder encoder, IReadOnlyDictionary<string, double>? bm25, ResultFiles results)
+    {
+        var kept = state.SavedModelEvaluation(Args.LoadBestModelAtEnd);
+        if (rankings is null || kept is null)
+        {
+            if (Args.FixedHybridWeight is { } weight) Args.HybridSettings(weight).Save(results.StagingFolder(Args.OutputDir));
+            return null;
+        }
+        var evaluator = new RetrieverEvaluator(evalQuestions!, Documents(), EvaluationOptions);
+        var (comparison, settings) = FinalComparison.Compute(Args, rankings, evaluator, (int)kept["step"], SavedRankings, bm25, Log);
+        settings.Save(results.StagingFolder(Args.OutputDir));
+        Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, RetrieverComparison.FileName)), comparison.ToJson());
+        Log.WriteLine($"fusion settings for a hybrid over the saved model ({HybridSettings.FileName}): {settings.Describe()}");
+        return comparison;
+
+        // The saved step's rankings were evaluated before a resume: rank again with the saved weights.
+        DenseRankings SavedRankings()
+        {
+            using var retriever = Retriever(encoder, algorithm.EvaluationIndex(state.GlobalStep), "comparison: embedding documents");
+            return rankings.Rank(retriever.Value);
+        }
     }
 
     /// <summary>
@@ -160,15 +194,27 @@ public sealed class TrainingRun
     }
 
     /// <summary>Evaluation during training: the model at a step, as a dense retriever over the database.</summary>
+    /// With `--eval_retriever hybrid`, the model's retriever (over the method's index when it has one) fused with the run's
+    /// BM25, at the fixed --hybrid_weight (0.5 with auto). Each step's dense ranking is kept for the final comparison.
     Func<SentenceEncoder, int, RetrieverEvaluation> Evaluation(IReadOnlyList<RetrievalExample> eval)
     {
-        var options = new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed, BootstrapResamples = 200 };
+        evalQuestions = eval;
         return (model, step) =>
         {
             using var retriever = Retriever(model, algorithm.EvaluationIndex(step), $"eval step {step}: embedding documents");
-            return new RetrieverEvaluator(eval, Documents(), options).Evaluate(retriever.Value, "eval", Log);
+            rankings?.RecordDense(step, retriever.Value);
+            var evaluator = new RetrieverEvaluator(eval, Documents(), EvaluationOptions);
+            if (Args.EvalRetriever == EvalRetrieverKind.Dense) return evaluator.Evaluate(retriever.Value, "eval", Log);
+            using var hybrid = new HybridRetriever(retriever.Value, rankings!.Bm25, Args.HybridSettings(Args.TrainingHybridWeight), ownsDense: false);
+            return evaluator.Evaluate(hybrid, "eval", Log);
         };
     }
+
+    /// <summary>The eval questions evaluation during training scores, for the final comparison.</summary>
+    IReadOnlyList<RetrievalExample>? evalQuestions;
+
+    /// <summary>How evaluation during training and the final comparison score a retriever.</summary>
+    EvaluatorOptions EvaluationOptions => new() { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed, BootstrapResamples = 200 };
 
     /// <summary>A dense retriever of <paramref name="model"/>: over a given index (not disposed here), else over a new one.</summary>
     OwnedRetriever Retriever(SentenceEncoder model, (Indexing.IVectorIndex Index, string Description)? given, string progressLabel)
