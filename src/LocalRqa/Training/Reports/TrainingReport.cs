@@ -25,8 +25,9 @@ public static class TrainingReport
         var baseline = state.BaseEvaluation();
         var kept = state.SavedModelEvaluation(args.LoadBestModelAtEnd);
         if (comparison is not null)
-            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), dense, BM25 and hybrid retrievers " +
-                          $"(evaluation during training: {(args.EvalRetriever == EvalRetrieverKind.Hybrid ? "hybrid" : "dense")}):\n{GainTable.Format(comparison)}");
+            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model, as dense retrievers, " +
+                          $"BM25, and each fused with BM25 (evaluation during training measured the {(args.EvalRetriever == EvalRetrieverKind.Hybrid ? "hybrid" : "dense")} one):\n" +
+                          GainTable.Format(comparison));
         else if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
             log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model" +
                           $"{(bm25 is null ? "" : ", BM25 for reference")}:\n{table}");
