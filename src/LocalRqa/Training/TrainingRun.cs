@@ -242,8 +242,8 @@ public sealed class TrainingRun
     }
 
     /// <summary>
-    /// `--do_train false` (HF's eval-only mode): the model, loaded as the method would load it, evaluated once on
-    /// --eval_file into eval_score.json, eval-predictions.jsonl and a trainer_state.json holding that evaluation.
+    /// `--do_train false` (HF's eval-only mode): the model, loaded as the method would load it (fused with BM25 with
+    /// `--eval_retriever hybrid`), evaluated once on --eval_file into eval_score.json, eval-predictions.jsonl and a trainer_state.json holding that evaluation.
     /// </summary>
     TrainerState EvaluateOnly()
     {
@@ -255,8 +255,12 @@ public sealed class TrainingRun
         using var folder = PrepareOutput();
         using var results = new ResultFiles();
         using var retriever = Retriever(encoder, null, "embedding documents");
+        // --eval_retriever hybrid: the model fused with BM25, as evaluation during training would measure it.
+        using var hybrid = Args.EvalRetriever == EvalRetrieverKind.Hybrid
+            ? new HybridRetriever(retriever.Value, new Bm25Retriever(Documents().Documents), Args.HybridSettings(Args.TrainingHybridWeight), ownsDense: false)
+            : null;
         var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, Seed = Args.Seed })
-            .Evaluate(retriever.Value, "eval", Log);
+            .Evaluate(hybrid is null ? retriever.Value : hybrid, "eval", Log);
         Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval_score.json")), evaluation.ScoresJson());
         PredictionsFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval-predictions.jsonl")), evaluation.Predictions);
         Log.WriteLine(EvaluationSummary.Table(evaluation, "eval", $"{Args.ModelNameOrPath} on {Args.EvalFile}"));

@@ -155,6 +155,18 @@ public sealed class TrainHybridComparisonTests : IDisposable
         Assert.Equal(0.3, HybridSettings.TryLoad(output)!.Weight);
     }
 
+    [Fact]
+    public void EvaluationOnlyMeasuresTheHybridToo()
+    {
+        var output = Path.Combine(work, "eval-only");
+        var run = Train(output, "--do_train", "false", "--eval_retriever", "hybrid", "--hybrid_weight", "0.7");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var scores = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "eval_score.json")))!.AsObject();
+        using var baseModel = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Mean });
+        var expected = HybridEvaluation(baseModel, Similarity.InnerProduct, new HybridSettings { Weight = 0.7 });
+        SameMetrics(expected, expected.Keys.ToDictionary(k => k, k => scores[k]!.GetValue<double>()), "eval-only hybrid");
+    }
+
     [Theory]
     [InlineData("--hybrid_weight", "1.5", "--hybrid_weight must be a number in [0, 1]")]
     [InlineData("--hybrid_weight", "-0.1", "--hybrid_weight must be a number in [0, 1]")]
