@@ -215,6 +215,9 @@ public sealed record TrainingArguments : IArgumentRecord
         Require(AutoHybridWeight || FixedHybridWeight is >= 0 and <= 1,
             $"--hybrid_weight must be a number in [0, 1] (the dense share) or auto, got {HybridWeight}");
         Require(RrfK > 0 && double.IsFinite(RrfK), $"--rrf_k must be a positive number, got {F(RrfK)}");
+        // Fused rankings are scored from cached rankings: their latencies measure nothing.
+        Require(!AutoHybridWeight || !MetricForBestModel.Contains("/latency/", StringComparison.Ordinal),
+            $"--hybrid_weight auto chooses by --metric_for_best_model, which must then be a retrieval quality metric, not a latency (got {MetricForBestModel})");
         // Evaluation ranks RetrievalDepth documents (MAP@100); the hybrid cannot return more than each side retrieves.
         var evaluationDepth = new EvaluatorOptions().RetrievalDepth;
         Require(HybridDepth >= evaluationDepth,

@@ -167,16 +167,32 @@ public sealed class TrainHybridComparisonTests : IDisposable
         SameMetrics(expected, expected.Keys.ToDictionary(k => k, k => scores[k]!.GetValue<double>()), "eval-only hybrid");
     }
 
+    [Fact]
+    public void AResumedRunComparesWhatItStillHas()
+    {
+        var output = Path.Combine(work, "resumed");
+        Assert.Equal(0, Train(output, "--max_steps", "2", "--save_total_limit", "none").ExitCode);
+        var run = Train(output, "--resume_from_checkpoint", Path.Combine(output, "checkpoint-2"), "--save_total_limit", "none");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        // Step 0 was evaluated by the first process: its rankings are gone, so the base model's rows are left out.
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RetrieverComparison.FileName)))!;
+        Assert.Equal(["saved_dense", "bm25", "hybrid_saved"], json["retrievers"]!.AsArray().Select(r => r!["retriever"]!.GetValue<string>()));
+        Assert.Contains("the base model's rankings are not in this process", File.ReadAllText(Path.Combine(output, "train.log")));
+        Assert.NotNull(HybridSettings.TryLoad(output));
+    }
+
     [Theory]
     [InlineData("--hybrid_weight", "1.5", "--hybrid_weight must be a number in [0, 1]")]
     [InlineData("--hybrid_weight", "-0.1", "--hybrid_weight must be a number in [0, 1]")]
     [InlineData("--hybrid_weight", "half", "--hybrid_weight must be a number in [0, 1]")]
     [InlineData("--rrf_k", "0", "--rrf_k must be a positive number")]
     [InlineData("--hybrid_depth", "50", "--hybrid_depth 50 is below the 100 documents evaluation ranks")]
+    [InlineData("--metric_for_best_model", "eval_retr/latency/avg_latency", "--hybrid_weight auto chooses by --metric_for_best_model, which must")]
     public void BadFusionFlagsStopBeforeAnyWork(string flag, string value, string message)
     {
         var output = Path.Combine(work, "bad");
-        var run = Train(output, flag, value);
+        // With auto besides (except when the weight itself is tested): checks do not depend on the weight being fixed.
+        var run = Train(output, flag == "--hybrid_weight" ? [flag, value] : [flag, value, "--hybrid_weight", "auto"]);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Stderr);
         Assert.Single(run.Stderr.Trim().Split('\n'));
