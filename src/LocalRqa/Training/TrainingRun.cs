@@ -98,7 +98,7 @@ public sealed class TrainingRun
         using var disposeObjective = objective as IDisposable;
 
         // BM25 and the hybrids join the final table unless --bm25_baseline false; a hybrid evaluation needs them anyway.
-        if (eval is { Count: > 0 } && (Args.Bm25Baseline || Args.EvalRetriever == EvalRetrieverKind.Hybrid))
+        if (eval is not null && (Args.Bm25Baseline || Args.EvalRetriever == EvalRetrieverKind.Hybrid))
             rankings = new EvalRankings(eval, Documents(), Args.HybridDepth, Args.PerDeviceEvalBatchSize);
         var evaluate = eval is null ? null : Evaluation(eval);
         var settings = TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null);
@@ -193,9 +193,11 @@ public sealed class TrainingRun
         return eval;
     }
 
-    /// <summary>Evaluation during training: the model at a step, as a dense retriever over the database.</summary>
-    /// With `--eval_retriever hybrid`, the model's retriever (over the method's index when it has one) fused with the run's
-    /// BM25, at the fixed --hybrid_weight (0.5 with auto). Each step's dense ranking is kept for the final comparison.
+    /// <summary>
+    /// Evaluation during training: the model at a step, as a dense retriever over the database; with
+    /// `--eval_retriever hybrid`, that retriever (over the method's index when it has one) fused with the run's BM25, at
+    /// the fixed --hybrid_weight (0.5 with auto). Each step's dense ranking is kept for the final comparison.
+    /// </summary>
     Func<SentenceEncoder, int, RetrieverEvaluation> Evaluation(IReadOnlyList<RetrievalExample> eval)
     {
         evalQuestions = eval;
@@ -255,7 +257,7 @@ public sealed class TrainingRun
         using var folder = PrepareOutput();
         using var results = new ResultFiles();
         using var retriever = Retriever(encoder, null, "embedding documents");
-        // --eval_retriever hybrid: the model fused with BM25, as evaluation during training would measure it.
+        // --eval_retriever hybrid: the model fused with BM25, as evaluation during training would measure it (w 0.5 with auto).
         using var hybrid = Args.EvalRetriever == EvalRetrieverKind.Hybrid
             ? new HybridRetriever(retriever.Value, new Bm25Retriever(Documents().Documents), Args.HybridSettings(Args.TrainingHybridWeight), ownsDense: false)
             : null;
