@@ -42,6 +42,7 @@ public static class TrainingReport
             ["learning_rate"] = args.LearningRate, ["per_device_train_batch_size"] = args.PerDeviceTrainBatchSize,
             ["max_steps"] = state.MaxSteps, ["lr_scheduler_type"] = args.LrSchedulerType.ToString().ToLowerInvariant(),
             ["warmup_ratio"] = args.WarmupRatio, ["pooling_type"] = args.PoolingType.Name(), ["seed"] = args.Seed,
+            ["eval_retriever"] = args.EvalRetriever == EvalRetrieverKind.Hybrid ? "hybrid" : "dense", ["hybrid_weight"] = args.HybridWeight,
         };
         foreach (var (name, value) in arguments) listed[name] = value;
         ModelCard.Write(results.Stage(Path.Combine(args.OutputDir, ModelCard.FileName)), new ModelCardInfo
