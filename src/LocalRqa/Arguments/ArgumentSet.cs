@@ -59,6 +59,9 @@ public sealed class ArgumentSet
     public T Get<T>() where T : class, IArgumentRecord =>
         Records.OfType<T>().SingleOrDefault() ?? throw new InvalidOperationException($"no {typeof(T).Name} was parsed");
 
+    /// <summary>The record of type <typeparamref name="T"/>, or its defaults when the set was built without it (library callers).</summary>
+    public T GetOrDefault<T>() where T : class, IArgumentRecord, new() => Records.OfType<T>().SingleOrDefault() ?? new T();
+
     /// <summary>The grouped, sorted all_args.json object (see the class summary).</summary>
     public JsonObject ToJson()
     {

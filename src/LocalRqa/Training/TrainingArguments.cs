@@ -1,5 +1,7 @@
 using LocalRqa.Arguments;
 using LocalRqa.Encoders;
+using LocalRqa.Evaluation;
+using LocalRqa.Retrieval;
 using LocalRqa.Training.Optimization;
 
 namespace LocalRqa.Training;
@@ -10,7 +12,7 @@ namespace LocalRqa.Training;
 /// `rqa train ctl|dca|rpg` shares. Trainer-specific flags live in their own record (e.g. <see cref="CtlArguments"/>).
 /// Defaults are the property initialisers; <see cref="Schema"/> declares names, groups and help.
 /// </summary>
-public sealed record TrainingArguments : IArgumentRecord
+public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
 {
     // model_args
     public string ModelNameOrPath { get; init; } = "Snowflake/snowflake-arctic-embed-xs";
@@ -64,6 +66,14 @@ public sealed record TrainingArguments : IArgumentRecord
 
     /// <summary>Documents per question the trainers' evaluations keep and score with LocalRQA's metrics (its 4).</summary>
     public static int EvaluationTopK => new Evaluation.EvaluatorOptions().TopK;
+
+    /// <summary>
+    /// What evaluation during training measures, and so what --metric_for_best_model selects: the dense model, or the
+    /// model fused with BM25 (the shared fusion flags, <see cref="HybridArguments"/>; under `--hybrid_weight auto`
+    /// evaluation during training fuses with 0.5: choosing w at every evaluation would let the checkpoint selection
+    /// pick the luckiest of seven retrievers each time).
+    /// </summary>
+    public EvalRetrieverKind EvalRetriever { get; init; } = EvalRetrieverKind.Dense;
 
     /// <summary>Whether evaluation runs at all: HF turns do_eval on whenever evaluation_strategy is not "no".</summary>
     public bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
@@ -153,9 +163,22 @@ public sealed record TrainingArguments : IArgumentRecord
             "Checkpoint folder to resume from, or true for the newest checkpoint in output_dir.")
         .OptionalText("logging_dir", a => a.LoggingDir, (a, v) => a with { LoggingDir = v },
             "Folder for jsonl/tensorboard reports; defaults to a runs folder in output_dir.")
+        .Choice("eval_retriever", [("dense", EvalRetrieverKind.Dense), ("hybrid", EvalRetrieverKind.Hybrid)], a => a.EvalRetriever,
+            (a, v) => a with { EvalRetriever = v },
+            "What evaluation during training measures, and so what --metric_for_best_model selects: the dense model alone, or the "
+            + "model fused with BM25 over the same documents. The final table shows both either way.")
         .Build();
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
+
+    // The final table fuses the base and saved models with BM25 whenever it compares against BM25, and a hybrid
+    // evaluation fuses at every step: the fusion flags act then. Evaluation ranks RetrievalDepth documents (MAP@100),
+    // which each side must reach; auto is chosen here, on the eval questions.
+    bool IHybridRetrievalUser.UsesHybrid => Evaluates && (Bm25Baseline || EvalRetriever == EvalRetrieverKind.Hybrid);
+    int IHybridRetrievalUser.FusedTopK => new EvaluatorOptions().RetrievalDepth;
+    string IHybridRetrievalUser.FusedTopKFlag => "the evaluation depth";
+    bool IHybridRetrievalUser.ChoosesAutoWeight => true;
+    string IHybridRetrievalUser.HybridFlag => "--eval_retriever hybrid";
 
     public void Validate(ArgumentSet arguments)
     {
@@ -179,6 +202,9 @@ public sealed record TrainingArguments : IArgumentRecord
         Require(AttentionDropout is null or (>= 0 and < 1), $"--attention_dropout must be in [0, 1) or none, got {F(AttentionDropout)}");
         Require(MaxGradNorm >= 0, $"--max_grad_norm must be >= 0 (0 turns clipping off), got {F(MaxGradNorm)}");
         Require(!LoadBestModelAtEnd || MetricForBestModel.Trim().Length > 0, "--metric_for_best_model needs a value with --load_best_model_at_end");
+        // Fused rankings are scored from kept rankings: their latencies measure nothing.
+        Require(!arguments.GetOrDefault<HybridArguments>().AutoWeight || !MetricForBestModel.Contains("/latency/", StringComparison.Ordinal),
+            $"--hybrid_weight auto chooses by --metric_for_best_model, which must then be a retrieval quality metric, not a latency (got {MetricForBestModel})");
         Require(!DoTrain || TrainFile is not null, "--train_file is required with --do_train (pass --do_train false to only evaluate)");
         if (Evaluates)
         {

@@ -8,6 +8,7 @@ using LocalRqa.Files;
 using LocalRqa.Logging;
 using LocalRqa.Preflight;
 using LocalRqa.Retrieval;
+using LocalRqa.Training.Comparison;
 using LocalRqa.Training.Reports;
 
 namespace LocalRqa.Training;
@@ -28,6 +29,8 @@ public sealed class TrainingRun
 
     public ArgumentSet Arguments { get; }
     public TrainingArguments Args { get; }
+    /// <summary>The shared fusion flags: the hybrids of evaluation and of the final comparison.</summary>
+    public HybridArguments Fusion { get; }
     public RunLog Log { get; }
     /// <summary>A model name (Hub id, folder, built-in) → its local folder, resolved once per run.</summary>
     public Func<string, string> ResolveModel => preflight.ResolveModel;
@@ -36,6 +39,8 @@ public sealed class TrainingRun
 
     readonly Func<string, int, IProgress<int>>? startProgress;
     readonly RunPreflight preflight;
+    /// <summary>The eval questions' BM25 and dense rankings for hybrid evaluation and the final comparison; null without them.</summary>
+    EvalRankings? rankings;
 
     TrainingRun(TrainingAlgorithm algorithm, ArgumentSet arguments, RunLog log, Func<string, int, IProgress<int>>? startProgress,
         Func<string, string>? resolveModel)
@@ -44,6 +49,7 @@ public sealed class TrainingRun
         this.startProgress = startProgress;
         Arguments = arguments;
         Args = arguments.Get<TrainingArguments>();
+        Fusion = arguments.GetOrDefault<HybridArguments>();
         Log = log;
         preflight = new RunPreflight(resolveModel ?? ModelLocator.Resolve, log);
     }
@@ -94,6 +100,9 @@ public sealed class TrainingRun
         var objective = algorithm.CreateObjective(encoder, this);
         using var disposeObjective = objective as IDisposable;
 
+        // BM25 and the hybrids join the final table unless --bm25_baseline false; a hybrid evaluation needs them anyway.
+        if (eval is not null && (Args.Bm25Baseline || Args.EvalRetriever == EvalRetrieverKind.Hybrid))
+            rankings = new EvalRankings(eval, Documents(), Fusion.Resolve().Depth, Args.PerDeviceEvalBatchSize);
         var evaluate = eval is null ? null : Evaluation(eval);
         var settings = TrainerSettings.FromArguments(Args, objective.BatchesPerEpoch, evaluateAtStart: evaluate != null);
         if (startsOver) settings = settings with { ResumeFromLatest = false };
@@ -105,12 +114,40 @@ public sealed class TrainingRun
         var state = trainer.Train(results);
 
         algorithm.AfterTraining(this);
-        var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log);
+        var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log, rankings?.Bm25);
+        var comparison = Compare(state, encoder, bm25, results);
         TrainingReport.Write(results, Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
-            encoder, Log, algorithm.UsageNote(this), bm25);
+            encoder, Log, algorithm.UsageNote(this), comparison is null ? bm25 : null, comparison);
         if (test is not null) EvaluateOnTest(test, encoder, algorithm.EvaluationIndex(state.GlobalStep), results);
         results.Commit();
         return state;
+    }
+
+    /// <summary>
+    /// The final comparison (<see cref="FinalComparison"/>) of the saved model, and the fusion settings written beside
+    /// it (hybrid_retrieval.json, with the saved model's files), so a hybrid over the folder fuses as measured here.
+    /// </summary>
+    RetrieverComparison? Compare(TrainerState state, SentenceEncoder encoder, IReadOnlyDictionary<string, double>? bm25, ResultFiles results)
+    {
+        var kept = state.SavedModelEvaluation(Args.LoadBestModelAtEnd);
+        if (rankings is null || kept is null)
+        {
+            if (!Fusion.AutoWeight) Fusion.Resolve().Save(results.StagingFolder(Args.OutputDir));
+            return null;
+        }
+        var evaluator = new RetrieverEvaluator(evalQuestions!, Documents(), EvaluationOptions);
+        var (comparison, settings) = FinalComparison.Compute(Args, Fusion, rankings, evaluator, (int)kept["step"], SavedRankings, bm25, Log);
+        settings.Save(results.StagingFolder(Args.OutputDir));
+        Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, RetrieverComparison.FileName)), comparison.ToJson());
+        Log.WriteLine($"fusion settings for a hybrid over the saved model ({HybridSettings.FileName}): {settings.Describe()}");
+        return comparison;
+
+        // The saved step's rankings were evaluated before a resume: rank again with the saved weights.
+        DenseRankings SavedRankings()
+        {
+            using var retriever = Retriever(encoder, algorithm.EvaluationIndex(state.GlobalStep), "comparison: embedding documents");
+            return rankings.Rank(retriever.Value);
+        }
     }
 
     /// <summary>
@@ -159,16 +196,30 @@ public sealed class TrainingRun
         return eval;
     }
 
-    /// <summary>Evaluation during training: the model at a step, as a dense retriever over the database.</summary>
+    /// <summary>
+    /// Evaluation during training: the model at a step, as a dense retriever over the database; with
+    /// `--eval_retriever hybrid`, that retriever (over the method's index when it has one) fused with the run's BM25, at
+    /// the fixed --hybrid_weight (0.5 with auto). Each step's dense ranking is kept for the final comparison.
+    /// </summary>
     Func<SentenceEncoder, int, RetrieverEvaluation> Evaluation(IReadOnlyList<RetrievalExample> eval)
     {
-        var options = new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, SaveDepth = Args.SaveDepth, Seed = Args.Seed, BootstrapResamples = 200 };
+        evalQuestions = eval;
         return (model, step) =>
         {
             using var retriever = Retriever(model, algorithm.EvaluationIndex(step), $"eval step {step}: embedding documents");
-            return new RetrieverEvaluator(eval, Documents(), options).Evaluate(retriever.Value, "eval", Log);
+            rankings?.RecordDense(step, retriever.Value);
+            var evaluator = new RetrieverEvaluator(eval, Documents(), EvaluationOptions);
+            if (Args.EvalRetriever == EvalRetrieverKind.Dense) return evaluator.Evaluate(retriever.Value, "eval", Log);
+            using var hybrid = new HybridRetriever(retriever.Value, rankings!.Bm25, Fusion.Resolve(), ownsDense: false);
+            return evaluator.Evaluate(hybrid, "eval", Log);
         };
     }
+
+    /// <summary>The eval questions evaluation during training scores, for the final comparison.</summary>
+    IReadOnlyList<RetrievalExample>? evalQuestions;
+
+    /// <summary>How evaluation during training and the final comparison score a retriever.</summary>
+    EvaluatorOptions EvaluationOptions => new() { BatchSize = Args.PerDeviceEvalBatchSize, SaveDepth = Args.SaveDepth, Seed = Args.Seed, BootstrapResamples = 200 };
 
     /// <summary>A dense retriever of <paramref name="model"/>: over a given index (not disposed here), else over a new one.</summary>
     OwnedRetriever Retriever(SentenceEncoder model, (Indexing.IVectorIndex Index, string Description)? given, string progressLabel)
@@ -196,8 +247,8 @@ public sealed class TrainingRun
     }
 
     /// <summary>
-    /// `--do_train false` (HF's eval-only mode): the model, loaded as the method would load it, evaluated once on
-    /// --eval_file into eval_score.json, eval-predictions.jsonl and a trainer_state.json holding that evaluation.
+    /// `--do_train false` (HF's eval-only mode): the model, loaded as the method would load it (fused with BM25 with
+    /// `--eval_retriever hybrid`), evaluated once on --eval_file into eval_score.json, eval-predictions.jsonl and a trainer_state.json holding that evaluation.
     /// </summary>
     TrainerState EvaluateOnly()
     {
@@ -209,8 +260,12 @@ public sealed class TrainingRun
         using var folder = PrepareOutput();
         using var results = new ResultFiles();
         using var retriever = Retriever(encoder, null, "embedding documents");
+        // --eval_retriever hybrid: the model fused with BM25, as evaluation during training would measure it (w 0.5 with auto).
+        using var hybrid = Args.EvalRetriever == EvalRetrieverKind.Hybrid
+            ? new HybridRetriever(retriever.Value, new Bm25Retriever(Documents().Documents), Fusion.Resolve(), ownsDense: false)
+            : null;
         var evaluation = new RetrieverEvaluator(eval, Documents(), new EvaluatorOptions { BatchSize = Args.PerDeviceEvalBatchSize, SaveDepth = Args.SaveDepth, Seed = Args.Seed })
-            .Evaluate(retriever.Value, "eval", Log);
+            .Evaluate(hybrid is null ? retriever.Value : hybrid, "eval", Log);
         Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval_score.json")), evaluation.ScoresJson());
         PredictionsFile.Write(results.Stage(Path.Combine(Args.OutputDir, "eval-predictions.jsonl")), evaluation.Predictions);
         Log.WriteLine(EvaluationSummary.Table(evaluation, "eval", $"{Args.ModelNameOrPath} on {Args.EvalFile}"));

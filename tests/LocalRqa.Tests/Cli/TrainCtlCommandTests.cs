@@ -44,15 +44,16 @@ public sealed class TrainCtlCommandTests : IDisposable
         Assert.Equal("dot", st["similarity_fn_name"]!.GetValue<string>()); // CTL's default similarity travels with the model
         var args = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!;
         Assert.Equal(8, args["training_args"]!["per_device_train_batch_size"]!.GetValue<int>());
-        // The gain table closes the run: base (step 0) against the saved model, with the change, then BM25 on the
-        // same questions and the margin over it.
+        // The gain table closes the run: base (step 0) against the saved model, BM25 and both fused with BM25, each
+        // with its margin over the base model (TrainHybridComparisonTests checks the numbers).
         var log = File.ReadAllText(Path.Combine(output, "train.log"));
-        Assert.Contains("base model against the saved model, BM25 for reference", log);
+        Assert.Contains("base model against the saved model, as dense retrievers, BM25, and each fused with BM25", log);
         Assert.Matches(@"BM25 on the eval questions \(--bm25_baseline\): recall@1 \d\.\d{3}, recall@4 \d\.\d{3}", log);
-        Assert.Matches(@"recall@4 \(LocalRQA\) +\d\.\d{3} +\d\.\d{3} +[+-]?\d\.\d{3} +\d\.\d{3} +[+-]?\d\.\d{3}\n", log);
+        Assert.Matches(@"INFO -   hybrid\(step \d \+ BM25\) +\d\.\d{3} \([+-]?\d\.\d{3}\) +\d\.\d{3} \([+-]?\d\.\d{3}\)", log);
+        Assert.True(File.Exists(Path.Combine(output, "hybrid_retrieval.json")));
         var card = File.ReadAllText(Path.Combine(output, "README.md"));
         Assert.Contains("recall4", card);
-        Assert.Contains("| BM25 | trained − BM25 |", card);
+        Assert.Contains("| hybrid(base + BM25) |", card);
         Assert.Contains("loss.png", card);
 
         var input = Path.Combine(work, "in.jsonl");

@@ -67,15 +67,19 @@ public sealed class HybridArgumentsTests
     [Fact]
     public void TheDepthMustReachEachVerbsCount()
     {
-        // prepare-ctxs takes --n_context per question, CTL's mining --mining_depth.
+        // prepare-ctxs takes --n_context per question, CTL's mining --mining_depth, a trainer's evaluation 100 (MAP@100).
         var prepare = Assert.Throws<RqaException>(() => ArgumentParser.Parse(
             ["--full_dataset_file_path", "d", "--retriever", "hybrid", "--model_name_or_path", "m", "--n_context", "50", "--hybrid_depth", "40"],
             PrepareCtxsArguments.Schema, HybridArguments.Schema));
         Assert.Equal("--hybrid_depth 40 is below --n_context 50: each side must retrieve at least the documents taken", prepare.Message);
         var mining = Assert.Throws<RqaException>(() => ArgumentParser.Parse(
-            [.. CtlArgs.Minimal, "--mine_hard_negatives", "hybrid", "--mining_depth", "30", "--hybrid_depth", "20"],
+            [.. CtlArgs.Minimal, "--mine_hard_negatives", "hybrid", "--mining_depth", "30", "--hybrid_depth", "20", "--do_eval", "false", "--evaluation_strategy", "no"],
             TrainingArguments.Schema, CtlArguments.Schema, HybridArguments.Schema));
         Assert.Equal("--hybrid_depth 20 is below --mining_depth 30: each side must retrieve at least the documents taken", mining.Message);
+        var evaluation = Assert.Throws<RqaException>(() => ArgumentParser.Parse(
+            [.. CtlArgs.Minimal, "--mine_hard_negatives", "hybrid", "--mining_depth", "30", "--hybrid_depth", "50"],
+            TrainingArguments.Schema, CtlArguments.Schema, HybridArguments.Schema));
+        Assert.Equal("--hybrid_depth 50 is below the evaluation depth 100: each side must retrieve at least the documents taken", evaluation.Message);
         var noModel = Assert.Throws<RqaException>(() => ArgumentParser.Parse(["--full_dataset_file_path", "d", "--retriever", "hybrid"],
             PrepareCtxsArguments.Schema, HybridArguments.Schema));
         Assert.Equal("--retriever hybrid needs --model_name_or_path (its dense side)", noModel.Message);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LocalRqa.Evaluation.Metrics;
+using LocalRqa.Training.Comparison;
 
 namespace LocalRqa.Training.Reports;
 
@@ -40,5 +41,40 @@ public static class GainTable
             text.AppendLine();
         }
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// The final comparison, one retriever per row (base dense, saved dense, BM25, the two hybrids), each metric with
+    /// its margin over the base model as a dense retriever; then the one to deploy.
+    /// </summary>
+    public static string Format(RetrieverComparison comparison)
+    {
+        const int nameWidth = 26, cellWidth = 17;
+        var text = new StringBuilder();
+        var reference = comparison.Reference;
+        var columns = Rows.Where(r => comparison.Rows.Any(row => row.Metrics.ContainsKey(MetricPrefix.Retrieval("eval", r.Key)))).ToList();
+        text.Append($"  {"retriever",-nameWidth}");
+        foreach (var (label, _) in columns) text.Append($" {label.Replace(" (LocalRQA)", "", StringComparison.Ordinal),-cellWidth}");
+        text.AppendLine();
+        foreach (var row in comparison.Rows)
+        {
+            text.Append($"  {row.Name,-nameWidth}");
+            foreach (var (_, key) in columns)
+            {
+                var name = MetricPrefix.Retrieval("eval", key);
+                var cell = "-";
+                if (row.Metrics.TryGetValue(name, out var value))
+                {
+                    cell = value.ToString("F3", CultureInfo.InvariantCulture);
+                    if (row != reference && reference is not null && reference.Metrics.TryGetValue(name, out var basis))
+                        cell += string.Create(CultureInfo.InvariantCulture, $" ({value - basis:+0.000;-0.000;0.000})");
+                }
+                text.Append($" {cell,-cellWidth}");
+            }
+            text.AppendLine();
+        }
+        if (comparison.DeployDescription is { } deploy)
+            text.AppendLine($"  deploy: {deploy} (best {comparison.Metric}{(reference is null ? "" : "; margins in parentheses are against the base model, dense")})");
+        return string.Join('\n', text.ToString().Split('\n').Select(line => line.TrimEnd())).TrimEnd();
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using LocalRqa.Files;
+using LocalRqa.Retrieval;
+using LocalRqa.Training.Comparison;
 
 namespace LocalRqa.Training.Reports;
 
@@ -98,6 +100,11 @@ public static class ModelCard
 
     static void Results(StringBuilder md, ModelCardInfo info)
     {
+        if (info.Comparison is { } comparison)
+        {
+            Compared(md, info, comparison);
+            return;
+        }
         if (info.FinalMetrics.Count == 0) return;
         var withBase = info.BaseMetrics.Count > 0;
         var withBm25 = info.Bm25Metrics.Count > 0;
@@ -134,6 +141,44 @@ public static class ModelCard
             md.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         md.AppendLine();
+    }
+
+    /// <summary>One row per retriever, one column per metric (headline metrics first) with its margin over the base model.</summary>
+    static void Compared(StringBuilder md, ModelCardInfo info, RetrieverComparison comparison)
+    {
+        md.AppendLine("## Evaluation").AppendLine();
+        md.AppendLine("Retrieval metrics on the evaluation data: the base model and this model as dense retrievers, BM25 (keyword search), " +
+                      "and each model fused with BM25 (hybrid). In parentheses: the margin over the base model as a dense retriever.").AppendLine();
+        var keys = comparison.Rows.SelectMany(r => r.Metrics.Keys).Distinct().Select((k, i) => (k, i))
+            .OrderBy(x => ReportMetrics.HeadlineRank(x.k)).ThenBy(x => x.i).Select(x => x.k).ToList();
+        md.AppendLine($"| retriever | {string.Join(" | ", keys.Select(k => Cell(ReportMetrics.HeadlineLabel(k) ?? k)))} |");
+        md.AppendLine($"|---|{string.Join("|", keys.Select(_ => "---:"))}|");
+        var reference = comparison.Reference;
+        foreach (var row in comparison.Rows)
+        {
+            var cells = keys.Select(key => !row.Metrics.TryGetValue(key, out var value) ? ""
+                : row != reference && reference is not null && reference.Metrics.TryGetValue(key, out var basis)
+                    ? $"{Metric(value)} ({Difference(value, basis)})" : Metric(value));
+            md.AppendLine($"| {Cell(row.Name)} | {string.Join(" | ", cells)} |");
+        }
+        md.AppendLine();
+        if (comparison.Deploy is not { } deploy) return;
+        md.AppendLine("## Which retriever to deploy").AppendLine();
+        md.AppendLine($"**{Cell(comparison.DeployDescription!)}**: the best by `{comparison.Metric}` on the evaluation data " +
+                      "(on a tie, the simpler retriever).").AppendLine();
+        var hybrid = comparison[RetrieverRole.HybridSaved]?.Fusion;
+        if (deploy.Role == RetrieverRole.HybridSaved && hybrid is not null)
+        {
+            md.AppendLine($"This folder's `{HybridSettings.FileName}` records the fusion ({hybrid.Describe()}), so a hybrid retriever over it uses it:").AppendLine();
+            md.AppendLine("```");
+            md.AppendLine($"rqa test-retriever --retriever_type hybrid --model_name_or_path {Shell(info.ModelName)} --eval_file questions.jsonl --full_dataset_file_path documents.jsonl");
+            md.AppendLine("```").AppendLine();
+        }
+        else if (deploy.Role is RetrieverRole.HybridBase)
+            md.AppendLine($"That is the base model [{info.BaseModel}]({BaseModelLink(info.BaseModel)}) fused with BM25 ({deploy.Fusion?.Describe()}): " +
+                          "training did not beat it on these questions.").AppendLine();
+        else if (deploy.Role is RetrieverRole.BaseDense or RetrieverRole.Bm25)
+            md.AppendLine("Training did not beat it on these questions.").AppendLine();
     }
 
     static string Difference(double after, double before) => double.IsFinite(before) && double.IsFinite(after)

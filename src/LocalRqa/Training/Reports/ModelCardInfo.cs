@@ -26,6 +26,12 @@ public sealed record ModelCardInfo
     /// <summary>BM25's evaluation on the same questions, same keys; empty when not run (`--bm25_baseline false`).</summary>
     public IReadOnlyDictionary<string, double> Bm25Metrics { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>
+    /// The final comparison of base dense, saved dense, BM25 and the two hybrids, when the run computed it: the card then
+    /// shows it instead of the base/trained/BM25 columns, and says which retriever to deploy with which settings.
+    /// </summary>
+    public Comparison.RetrieverComparison? Comparison { get; init; }
+
     /// <summary>Chart files relative to the card's folder, e.g. <see cref="ChartsWritten.Files"/>.</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];
 

@@ -1,6 +1,7 @@
 using LocalRqa.Encoders;
 using LocalRqa.Files;
 using LocalRqa.Logging;
+using LocalRqa.Training.Comparison;
 
 namespace LocalRqa.Training.Reports;
 
@@ -14,14 +15,20 @@ public static class TrainingReport
     /// <param name="arguments">the settings the card lists, after the shared ones it adds itself</param>
     /// <param name="usageNote">what a user must know before using the model, if anything</param>
     /// <param name="bm25">BM25's evaluation on the same questions (<see cref="Bm25Reference"/>), if run</param>
+    /// <param name="comparison">base dense, saved dense, BM25 and the hybrids (<see cref="FinalComparison"/>), when computed:
+    /// then the table and the card show it and say what to deploy</param>
     /// <param name="results">where the charts and card are staged, to appear with the saved model</param>
     public static void Write(ResultFiles results, TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
         int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log, string? usageNote = null,
-        IReadOnlyDictionary<string, double>? bm25 = null)
+        IReadOnlyDictionary<string, double>? bm25 = null, RetrieverComparison? comparison = null)
     {
         var baseline = state.BaseEvaluation();
         var kept = state.SavedModelEvaluation(args.LoadBestModelAtEnd);
-        if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
+        if (comparison is not null)
+            log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model, as dense retrievers, " +
+                          $"BM25, and each fused with BM25 (evaluation during training measured the {(args.EvalRetriever == EvalRetrieverKind.Hybrid ? "hybrid" : "dense")} one):\n" +
+                          GainTable.Format(comparison));
+        else if (GainTable.Format(baseline, kept, "eval", "base", kept is null ? "" : $"step {kept["step"]}", bm25) is { } table)
             log.WriteLine($"Evaluation on {args.EvalFile} ({evalCount} questions), base model against the saved model" +
                           $"{(bm25 is null ? "" : ", BM25 for reference")}:\n{table}");
         var charts = TrainingCharts.Write(results.StagingFolder(args.OutputDir), state, baseline);
@@ -35,6 +42,7 @@ public static class TrainingReport
             ["learning_rate"] = args.LearningRate, ["per_device_train_batch_size"] = args.PerDeviceTrainBatchSize,
             ["max_steps"] = state.MaxSteps, ["lr_scheduler_type"] = args.LrSchedulerType.ToString().ToLowerInvariant(),
             ["warmup_ratio"] = args.WarmupRatio, ["pooling_type"] = args.PoolingType.Name(), ["seed"] = args.Seed,
+            ["eval_retriever"] = args.EvalRetriever == EvalRetrieverKind.Hybrid ? "hybrid" : "dense",
         };
         foreach (var (name, value) in arguments) listed[name] = value;
         ModelCard.Write(results.Stage(Path.Combine(args.OutputDir, ModelCard.FileName)), new ModelCardInfo
@@ -47,6 +55,7 @@ public static class TrainingReport
             BaseMetrics = Retrieval(baseline),
             FinalMetrics = Retrieval(kept),
             Bm25Metrics = Retrieval(bm25),
+            Comparison = comparison,
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
             SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
