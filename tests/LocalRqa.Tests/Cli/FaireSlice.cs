@@ -8,17 +8,35 @@ namespace LocalRqa.Tests.Cli;
 /// </summary>
 internal sealed record FaireSlice(string Train, string Eval, string Documents)
 {
+    static string Faire => Path.Combine(TestPaths.SharedDataRoot, "faire");
+
     public static FaireSlice Create(string work, string trainFile, int trainLines, string evalFile, int evalLines, int leadingDocuments)
     {
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        var train = Path.Combine(work, "train.jsonl");
-        File.WriteAllLines(train, File.ReadLines(Path.Combine(faire, trainFile)).Take(trainLines));
-        var eval = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(eval, File.ReadLines(Path.Combine(faire, evalFile)).Take(evalLines));
-        var gold = RetrievalDataReader.Read(train).Concat(RetrievalDataReader.Read(eval)).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
+        var train = Lines(work, "train.jsonl", trainFile, trainLines);
+        var eval = Lines(work, "eval.jsonl", evalFile, evalLines);
+        return new FaireSlice(train, eval, Database(work, leadingDocuments, train, eval));
+    }
+
+    /// <summary>Questions only (test-retriever): no training file (<see cref="Train"/> is empty).</summary>
+    public static FaireSlice EvalOnly(string work, string evalFile, int evalLines, int leadingDocuments)
+    {
+        var eval = Lines(work, "eval.jsonl", evalFile, evalLines);
+        return new FaireSlice("", eval, Database(work, leadingDocuments, eval));
+    }
+
+    static string Lines(string work, string name, string sharedFile, int lines)
+    {
+        var path = Path.Combine(work, name);
+        File.WriteAllLines(path, File.ReadLines(Path.Combine(Faire, sharedFile)).Take(lines));
+        return path;
+    }
+
+    static string Database(string work, int leadingDocuments, params string[] questionFiles)
+    {
+        var gold = questionFiles.SelectMany(f => RetrievalDataReader.Read(f)).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
         var documents = Path.Combine(work, "docs.jsonl");
         DocumentDatabase.SaveJsonLines(documents,
-            DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < leadingDocuments || gold.Contains(d.Identity)));
-        return new FaireSlice(train, eval, documents);
+            DocumentDatabase.Load(Path.Combine(Faire, "documents.pkl")).Where((d, i) => i < leadingDocuments || gold.Contains(d.Identity)));
+        return documents;
     }
 }

@@ -22,12 +22,8 @@ public sealed class TestRetrieverHybridTests : IDisposable
     public TestRetrieverHybridTests()
     {
         // 5 question lines (10 questions), their gold passages and 60 other passages.
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        questions = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(questions, File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(5));
-        var gold = RetrievalDataReader.Read(questions).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
-        documents = Path.Combine(work, "docs.jsonl");
-        DocumentDatabase.SaveJsonLines(documents, DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < 60 || gold.Contains(d.Identity)));
+        var slice = FaireSlice.EvalOnly(work, "eval_w_q.jsonl", 5, 60);
+        (questions, documents) = (slice.Eval, slice.Documents);
     }
 
     public void Dispose() => Directory.Delete(work, true);

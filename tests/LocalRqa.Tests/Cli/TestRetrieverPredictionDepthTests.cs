@@ -20,12 +20,8 @@ public sealed class TestRetrieverPredictionDepthTests : IDisposable
     public TestRetrieverPredictionDepthTests()
     {
         // 8 question lines (16 questions), their gold passages and 150 other passages: more than the 100 the metrics need.
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        questions = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(questions, File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(8));
-        var gold = RetrievalDataReader.Read(questions).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
-        documents = Path.Combine(work, "docs.jsonl");
-        DocumentDatabase.SaveJsonLines(documents, DocumentDatabase.Load(Path.Combine(faire, "documents.pkl")).Where((d, i) => i < 150 || gold.Contains(d.Identity)));
+        var slice = FaireSlice.EvalOnly(work, "eval_w_q.jsonl", 8, 150);
+        (questions, documents) = (slice.Eval, slice.Documents);
     }
 
     public void Dispose() => Directory.Delete(work, true);
