@@ -53,6 +53,7 @@ public sealed class Trainer(TrainerSettings settings, ITrainingObjective objecti
         State.LoggingSteps = settings.LoggingSteps;
         State.EvalSteps = settings.EvalSteps;
         State.SaveSteps = settings.SaveSteps;
+        State.TrainBatchSize = settings.TrainBatchSize;
         State.NumTrainEpochs = settings.NumTrainEpochs;
 
         using var tensorBoard = settings.TensorBoardDir is { } boardDir ? new TensorBoardWriter(boardDir) : null;

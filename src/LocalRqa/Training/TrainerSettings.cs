@@ -25,6 +25,8 @@ public sealed record TrainerSettings
     public int SaveSteps { get; init; } = Flags.SaveSteps;
     public int SaveTotalLimit { get; init; } = Flags.SaveTotalLimit ?? int.MaxValue;
     public int Seed { get; init; } = Flags.Seed;
+    /// <summary>Questions per optimizer step before accumulation: trainer_state.json's train_batch_size, as HF records it.</summary>
+    public int TrainBatchSize { get; init; } = Flags.PerDeviceTrainBatchSize;
     public int GradientAccumulationSteps { get; init; } = Flags.GradientAccumulationSteps;
     public double MaxGradNorm { get; init; } = Flags.MaxGradNorm;
     public string MetricForBestModel { get; init; } = Flags.MetricForBestModel;
@@ -68,6 +70,7 @@ public sealed record TrainerSettings
         },
         SaveTotalLimit = args.SaveTotalLimit ?? int.MaxValue,
         Seed = args.Seed,
+        TrainBatchSize = args.PerDeviceTrainBatchSize,
         GradientAccumulationSteps = args.GradientAccumulationSteps,
         MaxGradNorm = args.MaxGradNorm,
         MetricForBestModel = args.MetricForBestModel,

@@ -56,6 +56,18 @@ public sealed class TrainerContractTests : IDisposable
 
     static string Log(string output) => File.ReadAllText(Path.Combine(output, "train.log"));
 
+    /// <summary>Every prompt_name in the model card's Python snippet is a prompt of the saved config_sentence_transformers.json.</summary>
+    static void AssertCardPromptsAreSaved(string output)
+    {
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        var config = Path.Combine(output, "config_sentence_transformers.json");
+        var saved = File.Exists(config) && JsonNode.Parse(File.ReadAllText(config))!["prompts"] is JsonObject prompts
+            ? prompts.Select(p => p.Key).ToHashSet()
+            : [];
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(card, "prompt_name=\"([^\"]*)\""))
+            Assert.Contains(m.Groups[1].Value, saved);
+    }
+
     [Theory]
     [InlineData("ctl")]
     [InlineData("dca")]
@@ -77,6 +89,11 @@ public sealed class TrainerContractTests : IDisposable
         Assert.DoesNotContain("best model: ", Log(output));
         // The saved model is the last step's: its weights are checkpoint-4's, byte for byte (same machine, same writer).
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, "checkpoint-4", "model.safetensors")), File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
+        AssertCardPromptsAreSaved(output);
+        // trainer_state.json records the batch size as HF does (it said 0 before).
+        var allArgs = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!.AsObject();
+        var batch = allArgs.Select(g => g.Value?["per_device_train_batch_size"]).First(v => v is not null)!.GetValue<int>();
+        Assert.Equal(batch, JsonNode.Parse(File.ReadAllText(Path.Combine(output, "trainer_state.json")))!["train_batch_size"]!.GetValue<int>());
 
         // Resume spelled as HF users type it: the newest checkpoint, nothing left to train.
         foreach (var spelling in new[] { "True", "true" })

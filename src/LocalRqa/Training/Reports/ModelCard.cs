@@ -58,7 +58,7 @@ public static class ModelCard
         if (info.UsageNote is { } note) md.AppendLine($"**Note:** {note}").AppendLine();
         md.AppendLine("With rqa, embed JSONL texts (one `{\"text\": ...}` object per line):").AppendLine();
         md.AppendLine("```");
-        var prompt = info.HasPrompts ? " --prompt query" : "";
+        var prompt = info.PromptNames.Contains("query") ? " --prompt query" : "";
         md.AppendLine($"rqa encode --model_name_or_path {Shell(info.ModelName)} --input questions.jsonl --output questions.emb.jsonl{prompt}");
         md.AppendLine("```").AppendLine();
         if (info.SentenceTransformersCaveat is { } caveat)
@@ -70,7 +70,8 @@ public static class ModelCard
         md.AppendLine("```python");
         md.AppendLine("from sentence_transformers import SentenceTransformer").AppendLine();
         md.AppendLine($"model = SentenceTransformer({Python(info.ModelName)})");
-        var (queryArgs, passageArgs) = info.HasPrompts ? (", prompt_name=\"query\"", ", prompt_name=\"passage\"") : ("", "");
+        string PromptArgument(string name) => info.PromptNames.Contains(name) ? $", prompt_name=\"{name}\"" : "";
+        var (queryArgs, passageArgs) = (PromptArgument("query"), PromptArgument("passage"));
         md.AppendLine($"queries = model.encode([\"How do I reset my password?\"]{queryArgs})");
         md.AppendLine($"passages = model.encode([\"To reset your password, open Settings > Account.\"]{passageArgs})");
         md.AppendLine("print(model.similarity(queries, passages))");

@@ -35,8 +35,11 @@ public sealed record ModelCardInfo
     /// <summary>Chart files relative to the card's folder, e.g. <see cref="ChartsWritten.Files"/>.</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];
 
-    /// <summary>Whether the model has "query"/"passage" prompts (config_sentence_transformers.json), for the usage snippets.</summary>
-    public bool HasPrompts { get; init; }
+    /// <summary>
+    /// The prompt names the saved config_sentence_transformers.json defines ("query", "passage"): the usage snippets name
+    /// only these, since sentence-transformers raises for a prompt_name its config lacks.
+    /// </summary>
+    public IReadOnlySet<string> PromptNames { get; init; } = new HashSet<string>();
 
     /// <summary>
     /// Why Python's sentence-transformers cannot load the model as trained (e.g. a DCA token projection); the card then

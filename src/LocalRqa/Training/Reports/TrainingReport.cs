@@ -57,7 +57,9 @@ public static class TrainingReport
             Bm25Metrics = Retrieval(bm25),
             Comparison = comparison,
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
-            HasPrompts = encoder.Settings.QueryPrompt.Length > 0 || encoder.Settings.PassagePrompt.Length > 0,
+            // The names SentenceTransformersFolder saves: a prompt only when it is not empty.
+            PromptNames = new[] { ("query", encoder.Settings.QueryPrompt), ("passage", encoder.Settings.PassagePrompt) }
+                .Where(p => p.Item2.Length > 0).Select(p => p.Item1).ToHashSet(),
             SentenceTransformersCaveat = encoder.SentenceTransformersCaveat,
             UsageNote = state.StoppedEarly
                 ? $"training was stopped early at step {state.GlobalStep} of {state.MaxSteps}: this is not the finished model; " +

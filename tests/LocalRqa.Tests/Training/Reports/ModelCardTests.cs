@@ -42,7 +42,7 @@ public sealed class ModelCardTests : IDisposable
             ["eval_retr/document_accuracy/accuracy"] = 0.3,
         },
         Charts = ["loss.png", "eval_metrics.png"],
-        HasPrompts = true,
+        PromptNames = new HashSet<string> { "query", "passage" },
     };
 
     [Fact]
@@ -121,6 +121,18 @@ public sealed class ModelCardTests : IDisposable
         Assert.Contains("prompt_name=\"query\"", card);
         Assert.Contains("![loss](loss.png)", card);
         Assert.Contains("![eval metrics](eval_metrics.png)", card);
+    }
+
+    [Fact]
+    public void Snippets_name_only_the_prompts_the_folder_defines()
+    {
+        // arctic-embed-xs saves a query prompt and no passage prompt: prompt_name="passage" would raise in sentence-transformers.
+        var card = ModelCard.Render(Info() with { PromptNames = new HashSet<string> { "query" } });
+        Assert.Contains("prompt_name=\"query\"", card);
+        Assert.DoesNotContain("prompt_name=\"passage\"", card);
+        var none = ModelCard.Render(Info() with { PromptNames = new HashSet<string>() });
+        Assert.DoesNotContain("prompt_name", none);
+        Assert.DoesNotContain("--prompt", none);
     }
 
     [Fact]
