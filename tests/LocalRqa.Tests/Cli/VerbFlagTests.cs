@@ -111,6 +111,11 @@ public sealed class VerbFlagTests : IDisposable
         var version = CliRun.Of("--version");
         Assert.Equal(0, version.ExitCode);
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Stdout);
+        // The library records the same version in what it saves (an index manifest's rqa_version): it said 1.0.0.
+        var library = typeof(LocalRqa.Indexing.VectorIndexManifest).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal(version.Stdout.Trim(), library);
 
         Assert.Equal("rqa: error: unknown command 'encod' (did you mean 'encode'?) (see 'rqa --help')", OneLineError(CliRun.Of("encod", "--input", "x")));
         Assert.Equal("rqa: error: unknown command 'ctll' (did you mean 'ctl'?) (see 'rqa train --help')", OneLineError(CliRun.Of("train", "ctll")));
