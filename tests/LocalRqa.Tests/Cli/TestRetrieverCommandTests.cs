@@ -15,14 +15,8 @@ public sealed class TestRetrieverCommandTests : IDisposable
     public TestRetrieverCommandTests()
     {
         // 8 question lines (16 questions), their gold passages and 150 other passages.
-        var faire = Path.Combine(TestPaths.SharedDataRoot, "faire");
-        var lines = File.ReadLines(Path.Combine(faire, "eval_w_q.jsonl")).Take(8).ToList();
-        questions = Path.Combine(work, "eval.jsonl");
-        File.WriteAllLines(questions, lines);
-        var gold = RetrievalDataReader.Read(questions).SelectMany(e => e.GoldDocs).Select(d => d.Identity).ToHashSet();
-        var all = DocumentDatabase.Load(Path.Combine(faire, "documents.pkl"));
-        documents = Path.Combine(work, "docs.jsonl");
-        DocumentDatabase.SaveJsonLines(documents, all.Where((d, i) => i < 150 || gold.Contains(d.Identity)));
+        var slice = FaireSlice.EvalOnly(work, "eval_w_q.jsonl", 8, 150);
+        (questions, documents) = (slice.Eval, slice.Documents);
     }
 
     public void Dispose() => Directory.Delete(work, true);
