@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text;
 using LocalRqa.Arguments;
 using LocalRqa.Cli.Commands;
+using LocalRqa.Display;
 using LocalRqa.Logging;
 
 namespace LocalRqa.Cli;
@@ -64,11 +65,14 @@ public static class CommandLine
     /// </summary>
     public static int RunVerb(Command command, ArgumentSet arguments, TextWriter stderr)
     {
+        // --quiet and --log_level act on the console stderr goes through (the CLI's; none when a test runs a verb in-process).
+        if (LiveConsole.Installed is { } console) console.Level = arguments.GetOrDefault<ConsoleArguments>().Level;
         using var log = new RunLog(Console.Error);
         foreach (var warning in arguments.Warnings) log.WriteLine($"warning: {warning}");
         int Fail(string message)
         {
             var line = $"rqa: error: {message}";
+            LiveConsole.Installed?.ClearStatus();
             stderr.WriteLine(line);
             log.EndWithError(line);
             return UserErrorExitCode;
@@ -89,6 +93,7 @@ public static class CommandLine
         catch (Exception e)
         {
             // Our bug: the runtime prints the stack trace and exits non-zero, and the log still says what stopped the run.
+            LiveConsole.Installed?.ClearStatus();
             log.EndWithError($"rqa: internal error: {e.GetType().FullName}: {e.Message}");
             throw;
         }

@@ -1,4 +1,5 @@
 using LocalRqa.Arguments;
+using LocalRqa.Display;
 using LocalRqa.Logging;
 
 namespace LocalRqa.Cli.Commands;
@@ -10,6 +11,9 @@ namespace LocalRqa.Cli.Commands;
 /// </summary>
 public sealed record Command(string Name, string Summary, IReadOnlyList<ArgumentSchema> Schemas, Func<ArgumentSet, RunLog, int> Run)
 {
+    /// <summary>The verb's own argument records, then the console flags every verb has (<see cref="ConsoleArguments"/>).</summary>
+    public IReadOnlyList<ArgumentSchema> Schemas { get; init; } = [.. Schemas, ConsoleArguments.Schema];
+
     /// <summary>How flags are read, the same for every verb; the end of each verb's `--help`.</summary>
     public const string FlagRules =
         "Flags are spelled --snake_case or --kebab-case, as --flag value or --flag=value. Booleans read true/false, yes/no,\n" +

@@ -1,3 +1,4 @@
+using LocalRqa.Display;
 using LocalRqa.BuiltIn;
 using LocalRqa.Encoders;
 using LocalRqa.Jobs;
@@ -10,8 +11,8 @@ public static class EncodeCommand
     public static Command Create() => new("encode", "Embed texts with a retriever model.", [EncodeArguments.Schema], (arguments, log) =>
     {
         var request = arguments.Get<EncodeArguments>().ToRequest(ModelLocator.Resolve);
-        ConsoleProgress? progress = null;
-        var count = EncodeJob.Run(request, total => progress = new ConsoleProgress("encoding", Console.Error, total), log);
+        ProgressLine? progress = null;
+        var count = EncodeJob.Run(request, total => progress = new ProgressLine("encoding", Console.Error, total), log);
         progress?.Finish();
         log.WriteLine($"wrote {count} embeddings to {request.OutputPath}");
         return 0;

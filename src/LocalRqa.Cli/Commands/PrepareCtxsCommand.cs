@@ -1,3 +1,4 @@
+using LocalRqa.Display;
 using LocalRqa.Jobs;
 using LocalRqa.Retrieval;
 
@@ -9,7 +10,7 @@ public static class PrepareCtxsCommand
     public static Command Create() => new("prepare-ctxs", "Build DCA files: each question with n_context retrieved passages, its gold passage first.",
         [PrepareCtxsArguments.Schema, HybridArguments.Schema], (arguments, log) =>
         {
-            PrepareCtxsJob.Run(arguments.Get<PrepareCtxsArguments>().ToRequest(arguments.Get<HybridArguments>()), log, (label, total) => new ConsoleProgress(label, Console.Error, total));
+            PrepareCtxsJob.Run(arguments.Get<PrepareCtxsArguments>().ToRequest(arguments.Get<HybridArguments>()), log, (label, total) => new ProgressLine(label, Console.Error, total));
             return 0;
         });
 }

@@ -1,3 +1,4 @@
+using LocalRqa.Display;
 using LocalRqa.Jobs;
 using LocalRqa.Retrieval;
 
@@ -9,7 +10,7 @@ public static class TestRetrieverCommand
     public static Command Create() => new("test-retriever", "Evaluate a retriever (dense, BM25 or both fused) on questions with gold documents.",
         [TestRetrieverArguments.Schema, HybridArguments.Schema], (arguments, log) =>
         {
-            TestRetrieverJob.Run(arguments.Get<TestRetrieverArguments>(), log, (label, total) => new ConsoleProgress(label, Console.Error, total),
+            TestRetrieverJob.Run(arguments.Get<TestRetrieverArguments>(), log, (label, total) => new ProgressLine(label, Console.Error, total),
                 hybrid: arguments.Get<HybridArguments>());
             return 0;
         });

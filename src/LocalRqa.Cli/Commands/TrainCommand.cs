@@ -1,3 +1,4 @@
+using LocalRqa.Display;
 using LocalRqa.Arguments;
 using LocalRqa.Jobs;
 using LocalRqa.Logging;
@@ -40,7 +41,7 @@ public static class TrainCommand
     static int RunJob(string method, ArgumentSet arguments, RunLog log)
     {
         using var signals = new TrainingSignals(log);
-        ConsoleProgress? steps = null;
+        ProgressLine? steps = null;
         var state = TrainJob.Run(method, arguments, log, trainer =>
             {
                 signals.Watch(trainer);
@@ -48,11 +49,12 @@ public static class TrainCommand
                 trainer.Progress = new SyncProgress<(int Step, int Total, double Loss)>(p =>
                 {
                     lastLoss = p.Loss;
-                    steps ??= new ConsoleProgress("step", Console.Error, p.Total) { Details = () => StepDetails(trainer, lastLoss) };
+                    steps ??= new ProgressLine("step", Console.Error, p.Total) { Details = () => StepDetails(trainer, lastLoss) };
                     steps.Report(p.Step);
                 });
             },
-            (label, total) => new ConsoleProgress(label, Console.Error, total), null);
+            (label, total) => new ProgressLine(label, Console.Error, total), null);
+        steps?.Finish(); // a run stopped early never reports its last step
         return signals.ExitCode(state);
     }
 }

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using LocalRqa.Display;
 
 namespace LocalRqa.Hub;
 
 /// <summary>
-/// Per-file download progress: a self-overwriting line on a terminal, or one summary line per file when
-/// the output is redirected (logs should not fill up with carriage returns).
+/// Per-file download progress: the status line of a live console (see <see cref="LiveConsole"/>) while the file
+/// comes, and one summary line per file when it is complete (the only line when the output is redirected).
 /// </summary>
 public sealed class DownloadProgress
 {
@@ -13,7 +14,7 @@ public sealed class DownloadProgress
 
     private readonly string fileName;
     private readonly TextWriter output;
-    private readonly bool interactive;
+    private readonly LiveConsole? live;
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly long startOffset;
     private TimeSpan? lastDraw;
@@ -21,33 +22,30 @@ public sealed class DownloadProgress
     /// <param name="fileName">Repo-relative file name shown to the user.</param>
     /// <param name="totalBytes">Full file size when known.</param>
     /// <param name="startOffset">Bytes already on disk from an earlier attempt (excluded from the speed).</param>
-    /// <param name="output">Usually stderr.</param>
-    /// <param name="interactive">True to redraw one line in place; false to print only at completion.</param>
-    public DownloadProgress(string fileName, long? totalBytes, long startOffset, TextWriter output, bool interactive)
+    /// <param name="output">Where the summary line goes: the run's log, or stderr.</param>
+    /// <param name="live">The console to show the line on while the file comes; null to print only at completion.</param>
+    public DownloadProgress(string fileName, long? totalBytes, long startOffset, TextWriter output, LiveConsole? live)
     {
         this.fileName = fileName;
         TotalBytes = totalBytes;
         this.startOffset = startOffset;
         this.output = output;
-        this.interactive = interactive;
+        this.live = live;
     }
 
     public long? TotalBytes { get; }
 
-    /// <summary>True for stderr attached to a terminal.</summary>
-    public static bool StderrIsInteractive => !Console.IsErrorRedirected;
-
     public void Report(long bytesDone)
     {
-        if (!interactive || (lastDraw is { } last && clock.Elapsed - last < RedrawInterval)) return;
+        if (live is null || (lastDraw is { } last && clock.Elapsed - last < RedrawInterval)) return;
         lastDraw = clock.Elapsed;
-        output.Write("\r" + Line(bytesDone) + "   ");
-        output.Flush();
+        live.ShowStatus(Line(bytesDone));
     }
 
     public void Complete(long bytesDone)
     {
-        output.Write((interactive ? "\r" : "") + Line(bytesDone) + (interactive ? "   " : "") + Environment.NewLine);
+        live?.ClearStatus();
+        output.WriteLine(Line(bytesDone));
         output.Flush();
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using LocalRqa.Display;
 
 namespace LocalRqa.Hub;
 
@@ -19,7 +20,7 @@ public sealed class HubClient : IDisposable
     private readonly HttpClient http;
     private readonly Uri endpoint;
     private readonly TextWriter log;
-    private readonly bool interactive;
+    private readonly LiveConsole? live;
 
     /// <param name="settings">Endpoint, token, cache root; must not be offline.</param>
     /// <param name="log">Where progress goes; null means stderr (with a live bar when it is a terminal).</param>
@@ -38,7 +39,7 @@ public sealed class HubClient : IDisposable
         this.endpoint = endpoint;
         Cache = cache;
         this.log = log ?? Console.Error;
-        interactive = log is null && DownloadProgress.StderrIsInteractive;
+        live = LiveConsole.Active;
         http = new HttpClient(new SocketsHttpHandler
         {
             // Redirects are followed by hand: the hub's 302 carries the commit and the LFS etag, and the
@@ -360,7 +361,7 @@ public sealed class HubClient : IDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-        var progress = new DownloadProgress(relativePath, total, start, log, interactive);
+        var progress = new DownloadProgress(relativePath, total, start, log, live);
         long written = start;
         await using (var file = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using LocalRqa.Display;
 
 namespace LocalRqa.Logging;
 
@@ -54,7 +55,8 @@ public sealed class RunLog : TextWriter
                 var line = pending.ToString();
                 pending.Clear();
                 console.WriteLine(line);
-                var stamped = $"[{DateTime.Now:MM/dd/yyyy HH:mm:ss}] INFO - {line}"; // LocalRQA's log line shape
+                var level = LiveConsole.LevelOf(line) == ConsoleLevel.Warning ? "WARNING" : "INFO";
+                var stamped = $"[{DateTime.Now:MM/dd/yyyy HH:mm:ss}] {level} - {line}"; // LocalRQA's log line shape
                 if (file is null) { if (beforeFile.Count < 10_000) beforeFile.Add(stamped); }
                 else file.WriteLine(stamped);
             }

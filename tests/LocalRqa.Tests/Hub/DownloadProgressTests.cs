@@ -1,4 +1,6 @@
+using LocalRqa.Display;
 using LocalRqa.Hub;
+using LocalRqa.Tests.Display;
 
 namespace LocalRqa.Tests.Hub;
 
@@ -8,7 +10,7 @@ public sealed class DownloadProgressTests
     public void Redirected_PrintsOneLinePerFileAtCompletion()
     {
         var output = new StringWriter();
-        var progress = new DownloadProgress("model.safetensors", 2_500_000, 0, output, interactive: false);
+        var progress = new DownloadProgress("model.safetensors", 2_500_000, 0, output, live: null);
 
         progress.Report(1_000_000);
         Assert.Equal("", output.ToString());
@@ -22,16 +24,19 @@ public sealed class DownloadProgressTests
     }
 
     [Fact]
-    public void Interactive_RedrawsInPlace()
+    public void Live_ShowsTheStatusLineThenTheSummaryLine()
     {
-        var output = new StringWriter();
-        var progress = new DownloadProgress("a.bin", null, 500, output, interactive: true);
+        var raw = new StringWriter();
+        var console = new LiveConsole(raw, live: true, color: false, () => 80);
+        var progress = new DownloadProgress("a.bin", null, 500, console, console);
 
         progress.Report(1_000);
+        Assert.Matches(@"^a\.bin  1\.0 kB/\?  \S+ MB/s \(resumed at 500 B\)$", TerminalScreen.Replay(raw.ToString(), 80).Lines.Single());
         progress.Complete(2_000);
 
-        Assert.StartsWith("\ra.bin  1.0 kB/?", output.ToString());
-        Assert.Contains("resumed at 500 B", output.ToString());
+        var shown = TerminalScreen.Replay(raw.ToString(), 80).Lines.Single();
+        Assert.StartsWith("a.bin  2.0 kB/?  ", shown);
+        Assert.EndsWith("(resumed at 500 B)", shown);
     }
 
     [Theory]

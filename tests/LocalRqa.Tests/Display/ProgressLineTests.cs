@@ -1,0 +1,51 @@
+using LocalRqa.Display;
+
+namespace LocalRqa.Tests.Display;
+
+/// <summary>Progress lines on a clock the test drives.</summary>
+public sealed class ProgressLineTests
+{
+    sealed class FakeClock
+    {
+        public TimeSpan Now;
+        public TimeSpan Read() => Now;
+    }
+
+    [Fact]
+    public void RedirectedItPrintsAPlainLineEveryFiveSeconds()
+    {
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var progress = new ProgressLine("embedding documents", output, 100, live: null, clock.Read);
+        for (var done = 1; done < 100; done++)
+        {
+            clock.Now = TimeSpan.FromSeconds(done * 0.5); // 2 per second
+            progress.Report(done);
+        }
+        clock.Now = TimeSpan.FromSeconds(50);
+        progress.Report(100);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(9, lines.Length); // at 5, 10, ..., 45 s; the last report prints nothing (the job logs its summary)
+        Assert.Equal("embedding documents 10/100 (2.00/s, 00:00:05, ETA 00:00:45)", lines[0]);
+        Assert.Equal("embedding documents 90/100 (2.00/s, 00:00:45, ETA 00:00:05)", lines[^1]);
+        Assert.DoesNotContain('\r', output.ToString());
+    }
+
+    [Fact]
+    public void LiveItRedrawsAtMostFiveTimesASecondAndClearsWhenDone()
+    {
+        var clock = new FakeClock();
+        var raw = new StringWriter();
+        var console = new LiveConsole(raw, live: true, color: false, () => 80);
+        var progress = new ProgressLine("step", TextWriter.Null, 20, console, clock.Read) { Details = () => "loss 0.412" };
+        for (var step = 1; step < 20; step++)
+        {
+            clock.Now = TimeSpan.FromMilliseconds(100 * step);
+            progress.Report(step);
+        }
+        Assert.Equal(9, raw.ToString().Split("\u001b[2K").Length - 1); // at 0.2, 0.4, ..., 1.8 s
+        Assert.Equal(["step 18/20 (10.00/s, 00:00:01, ETA 00:00:00) loss 0.412"], TerminalScreen.Replay(raw.ToString(), 80).Lines);
+        progress.Report(20);
+        Assert.Empty(TerminalScreen.Replay(raw.ToString(), 80).Lines);
+    }
+}
