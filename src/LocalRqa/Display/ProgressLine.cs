@@ -6,10 +6,10 @@ namespace LocalRqa.Display;
 /// Progress of long work (embedding, scoring, training steps): "embedding documents 512/1757 (21.40/s, 00:00:24,
 /// ETA 00:00:58) loss ...". On a live console it is the status line, redrawn at most five times a second; otherwise a
 /// plain line every few seconds, written to <paramref name="plain"/>. The rate and ETA come from the last half minute
-/// (<see cref="Throughput"/>). When the work is done the line goes away: the jobs log what it came to ("embedded 1757
+/// (<see cref="Throughput"/>), of the work when the caller says what each item costs (<see cref="IWorkProgress"/>). When the work is done the line goes away: the jobs log what it came to ("embedded 1757
 /// documents in 7.9 s"), and a closing progress line would only repeat it.
 /// </summary>
-public sealed class ProgressLine : IProgress<int>
+public sealed class ProgressLine : IWorkProgress
 {
     static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
@@ -24,6 +24,8 @@ public sealed class ProgressLine : IProgress<int>
     readonly Func<TimeSpan> now;
     readonly LiveConsole? live;
     readonly Throughput recent = new(RateWindow);
+    readonly Throughput recentWork = new(RateWindow);
+    long work, totalWork;
     TimeSpan lastShown = TimeSpan.Zero;
     int current;
     bool finished;
@@ -51,12 +53,22 @@ public sealed class ProgressLine : IProgress<int>
         this.now = now;
     }
 
-    public void Report(int value)
+    public void Report(int value) => Report(value, null);
+
+    public void Report(int done, long work, long totalWork)
+    {
+        this.work = work;
+        this.totalWork = totalWork;
+        Report(done, (long?)work);
+    }
+
+    void Report(int value, long? workDone)
     {
         if (finished) return;
         current = value;
         var at = now();
         recent.Add(at, value);
+        if (workDone is { } w) recentWork.Add(at, w);
         if (total is { } t && value >= t)
         {
             Finish(); // the last report closes the line, so what follows starts on its own
@@ -82,7 +94,8 @@ public sealed class ProgressLine : IProgress<int>
         var elapsed = now();
         var of = total is { } t ? $"/{t}" : "";
         var rateText = recent.PerSecond is { } r ? $"{r:F2}/s" : "-/s";
-        var eta = total is { } all && recent.TimeLeft(all - current) is { } left ? $", ETA {Clock(left)}" : "";
+        var left = totalWork > 0 ? recentWork.TimeLeft(totalWork - work) : total is { } all ? recent.TimeLeft(all - current) : null;
+        var eta = left is { } l ? $", ETA {Clock(l)}" : "";
         var details = Details?.Invoke() is { Length: > 0 } d ? $" {d}" : "";
         return $"{label} {current}{of} ({rateText}, {Clock(elapsed)}{eta}){details}";
     }

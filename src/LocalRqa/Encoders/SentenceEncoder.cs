@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LocalRqa.Display;
 using LocalRqa.Checkpoints;
 using LocalRqa.Json;
 using LocalRqa.Modeling;
@@ -202,6 +203,7 @@ public sealed class SentenceEncoder : IDisposable
         {
             using var _ = inference_mode();
             var done = 0;
+            long work = 0, totalWork = tokens.Sum(t => (long)t.Ids.Length); // tokens: what a batch costs, roughly
             foreach (var indices in LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize))
             {
                 using var scope = NewDisposeScope();
@@ -211,7 +213,9 @@ public sealed class SentenceEncoder : IDisposable
                 for (var row = 0; row < indices.Length; row++)
                     result[indices[row]] = embeddings.AsSpan(row * dim, dim).ToArray();
                 done += copies is null ? indices.Length : indices.Sum(i => copies[i]);
-                progress?.Report(done);
+                work += indices.Sum(i => (long)tokens[i].Ids.Length);
+                if (progress is IWorkProgress weighed) weighed.Report(done, work, totalWork);
+                else progress?.Report(done);
             }
         }
         finally

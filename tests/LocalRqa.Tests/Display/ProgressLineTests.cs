@@ -48,4 +48,22 @@ public sealed class ProgressLineTests
         progress.Report(20);
         Assert.Empty(TerminalScreen.Replay(raw.ToString(), 80).Lines);
     }
+
+    [Fact]
+    public void TheEtaCountsTheWorkLeftWhenItemsDifferInCost()
+    {
+        // 100 texts, longest first: the first 50 cost 30 tokens each, the last 50 cost 10. Two seconds per 60 tokens.
+        var clock = new FakeClock();
+        var output = new StringWriter();
+        var progress = new ProgressLine("embedding documents", output, 100, live: null, clock.Read);
+        long work = 0;
+        for (var done = 1; done <= 50; done++)
+        {
+            work += 30;
+            clock.Now = TimeSpan.FromSeconds(work / 30.0);
+            progress.Report(done, work, 2000);
+        }
+        // 500 tokens left at 30 tokens/s: 16.7 s (shown in whole seconds); counting texts (1/s) would say 50 s.
+        Assert.EndsWith("embedding documents 50/100 (1.00/s, 00:00:50, ETA 00:00:16)", output.ToString().TrimEnd());
+    }
 }
