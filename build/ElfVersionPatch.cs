@@ -137,11 +137,16 @@ public class PatchLibTorchSharpVersionNeeds : Microsoft.Build.Utilities.Task
     [Microsoft.Build.Framework.Required]
     public string Folder { get; set; } = "";
 
+    /// <summary>Patch whatever this machine's libstdc++ has: a tool package runs on other machines.</summary>
+    public bool Always { get; set; }
+
     public override bool Execute()
     {
         if (!Directory.Exists(Folder)) return true;
         var system = ElfVersionPatch.FindSystemLibStdCxx();
-        if (system == null || ElfVersionPatch.LibraryDefines(system, ElfVersionPatch.Version)) return true;
+        var systemLacksVersion = system != null && !ElfVersionPatch.LibraryDefines(system, ElfVersionPatch.Version);
+        if (!Always && !systemLacksVersion) return true;
+        var reason = systemLacksVersion ? $"system libstdc++ at {system} lacks it" : "a package for other machines";
         foreach (var file in Directory.GetFiles(Folder, "libLibTorchSharp.so", SearchOption.AllDirectories))
         {
             // Keep the timestamp so incremental copies still see an up-to-date file.
@@ -150,7 +155,7 @@ public class PatchLibTorchSharpVersionNeeds : Microsoft.Build.Utilities.Task
             File.SetLastWriteTimeUtc(file, stamp);
             if (outcome == ElfVersionPatch.Outcome.Patched)
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                    $"Marked {ElfVersionPatch.Version} weak in {file} (system libstdc++ at {system} lacks it).");
+                    $"Marked {ElfVersionPatch.Version} weak in {file} ({reason}).");
         }
         return true;
     }

@@ -68,7 +68,16 @@ public static class BuiltInModels
     public static string? TryGetFolder(string hubId, string cacheRoot)
     {
         var model = Find(hubId);
-        if (model is null) return null;
+        return model is null ? null : TryGetFolder(model, cacheRoot);
+    }
+
+    /// <summary>
+    /// As <see cref="TryGetFolder(string, string)"/>; also null when the model was never converted here and its package
+    /// assembly is absent (the tool package carries arctic-embed-xs only): the id then resolves like any hub id.
+    /// </summary>
+    internal static string? TryGetFolder(BuiltInModel model, string cacheRoot)
+    {
+        if (!IsComplete(FinalFolder(model, cacheRoot)) && TryLocateAssembly(model) is null) return null;
         try { return GetFolder(model, cacheRoot); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -79,7 +88,7 @@ public static class BuiltInModels
     /// <summary>{cacheRoot}/builtin/{org}--{name}/{package version}/, converted once.</summary>
     public static string GetFolder(BuiltInModel model, string cacheRoot)
     {
-        var final = Path.Combine(Path.GetFullPath(cacheRoot), "builtin", model.CacheFolderName, model.PackageVersion);
+        var final = FinalFolder(model, cacheRoot);
         if (IsComplete(final)) return final;
 
         var parent = Path.GetDirectoryName(final)!;
@@ -98,6 +107,9 @@ public static class BuiltInModels
         }
         return final;
     }
+
+    private static string FinalFolder(BuiltInModel model, string cacheRoot) =>
+        Path.Combine(Path.GetFullPath(cacheRoot), "builtin", model.CacheFolderName, model.PackageVersion);
 
     /// <summary>Converts the model from its package into <paramref name="folder"/> (not atomic).</summary>
     public static void Convert(BuiltInModel model, string folder)
@@ -122,6 +134,19 @@ public static class BuiltInModels
     /// </summary>
     public static string LocateAssembly(BuiltInModel model)
     {
+        var candidates = AssemblyCandidates(model);
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new RqaException($"built-in model {model.HubId} needs {model.AssemblyFileName} (NuGet package {model.PackageId} {model.PackageVersion}), "
+                + $"which is missing; looked in: {string.Join(", ", candidates.Distinct())}");
+    }
+
+    /// <summary>The models whose package assembly is here: what this build or installed tool can offer offline.</summary>
+    public static IEnumerable<BuiltInModel> Available() => All.Where(m => TryLocateAssembly(m) is not null);
+
+    private static string? TryLocateAssembly(BuiltInModel model) => AssemblyCandidates(model).FirstOrDefault(File.Exists);
+
+    private static List<string> AssemblyCandidates(BuiltInModel model)
+    {
         var candidates = new List<string>
         {
             Path.Combine(AppContext.BaseDirectory, AssemblyFolderName, model.AssemblyFileName),
@@ -131,9 +156,7 @@ public static class BuiltInModels
             candidates.Add(Path.Combine(libraryDir, AssemblyFolderName, model.AssemblyFileName));
         foreach (var root in NuGetRoots())
             candidates.Add(Path.Combine(root, model.PackageId.ToLowerInvariant(), model.PackageVersion, "lib", "netstandard2.1", model.AssemblyFileName));
-        return candidates.FirstOrDefault(File.Exists)
-            ?? throw new RqaException($"built-in model {model.HubId} needs {model.AssemblyFileName} (NuGet package {model.PackageId} {model.PackageVersion}), "
-                + $"which is missing; looked in: {string.Join(", ", candidates.Distinct())}");
+        return candidates;
     }
 
     /// <summary>RQA_CACHE, else $XDG_CACHE_HOME/localrqa, else ~/.cache/localrqa.</summary>

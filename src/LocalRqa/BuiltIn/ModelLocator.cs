@@ -14,6 +14,6 @@ public static class ModelLocator
     public static string Resolve(string nameOrPath) =>
         new ModelResolver(Settings(), BuiltInModels.TryGetFolder).Resolve(nameOrPath);
 
-    /// <summary>The environment's hub settings, naming the built-in models in the advice of a failed download.</summary>
-    static HubSettings Settings() => HubSettings.FromEnvironment() with { BuiltInModels = [.. BuiltInModels.All.Select(m => m.HubId)] };
+    /// <summary>The environment's hub settings, naming the built-in models at hand in the advice of a failed download.</summary>
+    static HubSettings Settings() => HubSettings.FromEnvironment() with { BuiltInModels = [.. BuiltInModels.Available().Select(m => m.HubId)] };
 }

@@ -48,6 +48,16 @@ public sealed class BuiltInModelsTests : IDisposable
     }
 
     [Fact]
+    public void AModelWhosePackageIsAbsentResolvesLikeAHubId()
+    {
+        // The tool package leaves MiniLM out: unless converted earlier, its id goes on to the hub cache or a download.
+        var absent = BuiltInModels.All[1] with { PackageId = "SentenceTransformers.DoesNotExist" };
+        Assert.Null(BuiltInModels.TryGetFolder(absent, cacheRoot));
+        Assert.DoesNotContain(absent, BuiltInModels.Available());
+        Assert.Equal(BuiltInModels.All, BuiltInModels.Available());
+    }
+
+    [Fact]
     public void CacheRootFollowsRqaCacheThenXdgThenHome()
     {
         var env = new Dictionary<string, string?> { ["RQA_CACHE"] = "/r", ["XDG_CACHE_HOME"] = "/x" };
