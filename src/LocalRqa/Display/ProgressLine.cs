@@ -29,6 +29,7 @@ public sealed class ProgressLine : IWorkProgress
     TimeSpan lastShown = TimeSpan.Zero;
     int current;
     bool finished;
+    readonly object gate = new();
 
     /// <param name="label">what is counted: "embedding documents", "step"</param>
     /// <param name="plain">where plain lines go when no live console is installed or it is not live (usually stderr)</param>
@@ -57,14 +58,23 @@ public sealed class ProgressLine : IWorkProgress
 
     public void Report(int done, long work, long totalWork)
     {
-        this.work = work;
-        this.totalWork = totalWork;
-        Report(done, (long?)work);
+        lock (gate)
+        {
+            this.work = work;
+            this.totalWork = totalWork;
+            Record(done, work);
+        }
     }
 
     void Report(int value, long? workDone)
     {
-        if (finished) return;
+        lock (gate) Record(value, workDone);
+    }
+
+    // Reports may come from parallel workers (BM25 scores questions in parallel), out of order.
+    void Record(int value, long? workDone)
+    {
+        if (finished || value < current) return;
         current = value;
         var at = now();
         recent.Add(at, value);
@@ -84,9 +94,12 @@ public sealed class ProgressLine : IWorkProgress
     /// <summary>Removes the status line (nothing when redirected); later reports are ignored.</summary>
     public void Finish()
     {
-        if (finished) return;
-        finished = true;
-        live?.ClearStatus();
+        lock (gate)
+        {
+            if (finished) return;
+            finished = true;
+            live?.ClearStatus();
+        }
     }
 
     internal string Text()

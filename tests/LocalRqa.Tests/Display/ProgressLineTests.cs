@@ -66,4 +66,19 @@ public sealed class ProgressLineTests
         // 500 tokens left at 30 tokens/s: 16.7 s (shown in whole seconds); counting texts (1/s) would say 50 s.
         Assert.EndsWith("embedding documents 50/100 (1.00/s, 00:00:50, ETA 00:00:16)", output.ToString().TrimEnd());
     }
+
+    [Fact]
+    public void ReportsFromParallelWorkersAreSafe()
+    {
+        // BM25 scores questions in parallel and reports each one done, in whatever order the workers finish.
+        var ticks = 0L;
+        var output = new StringWriter();
+        var progress = new ProgressLine("bm25", output, 20_000, live: null, () => TimeSpan.FromMilliseconds(Interlocked.Increment(ref ticks)));
+        var done = 0;
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => progress.Report(Interlocked.Increment(ref done)));
+        var counts = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => int.Parse(l.Split(' ')[1].Split('/')[0])).ToList();
+        Assert.NotEmpty(counts);
+        Assert.Equal(counts.Order(), counts); // never backwards, though reports arrive out of order
+    }
 }
