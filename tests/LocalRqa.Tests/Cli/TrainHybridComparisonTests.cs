@@ -129,7 +129,7 @@ public sealed class TrainHybridComparisonTests : IDisposable
             if (i > 0) Tolerance.Close(value - baseRecall4, double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 0, 5e-4, $"{names[i]} log margin");
         }
         Assert.Contains("## Which retriever to deploy", card);
-        Assert.Matches(@"INFO -   deploy: .+ \(best eval_retr/document_recall/recall4", log);
+        Assert.Matches(@"INFO -   deploy: .+ \(best by recall4", log);
     }
 
     const string Recall4 = "eval_retr/document_recall/recall4";
