@@ -186,6 +186,15 @@ public sealed class ModelCardTests : IDisposable
         Assert.Equal("Snowflake/snowflake-arctic-embed-xs", BaseModelReference.For("snowflake/SNOWFLAKE-arctic-embed-xs"));
         Assert.Equal("intfloat/e5-base-v2", BaseModelReference.For("intfloat/e5-base-v2"));
 
+        // A cache's copy of a Hub model is recorded by its id: an HF cache snapshot, a built-in model's converted folder.
+        var snapshot = Path.Combine(folder, "hub", "models--intfloat--e5-small-v2", "snapshots", "ffb93f3bd4047442299a41ebb6fa998a38507c52");
+        Directory.CreateDirectory(snapshot);
+        Assert.Equal("intfloat/e5-small-v2", BaseModelReference.For(snapshot));
+        var builtIn = Path.Combine(folder, "builtin", "Snowflake--snowflake-arctic-embed-xs", "24.9.52193");
+        Directory.CreateDirectory(builtIn);
+        File.WriteAllText(Path.Combine(builtIn, LocalRqa.BuiltIn.BuiltInFolderWriter.CompletionMarker), """{"hub_id": "Snowflake/snowflake-arctic-embed-xs"}""");
+        Assert.Equal("Snowflake/snowflake-arctic-embed-xs", BaseModelReference.For(builtIn));
+
         var card = ModelCard.Render(Info() with { BaseModel = local });
         Assert.Contains($"base_model: {local}", card);
         Assert.Contains($"fine-tuned from the local model `{local}`", card);
