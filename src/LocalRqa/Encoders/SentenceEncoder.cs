@@ -17,8 +17,9 @@ namespace LocalRqa.Encoders;
 public sealed class SentenceEncoder : IDisposable
 {
     /// <summary>Tokenizer files copied when saving, so the saved folder is complete on its own.</summary>
-    static readonly string[] StrayConfigKeys = ["HeadSize"];
     static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];
+    /// <summary>config.json keys that are not transformers' (older rqa wrote "HeadSize"), dropped when saving.</summary>
+    static readonly string[] StrayConfigKeys = ["HeadSize"];
 
     public BertModel Model { get; }
     public ITextTokenizer Tokenizer { get; }
