@@ -42,6 +42,9 @@ public sealed class SimilarityNamesTests
         Assert.Equal("cosine|dot|euclidean", testRetriever.ValueHint);
         var ctl = CtlArguments.Schema.Fields.Single(f => f.Name == "similarity");
         Assert.Equal("dot|cosine", ctl.ValueHint);
+        // An all_args.json written before the one vocabulary, given back as a recipe, still reads.
+        Assert.Equal("euclidean", testRetriever.ParseJson(System.Text.Json.Nodes.JsonValue.Create("l2"), "all_args.json: similarity"));
+        Assert.Equal("dot", ctl.ParseJson(System.Text.Json.Nodes.JsonValue.Create("ip"), "all_args.json: similarity"));
     }
 
     [Theory]
