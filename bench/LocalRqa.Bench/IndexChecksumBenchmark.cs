@@ -28,7 +28,7 @@ public static class IndexChecksumBenchmark
         TorchRuntime.Initialize();
         try
         {
-            using var builder = new ExactVectorIndexBuilder(dimension, Similarity.InnerProduct, documents);
+            using var builder = new ExactVectorIndexBuilder(dimension, Similarity.Dot, documents);
             var generator = new Generator(1234);
             for (var start = 0; start < documents; start += GenerateRows)
             {
@@ -39,7 +39,7 @@ public static class IndexChecksumBenchmark
             var manifest = new VectorIndexManifest
             {
                 DocumentCount = documents, DocumentsFingerprint = "bench", ModelFingerprint = "bench", Pooling = "mean",
-                Normalize = false, MaxLength = 512, Similarity = Similarity.InnerProduct, Dimension = dimension,
+                Normalize = false, MaxLength = 512, Similarity = Similarity.Dot, Dimension = dimension,
             };
             var gib = (double)documents * dimension * sizeof(float) / (1 << 30);
             Console.WriteLine($"{documents} × {dimension} float32 ({gib:F2} GiB), {Environment.ProcessorCount} cores, {repeats} repeats, best of each; folder {folder}");

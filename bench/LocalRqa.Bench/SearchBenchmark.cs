@@ -27,7 +27,7 @@ public static class SearchBenchmark
 
         var clock = Stopwatch.StartNew();
         var generator = new Generator((ulong)seed);
-        using var builder = new ExactVectorIndexBuilder(dimension, Similarity.InnerProduct, documents);
+        using var builder = new ExactVectorIndexBuilder(dimension, Similarity.Dot, documents);
         for (var start = 0; start < documents; start += GenerateRows)
         {
             using var scope = NewDisposeScope();

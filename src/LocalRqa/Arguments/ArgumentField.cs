@@ -49,6 +49,11 @@ public sealed class ArgumentField
     public IReadOnlyList<string> Choices { get; }
     /// <summary>Appended to the error for a value outside <see cref="Choices"/> (e.g. why wandb is refused).</summary>
     public string? ChoiceNote { get; }
+    /// <summary>
+    /// Other spellings a <see cref="ArgumentKind.Choice"/> value accepts, case-insensitive, each mapped to its canonical
+    /// spelling in <see cref="Choices"/> (`ip` → `dot`); kept out of the help's value list so it names one vocabulary.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ChoiceAliases { get; internal set; } = new Dictionary<string, string>();
     /// <summary>Other snake_case names accepted for this field (e.g. HF's newer eval_strategy).</summary>
     public IReadOnlyList<string> Aliases { get; }
 
@@ -114,6 +119,8 @@ public sealed class ArgumentField
             default:
                 var match = Choices.FirstOrDefault(c => string.Equals(c, text.Trim(), StringComparison.OrdinalIgnoreCase));
                 if (match is not null) return match;
+                var alias = ChoiceAliases.FirstOrDefault(a => string.Equals(a.Key, text.Trim(), StringComparison.OrdinalIgnoreCase));
+                if (alias.Value is not null) return alias.Value;
                 var note = ChoiceNote is null ? "" : $" ({ChoiceNote})";
                 throw new RqaException($"{source}: '{text}' is not one of {string.Join(", ", Choices)}{note}");
         }

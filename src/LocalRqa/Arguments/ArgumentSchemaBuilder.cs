@@ -65,25 +65,37 @@ public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T :
     /// A field stored as an enum and written as one of <paramref name="choices"/>' spellings (the first spelling
     /// of a value is the canonical one); <paramref name="note"/> explains refusals.
     /// </summary>
+    /// <param name="valueAliases">other spellings of values (alias → a spelling in <paramref name="choices"/>), accepted but not listed</param>
     public ArgumentSchemaBuilder<T> Choice<TEnum>(string name, IReadOnlyList<(string Spelling, TEnum Value)> choices,
-        Func<T, TEnum> get, Func<T, TEnum, T> set, string description, string? note = null, IReadOnlyList<string>? aliases = null)
+        Func<T, TEnum> get, Func<T, TEnum, T> set, string description, string? note = null, IReadOnlyList<string>? aliases = null,
+        IReadOnlyDictionary<string, string>? valueAliases = null)
         where TEnum : struct, Enum
     {
         string Spell(TEnum value) => choices.First(c => EqualityComparer<TEnum>.Default.Equals(c.Value, value)).Spelling;
         TEnum Value(string spelling) => choices.First(c => c.Spelling == spelling).Value;
         return Add(name, ArgumentKind.Choice, description, false, false, choices.Select(c => c.Spelling).ToArray(), note, aliases,
-            r => Spell(get(r)), (r, v) => set(r, Value((string)v!)));
+            r => Spell(get(r)), (r, v) => set(r, Value((string)v!))).WithValueAliases(choices.Select(c => c.Spelling), valueAliases);
     }
 
     /// <summary>A <see cref="Choice{TEnum}"/> whose null default leaves the choice to something else (e.g. the model).</summary>
     public ArgumentSchemaBuilder<T> OptionalChoice<TEnum>(string name, IReadOnlyList<(string Spelling, TEnum Value)> choices,
-        Func<T, TEnum?> get, Func<T, TEnum?, T> set, string description, IReadOnlyList<string>? aliases = null)
+        Func<T, TEnum?> get, Func<T, TEnum?, T> set, string description, IReadOnlyList<string>? aliases = null,
+        IReadOnlyDictionary<string, string>? valueAliases = null)
         where TEnum : struct, Enum
     {
         string? Spell(TEnum? value) => value is { } v ? choices.First(c => EqualityComparer<TEnum>.Default.Equals(c.Value, v)).Spelling : null;
         TEnum? Value(string? spelling) => spelling is null ? null : choices.First(c => c.Spelling == spelling).Value;
         return Add(name, ArgumentKind.Choice, description, true, false, choices.Select(c => c.Spelling).ToArray(), null, aliases,
-            r => Spell(get(r)), (r, v) => set(r, Value((string?)v)));
+            r => Spell(get(r)), (r, v) => set(r, Value((string?)v))).WithValueAliases(choices.Select(c => c.Spelling), valueAliases);
+    }
+
+    /// <summary>Gives the field declared last its value aliases, those whose target it offers (a subset's flag drops the rest).</summary>
+    ArgumentSchemaBuilder<T> WithValueAliases(IEnumerable<string> spellings, IReadOnlyDictionary<string, string>? valueAliases)
+    {
+        if (valueAliases is null) return this;
+        var offered = spellings.ToHashSet(StringComparer.Ordinal);
+        fields[^1].ChoiceAliases = valueAliases.Where(a => offered.Contains(a.Value)).ToDictionary(StringComparer.OrdinalIgnoreCase);
+        return this;
     }
 
     /// <summary>

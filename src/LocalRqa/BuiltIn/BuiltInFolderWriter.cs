@@ -16,7 +16,7 @@ public static class BuiltInFolderWriter
     public const string CompletionMarker = "localrqa_builtin.json";
 
     /// <summary>Bumped whenever the conversion's output changes, so cached folders of older rqa versions are redone.</summary>
-    public const int ConversionVersion = 3;
+    public const int ConversionVersion = 4; // 4: config.json without the stray "HeadSize" key
 
 
     public static void Write(string folder, BuiltInModel model, BuiltInConversion conversion, byte[] vocab)

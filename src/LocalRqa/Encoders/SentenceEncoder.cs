@@ -19,6 +19,8 @@ public sealed class SentenceEncoder : IDisposable
 {
     /// <summary>Tokenizer files copied when saving, so the saved folder is complete on its own.</summary>
     static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];
+    /// <summary>config.json keys that are not transformers' (older rqa wrote "HeadSize"), dropped when saving.</summary>
+    static readonly string[] StrayConfigKeys = ["HeadSize"];
 
     public BertModel Model { get; }
     public ITextTokenizer Tokenizer { get; }
@@ -241,6 +243,8 @@ public sealed class SentenceEncoder : IDisposable
         {
             var config = ConfigFile.ReadObject(SourceFolder);
             config["architectures"] = new JsonArray("BertModel");
+            // Keys older rqa versions wrote by mistake, which a base model trained by them still carries.
+            foreach (var stray in StrayConfigKeys) config.Remove(stray);
             JsonFile.Write(Path.Combine(staging, ConfigFile.Name), config);
             SafetensorsFile.Write(Path.Combine(staging, CheckpointFolder.Safetensors), StateDictLoader.ToHost(Model),
                 new Dictionary<string, string> { ["format"] = "pt" });

@@ -12,8 +12,8 @@ public static class EvaluationSummary
     {
         var rows = new List<(string Label, string Key)>
         {
-            ("recall@1 (all gold in top 1)", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Recall1)),
-            ("recall@4 (all gold in top 4)", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Recall4)),
+            ("recall1 (all gold in top 1)", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Recall1)),
+            ("recall4 (all gold in top 4)", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Recall4)),
             ("likely_recall", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.LikelyRecall)),
             ("accuracy (per retrieved doc)", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Accuracy)),
             ("ndcg (LocalRQA)", MetricPrefix.Retrieval(prefix, LocalRqaMetrics.Ndcg)),

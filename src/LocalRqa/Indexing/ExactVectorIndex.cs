@@ -18,7 +18,7 @@ namespace LocalRqa.Indexing;
 public sealed class ExactVectorIndex : IVectorIndex
 {
     readonly Tensor embeddings;     // [N, D] float32, owned
-    readonly Tensor? squaredNorms;  // [1, N] ||d||², L2 only
+    readonly Tensor? squaredNorms;  // [1, N] ||d||², euclidean only
     readonly DuplicateRows? duplicates; // null when every row is distinct
     readonly Tensor? copyMask;      // [1, N] bool: rows listed with an identical earlier row, never scored
     const long ValidationBlockRows = 65536;
@@ -61,7 +61,7 @@ public sealed class ExactVectorIndex : IVectorIndex
             using (no_grad())
             {
                 var rows = stored.shape[0];
-                if (similarity == Similarity.L2) squaredNorms = empty([1, rows], ScalarType.Float32).DetachFromDisposeScope(); // [1, N]
+                if (similarity == Similarity.Euclidean) squaredNorms = empty([1, rows], ScalarType.Float32).DetachFromDisposeScope(); // [1, N]
                 // Block by block: whole-matrix temporaries (isfinite's, square's) would double the index's memory.
                 for (long start = 0; start < rows; start += ValidationBlockRows)
                 {
@@ -176,7 +176,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         if (!finite.all().item<bool>())
             throw new RqaException($"query {start + finite.logical_not().nonzero()[0, 0].item<long>()} is not finite (NaN or infinity)");
         if (Similarity == Similarity.Cosine) batch = nn.functional.normalize(batch, p: 2, dim: 1);
-        var queryNorms = Similarity == Similarity.L2 ? batch.square().sum(1, keepdim: true) : null; // [B, 1]
+        var queryNorms = Similarity == Similarity.Euclidean ? batch.square().sum(1, keepdim: true) : null; // [B, 1]
         var higherIsBetter = Similarity.HigherIsBetter();
         var best = new RunningTopK(size, keep, higherIsBetter);
         var candidates = new SearchHit[keep];

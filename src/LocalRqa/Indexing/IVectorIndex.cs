@@ -15,8 +15,8 @@ public interface IVectorIndex : IDisposable
     Similarity Similarity { get; }
 
     /// <summary>
-    /// The best min(k, Count) documents of each query, best first: L2 by squared Euclidean distance
-    /// ascending (as FAISS IndexFlatL2 reports it), InnerProduct and Cosine by score descending; equal scores
+    /// The best min(k, Count) documents of each query, best first: Euclidean by squared distance
+    /// ascending (as FAISS IndexFlatL2 reports it), Dot and Cosine by score descending; equal scores
     /// by lower document index.
     /// </summary>
     IReadOnlyList<SearchHit[]> Search(float[][] queries, int k);

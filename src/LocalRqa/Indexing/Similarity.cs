@@ -1,7 +1,8 @@
 namespace LocalRqa.Indexing;
 
 /// <summary>
-/// How query and document embeddings are compared. `L2` is FAISS's IndexFlatL2 (LocalRQA's default): the
-/// squared Euclidean distance, smaller is better. `InnerProduct` and `Cosine`: larger is better.
+/// How query and document embeddings are compared, named as sentence-transformers' `similarity_fn_name`
+/// (<see cref="Similarities"/>). `Euclidean` ranks by distance and scores as FAISS's IndexFlatL2 does (LocalRQA's
+/// FAISS store): the squared distance, smaller is better. `Dot` and `Cosine`: larger is better.
 /// </summary>
-public enum Similarity { L2, InnerProduct, Cosine }
+public enum Similarity { Euclidean, Dot, Cosine }

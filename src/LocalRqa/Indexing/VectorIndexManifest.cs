@@ -61,7 +61,7 @@ public sealed record VectorIndexManifest
 
     /// <summary>
     /// Null when this (stored) manifest describes the index that <paramref name="expected"/> asks for, else one
-    /// line naming every difference, stored value first: "similarity cosine vs l2".
+    /// line naming every difference, stored value first: "similarity cosine vs euclidean".
     /// </summary>
     public string? DescribeDifference(VectorIndexManifest expected)
     {

@@ -85,8 +85,8 @@ public static class VectorIndexStore
     public static void Save(string folder, VectorIndexManifest manifest, ExactVectorIndex index, bool replaceAnyFolder = false)
     {
         if (manifest.DocumentCount != index.Count || manifest.Dimension != index.Dimension || manifest.Similarity != index.Similarity)
-            throw new ArgumentException($"the manifest ({manifest.DocumentCount} × {manifest.Dimension}, {manifest.Similarity}) " +
-                                        $"does not describe the index ({index.Count} × {index.Dimension}, {index.Similarity})", nameof(manifest));
+            throw new ArgumentException($"the manifest ({manifest.DocumentCount} × {manifest.Dimension}, {manifest.Similarity.Name()}) " +
+                                        $"does not describe the index ({index.Count} × {index.Dimension}, {index.Similarity.Name()})", nameof(manifest));
         var full = FullPath(folder);
         // Through a symlink the link's target is replaced and the link kept.
         var link = new DirectoryInfo(full);

@@ -66,9 +66,10 @@ public sealed record TestRetrieverArguments : IArgumentRecord, IHybridRetrievalU
             "faiss (dense, the name LocalRQA uses; also dense), bm25, or hybrid (both fused: --fusion, --rrf_k, --hybrid_weight, --hybrid_depth).")
         .Integer("test_bszv", a => a.TestBszv, (a, v) => a with { TestBszv = v },
             "Questions per retrieval call; also the embedding batch size.")
-        .OptionalChoice("similarity", [("l2", Indexing.Similarity.L2), ("ip", Indexing.Similarity.InnerProduct), ("cosine", Indexing.Similarity.Cosine)],
-            a => a.Similarity, (a, v) => a with { Similarity = v },
-            "l2 (FAISS's default), ip or cosine; null: the model's own, else cosine.")
+        .OptionalChoice("similarity", Similarities.Choices, a => a.Similarity, (a, v) => a with { Similarity = v },
+            "cosine, dot or euclidean (sentence-transformers' names; euclidean scores by squared distance as FAISS's IndexFlatL2, "
+            + "LocalRQA's default); ip and l2 are read as dot and euclidean. null: the model's similarity_fn_name, else cosine.",
+            valueAliases: Similarities.Aliases)
             .OnlyWhen(a => a.UsesModel, Bm25Ignores)
         .Integer("top_k", a => a.TopK, (a, v) => a with { TopK = v }, "Documents retrieved per question (LocalRQA retrieves 4).")
         .OptionalInteger("save_depth", a => a.SaveDepth, (a, v) => a with { SaveDepth = v },

@@ -10,7 +10,7 @@ namespace LocalRqa.Retrieval;
 public static class RankFusion
 {
     /// <summary>The best <paramref name="k"/> documents of the union of both lists, by fused score.</summary>
-    /// <param name="denseHigherIsBetter">false for an L2 index, whose scores are distances</param>
+    /// <param name="denseHigherIsBetter">false for a euclidean index, whose scores are distances</param>
     public static SearchHit[] Fuse(SearchHit[] dense, SearchHit[] bm25, HybridSettings settings, int k, bool denseHigherIsBetter = true)
     {
         var fused = new Dictionary<int, double>(dense.Length + bm25.Length);

@@ -115,9 +115,10 @@ public sealed class TrainingRun
 
         algorithm.AfterTraining(this);
         var bm25 = Bm25Reference.Evaluate(Args, eval, documents, Log, rankings?.Bm25);
-        var comparison = Compare(state, encoder, bm25, results);
+        var dense = DenseSetup.Of(encoder, algorithm.EvaluationSimilarity(encoder));
+        var comparison = Compare(state, encoder, dense, bm25, results);
         TrainingReport.Write(results, Args, state, algorithm.Description, algorithm.ReportFields(encoder), trainCount, eval?.Count, documents?.Count,
-            encoder, Log, algorithm.UsageNote(this), comparison is null ? bm25 : null, comparison);
+            encoder, dense, Log, algorithm.UsageNote(this), comparison is null ? bm25 : null, comparison);
         if (test is not null) EvaluateOnTest(test, encoder, algorithm.EvaluationIndex(state.GlobalStep), results);
         results.Commit();
         return state;
@@ -127,7 +128,7 @@ public sealed class TrainingRun
     /// The final comparison (<see cref="FinalComparison"/>) of the saved model, and the fusion settings written beside
     /// it (hybrid_retrieval.json, with the saved model's files), so a hybrid over the folder fuses as measured here.
     /// </summary>
-    RetrieverComparison? Compare(TrainerState state, SentenceEncoder encoder, IReadOnlyDictionary<string, double>? bm25, ResultFiles results)
+    RetrieverComparison? Compare(TrainerState state, SentenceEncoder encoder, DenseSetup dense, IReadOnlyDictionary<string, double>? bm25, ResultFiles results)
     {
         var kept = state.SavedModelEvaluation(Args.LoadBestModelAtEnd);
         if (rankings is null || kept is null)
@@ -136,7 +137,8 @@ public sealed class TrainingRun
             return null;
         }
         var evaluator = new RetrieverEvaluator(evalQuestions!, Documents(), EvaluationOptions);
-        var (comparison, settings) = FinalComparison.Compute(Args, Fusion, rankings, evaluator, (int)kept["step"], SavedRankings, bm25, Log);
+        var (computed, settings) = FinalComparison.Compute(Args, Fusion, rankings, evaluator, (int)kept["step"], SavedRankings, bm25, Log);
+        var comparison = computed with { Dense = dense };
         settings.Save(results.StagingFolder(Args.OutputDir));
         Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, RetrieverComparison.FileName)), comparison.ToJson());
         Log.WriteLine($"fusion settings for a hybrid over the saved model ({HybridSettings.FileName}): {settings.Describe()}");

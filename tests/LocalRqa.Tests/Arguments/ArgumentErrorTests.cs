@@ -18,7 +18,7 @@ public class ArgumentErrorTests
     [InlineData("--evaluation_strategy", "always", "--evaluation_strategy: 'always' is not one of steps, epoch, no")]
     [InlineData("--eval_strategy", "always", "--evaluation_strategy: 'always' is not one of steps, epoch, no")]
     [InlineData("--save_strategy", "best", "--save_strategy: 'best' is not one of steps, epoch, no")]
-    [InlineData("--similarity", "l2", "--similarity: 'l2' is not one of dot, cosine")]
+    [InlineData("--similarity", "l2", "--similarity: 'l2' is not one of dot, cosine (the contrastive loss scores by dot or cosine)")]
     [InlineData("--report_to", "wandb", "--report_to: 'wandb' is not one of none, jsonl, tensorboard (rqa reports to local files only; no network services such as wandb are supported)")]
     public void BadValuesSayWhatIsAccepted(string flag, string value, string message)
     {

@@ -17,7 +17,7 @@ public sealed class FlagApplicabilityTests
         Assert.Empty(TestRetrieverWarnings("--index_path", "idx", "--similarity", "ip", "--rebuild_index"));
         Assert.Equal(
             ["--index_path idx has no effect with --retriever_type bm25 (BM25 embeds nothing and keeps no vector index)",
-             "--similarity ip has no effect with --retriever_type bm25 (BM25 embeds nothing and keeps no vector index)"],
+             "--similarity dot has no effect with --retriever_type bm25 (BM25 embeds nothing and keeps no vector index)"],
             TestRetrieverWarnings("--retriever_type", "bm25", "--index_path", "idx", "--similarity", "ip"));
         Assert.StartsWith("--rebuild_index true has no effect without a dense --index_path", Assert.Single(TestRetrieverWarnings("--rebuild_index")));
     }

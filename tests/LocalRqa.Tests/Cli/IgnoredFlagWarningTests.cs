@@ -44,7 +44,7 @@ public sealed class IgnoredFlagWarningTests : IDisposable
 
         Assert.Contains(warnings, w => w == $"warning: --index_path {Path.Combine(work, "index")} has no effect with --retriever_type bm25 " +
                                            "(BM25 embeds nothing and keeps no vector index)");
-        Assert.Contains(warnings, w => w.StartsWith("warning: --similarity ip has no effect with --retriever_type bm25", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("warning: --similarity dot has no effect with --retriever_type bm25", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.StartsWith($"warning: {questions}:3: empty question", StringComparison.Ordinal));
         // The warnings are in the run's log too.
         Assert.Contains("--index_path", File.ReadAllText(Path.Combine(output, "test.log")));

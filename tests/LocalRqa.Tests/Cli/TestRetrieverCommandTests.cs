@@ -67,12 +67,15 @@ public sealed class TestRetrieverCommandTests : IDisposable
         // An index built with another similarity is refused, then rebuilt on request.
         var refused = Run(Path.Combine(work, "l2"), "--index_path", index, "--similarity", "l2");
         Assert.Equal(2, refused.ExitCode);
-        Assert.Contains("similarity cosine vs l2", refused.Stderr);
+        Assert.Contains("similarity cosine vs euclidean", refused.Stderr); // l2 is read as euclidean, and printed so
         Assert.Contains("--rebuild_index", refused.Stderr);
         var rebuilt = Run(Path.Combine(work, "l2"), "--index_path", index, "--similarity", "l2", "--rebuild_index");
         Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
+        Assert.Equal("euclidean", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(work, "l2", "all_args.json")))!["test_args"]!["similarity"]);
+        Assert.Equal("euclidean", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(index, "manifest.json")))!["similarity"]);
+        Assert.Contains("similarity euclidean", File.ReadAllText(Path.Combine(work, "l2", "test.log")));
         var l2Predictions = JsonNode.Parse(File.ReadLines(Path.Combine(work, "l2", "test-predictions.jsonl")).First())!["retrieved_docs"]!.AsArray();
-        Assert.True(l2Predictions[0]!["metadata"]!["retrieve_score"]!.GetValue<double>() <= l2Predictions[3]!["metadata"]!["retrieve_score"]!.GetValue<double>()); // l2: smaller first
+        Assert.True(l2Predictions[0]!["metadata"]!["retrieve_score"]!.GetValue<double>() <= l2Predictions[3]!["metadata"]!["retrieve_score"]!.GetValue<double>()); // euclidean: smaller first
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class TrainCtlCommandTests : IDisposable
         // with its margin over the base model (TrainHybridComparisonTests checks the numbers).
         var log = File.ReadAllText(Path.Combine(output, "train.log"));
         Assert.Contains("base model against the saved model, as dense retrievers, BM25, and each fused with BM25", log);
-        Assert.Matches(@"BM25 on the eval questions \(--bm25_baseline\): recall@1 \d\.\d{3}, recall@4 \d\.\d{3}", log);
+        Assert.Matches(@"BM25 on the eval questions \(--bm25_baseline\): recall1 \d\.\d{3}, recall4 \d\.\d{3}", log);
         Assert.Matches(@"INFO -   hybrid\(step \d \+ BM25\) +\d\.\d{3} \([+-]?\d\.\d{3}\) +\d\.\d{3} \([+-]?\d\.\d{3}\)", log);
         Assert.True(File.Exists(Path.Combine(output, "hybrid_retrieval.json")));
         var card = File.ReadAllText(Path.Combine(output, "README.md"));

@@ -33,7 +33,7 @@ public sealed class TrainCtlHybridMiningTests : IDisposable
         var examples = RetrievalDataReader.Read(train);
         var questions = examples.Select(e => e.Question).Distinct().ToList();
         using var encoder = SentenceEncoder.Load(model, new EncoderOverrides { Pooling = PoolingType.Mean, UsePrompts = true });
-        using var dense = DenseRetriever.Build(encoder, documents, Similarity.InnerProduct, 8);
+        using var dense = DenseRetriever.Build(encoder, documents, Similarity.Dot, 8);
         var denseHits = dense.Retrieve(questions, 12);
         var bm25Hits = new Bm25Retriever(documents.Documents).Retrieve(questions, 12);
         var settings = new HybridSettings { Depth = 12, Weight = 0.7 };

@@ -90,7 +90,7 @@ public sealed class TrainHybridComparisonTests : IDisposable
         // Hybrid rows: HybridRetriever over the base model and over the saved folder, at the weights auto chose.
         double Weight(string role) => rows[role]["fusion"]!["hybrid_weight"]!.GetValue<double>();
         using (var baseModel = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Mean }))
-            SameMetrics(HybridEvaluation(baseModel, Similarity.InnerProduct, new HybridSettings { Weight = Weight("hybrid_base") }),
+            SameMetrics(HybridEvaluation(baseModel, Similarity.Dot, new HybridSettings { Weight = Weight("hybrid_base") }),
                 Metrics(rows["hybrid_base"]), "hybrid(base)");
         var recorded = HybridSettings.TryLoad(output)!;
         Assert.Equal(Weight("hybrid_saved"), recorded.Weight);
@@ -129,7 +129,7 @@ public sealed class TrainHybridComparisonTests : IDisposable
             if (i > 0) Tolerance.Close(value - baseRecall4, double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture), 0, 5e-4, $"{names[i]} log margin");
         }
         Assert.Contains("## Which retriever to deploy", card);
-        Assert.Matches(@"INFO -   deploy: .+ \(best eval_retr/document_recall/recall4", log);
+        Assert.Matches(@"INFO -   deploy: .+ \(best by recall4", log);
     }
 
     const string Recall4 = "eval_retr/document_recall/recall4";
@@ -144,7 +144,7 @@ public sealed class TrainHybridComparisonTests : IDisposable
         var step0 = state["log_history"]!.AsArray().First(e => e!["eval_retr/document_recall/recall4"] is not null && e["step"]!.GetValue<int>() == 0)!
             .AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>());
         using (var baseModel = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Mean }))
-            SameMetrics(step0, HybridEvaluation(baseModel, Similarity.InnerProduct, new HybridSettings { Weight = 0.3 }), "step 0 = hybrid(base)");
+            SameMetrics(step0, HybridEvaluation(baseModel, Similarity.Dot, new HybridSettings { Weight = 0.3 }), "step 0 = hybrid(base)");
         var rows = Rows(output);
         var dense = Metrics(rows["base_dense"]);
         var hybrid = Metrics(rows["hybrid_base"]);
@@ -163,7 +163,7 @@ public sealed class TrainHybridComparisonTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Stderr);
         var scores = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "eval_score.json")))!.AsObject();
         using var baseModel = SentenceEncoder.Load(TestPaths.Fixture("bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Mean });
-        var expected = HybridEvaluation(baseModel, Similarity.InnerProduct, new HybridSettings { Weight = 0.7 });
+        var expected = HybridEvaluation(baseModel, Similarity.Dot, new HybridSettings { Weight = 0.7 });
         SameMetrics(expected, expected.Keys.ToDictionary(k => k, k => scores[k]!.GetValue<double>()), "eval-only hybrid");
     }
 

@@ -68,6 +68,21 @@ public sealed class TrainerContractTests : IDisposable
             Assert.Contains(m.Groups[1].Value, saved);
     }
 
+    /// <summary>
+    /// The card names its base model so a reader elsewhere can find it (the fixture folder by its absolute path, not the
+    /// relative one the run was given) and says with which similarity, the one the saved folder records, to use the model.
+    /// </summary>
+    static void AssertCardNamesBaseModelAndSimilarity(string output)
+    {
+        var card = File.ReadAllText(Path.Combine(output, "README.md"));
+        Assert.Contains($"\nbase_model: {Path.TrimEndingDirectorySeparator(Path.GetFullPath(TestPaths.Fixture("bert-tiny")))}\n", card);
+        var similarity = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "config_sentence_transformers.json")))!["similarity_fn_name"]!.GetValue<string>();
+        Assert.Contains($"Use it with **similarity {similarity}, ", card);
+        var comparison = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "retriever_comparison.json")))!;
+        Assert.Equal(similarity, (string?)comparison["dense_setup"]!["similarity"]);
+        Assert.DoesNotContain("latency |", card);
+    }
+
     [Theory]
     [InlineData("ctl")]
     [InlineData("dca")]
@@ -90,6 +105,7 @@ public sealed class TrainerContractTests : IDisposable
         // The saved model is the last step's: its weights are checkpoint-4's, byte for byte (same machine, same writer).
         Assert.Equal(File.ReadAllBytes(Path.Combine(output, "checkpoint-4", "model.safetensors")), File.ReadAllBytes(Path.Combine(output, "model.safetensors")));
         AssertCardPromptsAreSaved(output);
+        AssertCardNamesBaseModelAndSimilarity(output);
         // trainer_state.json records the batch size as HF does (it said 0 before).
         var allArgs = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "all_args.json")))!.AsObject();
         var batch = allArgs.Select(g => g.Value?["per_device_train_batch_size"]).First(v => v is not null)!.GetValue<int>();

@@ -22,7 +22,7 @@ public sealed class ExactVectorIndexTests
     public void L2ReportsSquaredDistancesAscending()
     {
         // Query (1, 1): (0,0) → 1+1 = 2; (1,0) → 0+1 = 1; (0,2) → 1+1 = 2; (3,4) → 4+9 = 13. Docs 0 and 2 tie: lower index first.
-        var (indices, scores) = Search(Plane, Similarity.L2, [1, 1], 4);
+        var (indices, scores) = Search(Plane, Similarity.Euclidean, [1, 1], 4);
         Assert.Equal([1, 0, 2, 3], indices);
         Assert.Equal([1f, 2f, 2f, 13f], scores); // small integers: every product and sum is exact in float32, on any kernel
     }
@@ -31,7 +31,7 @@ public sealed class ExactVectorIndexTests
     public void InnerProductIsDescending()
     {
         // Query (1, 1): 0, 1, 2, 7.
-        var (indices, scores) = Search(Plane, Similarity.InnerProduct, [1, 1], 3);
+        var (indices, scores) = Search(Plane, Similarity.Dot, [1, 1], 3);
         Assert.Equal([3, 2, 1], indices);
         Assert.Equal([7f, 2f, 1f], scores); // exact: small integers
     }
@@ -40,7 +40,7 @@ public sealed class ExactVectorIndexTests
     public void InnerProductIn3D()
     {
         // Query (1, 0, 1): (1,2,3) → 4; (0,0,1) → 1; (-1,0,0) → -1; (2,5,2) → 4 (ties doc 0: lower index first).
-        var (indices, scores) = Search([[1, 2, 3], [0, 0, 1], [-1, 0, 0], [2, 5, 2]], Similarity.InnerProduct, [1, 0, 1], 4);
+        var (indices, scores) = Search([[1, 2, 3], [0, 0, 1], [-1, 0, 0], [2, 5, 2]], Similarity.Dot, [1, 0, 1], 4);
         Assert.Equal([0, 3, 1, 2], indices);
         Assert.Equal([4f, 4f, 1f, -1f], scores); // exact: small integers
     }
@@ -63,7 +63,7 @@ public sealed class ExactVectorIndexTests
     [Fact]
     public void KLargerThanCountReturnsEveryDocument()
     {
-        var (indices, _) = Search(Plane, Similarity.L2, [1, 1], 10);
+        var (indices, _) = Search(Plane, Similarity.Euclidean, [1, 1], 10);
         Assert.Equal([1, 0, 2, 3], indices);
     }
 
@@ -79,7 +79,7 @@ public sealed class ExactVectorIndexTests
         float[][] documents = [[5, 0], [1, 1], [1, 1], [1, 1], [1, 1], [0, -3]];
         foreach (var similarity in Enum.GetValues<Similarity>())
         {
-            var query = similarity == Similarity.L2 ? new float[] { 5, 0 } : [1, 0.1f];
+            var query = similarity == Similarity.Euclidean ? new float[] { 5, 0 } : [1, 0.1f];
             Assert.Equal([0, 1], Search(documents, similarity, query, 2, chunk).Indices);
             Assert.Equal([0, 1, 2], Search(documents, similarity, query, 3, chunk).Indices);
             Assert.Equal([1, 2], Search(documents[1..], similarity, query, 2, chunk).Indices.Select(i => i + 1).ToArray());
@@ -104,7 +104,7 @@ public sealed class ExactVectorIndexTests
             {
                 var ownerScores = NaiveScores(distinct, q, similarity);
                 return Enumerable.Range(0, documents.Length)
-                    .OrderBy(i => similarity == Similarity.L2 ? ownerScores[owner[i]] : -ownerScores[owner[i]]).ThenBy(i => i).ToArray();
+                    .OrderBy(i => similarity == Similarity.Euclidean ? ownerScores[owner[i]] : -ownerScores[owner[i]]).ThenBy(i => i).ToArray();
             }).ToArray();
             using var index = ExactVectorIndex.FromRows(documents, similarity);
             foreach (var chunk in new[] { 1, 3, 7, 16, 59, 60, 64 })
@@ -161,15 +161,15 @@ public sealed class ExactVectorIndexTests
     public void RowsDifferingOnlyInTheSignOfZeroAreNotCopies()
     {
         // 0 and −0 are different bits: two rows, each scored, both returned.
-        using var index = ExactVectorIndex.FromRows([[0f, 1f], [-0f, 1f], [0f, 1f]], Similarity.InnerProduct);
+        using var index = ExactVectorIndex.FromRows([[0f, 1f], [-0f, 1f], [0f, 1f]], Similarity.Dot);
         var hits = index.Search([[1f, 1f]], 3)[0];
         Assert.Equal([0, 1, 2], hits.Select(h => h.Index));
         Assert.Equal([1f, 1f, 1f], hits.Select(h => h.Score)); // small integers: exact in float32 on any kernel
     }
 
     [Theory]
-    [InlineData(Similarity.L2)]
-    [InlineData(Similarity.InnerProduct)]
+    [InlineData(Similarity.Euclidean)]
+    [InlineData(Similarity.Dot)]
     [InlineData(Similarity.Cosine)]
     public void BatchedSearchEqualsANaiveLoop(Similarity similarity)
     {
@@ -204,15 +204,15 @@ public sealed class ExactVectorIndexTests
         double Norm(float[] v) => Math.Sqrt(v.Sum(x => (double)x * x));
         return documents.Select(d => similarity switch
         {
-            Similarity.L2 => d.Zip(query, (a, b) => ((double)a - b) * ((double)a - b)).Sum(),
-            Similarity.InnerProduct => d.Zip(query, (a, b) => (double)a * b).Sum(),
+            Similarity.Euclidean => d.Zip(query, (a, b) => ((double)a - b) * ((double)a - b)).Sum(),
+            Similarity.Dot => d.Zip(query, (a, b) => (double)a * b).Sum(),
             _ => d.Zip(query, (a, b) => (double)a * b).Sum() / (Norm(d) * Norm(query)),
         }).ToArray();
     }
 
     /// <summary>Document indices by (exact score, index).</summary>
     static IEnumerable<int> Ranked(double[] scores, Similarity similarity) =>
-        Enumerable.Range(0, scores.Length).OrderBy(i => similarity == Similarity.L2 ? scores[i] : -scores[i]).ThenBy(i => i);
+        Enumerable.Range(0, scores.Length).OrderBy(i => similarity == Similarity.Euclidean ? scores[i] : -scores[i]).ThenBy(i => i);
 
     static float[] RandomVector(Random random, int dimension) =>
         Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
@@ -220,9 +220,9 @@ public sealed class ExactVectorIndexTests
     [Fact]
     public void EmptyIndexAndDimensionMismatchAreUserErrors()
     {
-        Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([], Similarity.L2));
-        Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([[1, 2], [3]], Similarity.L2));
-        using var index = ExactVectorIndex.FromRows(Plane, Similarity.L2);
+        Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([], Similarity.Euclidean));
+        Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([[1, 2], [3]], Similarity.Euclidean));
+        using var index = ExactVectorIndex.FromRows(Plane, Similarity.Euclidean);
         var error = Assert.Throws<RqaException>(() => index.Search([[1, 2, 3]], 1));
         Assert.Contains("3 dimensions", error.Message);
         Assert.Throws<RqaException>(() => index.Search([[1, 2]], 0));
@@ -233,7 +233,7 @@ public sealed class ExactVectorIndexTests
     [Fact]
     public void NonFiniteDocumentIsAUserError()
     {
-        var error = Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([[1, 2], [float.PositiveInfinity, 0]], Similarity.InnerProduct));
+        var error = Assert.Throws<RqaException>(() => ExactVectorIndex.FromRows([[1, 2], [float.PositiveInfinity, 0]], Similarity.Dot));
         Assert.Contains("embedding 1", error.Message);
     }
 

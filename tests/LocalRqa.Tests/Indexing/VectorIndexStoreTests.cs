@@ -63,13 +63,31 @@ public sealed class VectorIndexStoreTests : IDisposable
     }
 
     [Fact]
-    public void L2IndexKeepsRawRows()
+    public void EuclideanIndexKeepsRawRows()
     {
         float[][] rows = [[3, 4], [1, 0]];
-        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), rows);
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.Euclidean), rows);
         using var index = VectorIndexStore.Load(IndexPath);
         Assert.Equal([3f, 4f, 1f, 0f], index.Embeddings.data<float>().ToArray());
         Assert.Equal([new SearchHit(1, 0f), new SearchHit(0, 20f)], index.Search([[1, 0]], 2)[0]);
+    }
+
+    [Theory]
+    [InlineData("ip", Similarity.Dot)]
+    [InlineData("l2", Similarity.Euclidean)]
+    public void AManifestSavedWithAnOldSimilarityNameStillLoads(string oldName, Similarity similarity)
+    {
+        // rqa before the one vocabulary wrote ip and l2; such an index is the same index and must be reused, not rebuilt.
+        var manifest = Manifest(2, 2, similarity);
+        VectorIndexStore.Save(IndexPath, manifest, [[1, 0], [0, 1]]);
+        var path = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        Assert.Equal(similarity.Name(), (string?)json["similarity"]); // saved with the canonical name
+        json["similarity"] = oldName;
+        File.WriteAllText(path, json.ToJsonString());
+
+        Assert.True(VectorIndexStore.TryLoad(IndexPath, manifest, out var loaded, out var mismatch), mismatch);
+        using (loaded) Assert.Equal(similarity, loaded!.Similarity);
     }
 
     public static TheoryData<string, string> Differences() => new()
@@ -81,7 +99,7 @@ public sealed class VectorIndexStoreTests : IDisposable
         { "prompt", "prompt \"passage: \" vs \"doc:\\n\"" },
         { "lower_case", "lower_case false vs true" },
         { "max_length", "max_length 512 vs 256" },
-        { "similarity", "similarity cosine vs l2" },
+        { "similarity", "similarity cosine vs euclidean" },
         { "dimension", "dimension 2 vs 3" },
     };
 
@@ -99,7 +117,7 @@ public sealed class VectorIndexStoreTests : IDisposable
             "prompt" => stored with { Prompt = "doc:\n" },
             "lower_case" => stored with { LowerCase = true },
             "max_length" => stored with { MaxLength = 256 },
-            "similarity" => stored with { Similarity = Similarity.L2 },
+            "similarity" => stored with { Similarity = Similarity.Euclidean },
             _ => stored with { Dimension = 3 },
         };
         Assert.Equal(description, stored.DescribeDifference(expected));
@@ -114,14 +132,14 @@ public sealed class VectorIndexStoreTests : IDisposable
     public void SeveralDifferencesShareOneLine()
     {
         var stored = Manifest(3, 2, Similarity.Cosine);
-        Assert.Equal("max_length 512 vs 128; similarity cosine vs ip", stored.DescribeDifference(stored with { MaxLength = 128, Similarity = Similarity.InnerProduct }));
+        Assert.Equal("max_length 512 vs 128; similarity cosine vs dot", stored.DescribeDifference(stored with { MaxLength = 128, Similarity = Similarity.Dot }));
         Assert.Null(stored.DescribeDifference(stored with { CreatedAt = DateTimeOffset.UnixEpoch, RqaVersion = "9" }));
     }
 
     [Fact]
     public void AbsentOrEmptyFolderIsNoIndex()
     {
-        var manifest = Manifest(1, 2, Similarity.L2);
+        var manifest = Manifest(1, 2, Similarity.Euclidean);
         Assert.False(VectorIndexStore.TryLoad(IndexPath, manifest, out _, out var mismatch));
         Assert.Null(mismatch);
         Directory.CreateDirectory(IndexPath);
@@ -136,9 +154,9 @@ public sealed class VectorIndexStoreTests : IDisposable
     [Fact]
     public void SavingLeavesNoTemporaryFolder()
     {
-        VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.L2), [[1, 2]]);
-        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
-        Assert.Throws<ArgumentException>(() => VectorIndexStore.Save(IndexPath, Manifest(5, 2, Similarity.L2), [[1, 2]]));
+        VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.Euclidean), [[1, 2]]);
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.Euclidean), [[1, 2], [3, 4]]);
+        Assert.Throws<ArgumentException>(() => VectorIndexStore.Save(IndexPath, Manifest(5, 2, Similarity.Euclidean), [[1, 2]]));
         Assert.Equal(["index"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName));
         Assert.Equal(2, VectorIndexStore.ReadManifest(IndexPath)!.DocumentCount);
     }
@@ -148,8 +166,8 @@ public sealed class VectorIndexStoreTests : IDisposable
     {
         var target = Path.Combine(root, "real-index");
         Directory.CreateSymbolicLink(IndexPath, target);
-        VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.L2), [[1, 2]]);
-        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
+        VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.Euclidean), [[1, 2]]);
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.Euclidean), [[1, 2], [3, 4]]);
         Assert.Equal(target, new DirectoryInfo(IndexPath).LinkTarget);
         Assert.Equal(2, VectorIndexStore.ReadManifest(target)!.DocumentCount);
         Assert.Equal(["index", "real-index"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName).Order());
@@ -160,7 +178,7 @@ public sealed class VectorIndexStoreTests : IDisposable
     {
         Directory.CreateDirectory(IndexPath);
         File.WriteAllText(Path.Combine(IndexPath, "notes.txt"), "mine");
-        var manifest = Manifest(1, 2, Similarity.L2);
+        var manifest = Manifest(1, 2, Similarity.Euclidean);
         var error = Assert.Throws<RqaException>(() => VectorIndexStore.Save(IndexPath, manifest, [[1, 2]]));
         Assert.Contains("refusing to overwrite", error.Message);
         Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, manifest, out _, out _));
@@ -180,14 +198,14 @@ public sealed class VectorIndexStoreTests : IDisposable
     public void RefusesAFile()
     {
         File.WriteAllText(IndexPath, "x");
-        Assert.Throws<RqaException>(() => VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.L2), [[1, 2]]));
-        Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, Manifest(1, 2, Similarity.L2), out _, out _));
+        Assert.Throws<RqaException>(() => VectorIndexStore.Save(IndexPath, Manifest(1, 2, Similarity.Euclidean), [[1, 2]]));
+        Assert.Throws<RqaException>(() => VectorIndexStore.TryLoad(IndexPath, Manifest(1, 2, Similarity.Euclidean), out _, out _));
     }
 
     [Fact]
     public void EmbeddingsThatDoNotMatchTheManifestAreCorrupt()
     {
-        var manifest = Manifest(2, 2, Similarity.L2);
+        var manifest = Manifest(2, 2, Similarity.Euclidean);
         VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4]]);
         var embeddings = Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile);
         SafetensorsFile.Write(embeddings, new Dictionary<string, HostTensor> { ["embeddings"] = HostTensor.FromFloats([1, 2], 1, 2) });
@@ -211,7 +229,7 @@ public sealed class VectorIndexStoreTests : IDisposable
     [Fact]
     public void ChangedEmbeddingsFailTheChecksum()
     {
-        var manifest = Manifest(3, 2, Similarity.InnerProduct);
+        var manifest = Manifest(3, 2, Similarity.Dot);
         VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4], [5, 6]]);
         var embeddings = Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile);
         FlipSigns(embeddings);
@@ -232,7 +250,7 @@ public sealed class VectorIndexStoreTests : IDisposable
     [Fact]
     public void ManifestRecordsTheChecksumOfTheFileOnDisk()
     {
-        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.L2), [[1, 2], [3, 4]]);
+        VectorIndexStore.Save(IndexPath, Manifest(2, 2, Similarity.Euclidean), [[1, 2], [3, 4]]);
         var expected = Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(File.ReadAllBytes(Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile))));
         Assert.Equal(expected, VectorIndexStore.ReadManifest(IndexPath)!.EmbeddingsXxh128);
         var manifestPath = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
@@ -247,7 +265,7 @@ public sealed class VectorIndexStoreTests : IDisposable
     [Fact]
     public void TruncatedOrExtendedEmbeddingsAreAClearError()
     {
-        var manifest = Manifest(2, 2, Similarity.L2);
+        var manifest = Manifest(2, 2, Similarity.Euclidean);
         VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4]]);
         var embeddings = Path.Combine(IndexPath, VectorIndexStore.EmbeddingsFile);
         var saved = File.ReadAllBytes(embeddings);
@@ -269,7 +287,7 @@ public sealed class VectorIndexStoreTests : IDisposable
     public void IndexWithoutChecksumIsReusedWithAWarning()
     {
         // As an rqa before the checksum saved it: the same manifest without the field.
-        var manifest = Manifest(2, 2, Similarity.L2);
+        var manifest = Manifest(2, 2, Similarity.Euclidean);
         VectorIndexStore.Save(IndexPath, manifest, [[1, 2], [3, 4]]);
         var path = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
         var json = JsonFile.ReadObject(path);
@@ -289,7 +307,7 @@ public sealed class VectorIndexStoreTests : IDisposable
     [Fact]
     public void OtherFormatVersionIsAMismatch()
     {
-        var manifest = Manifest(1, 2, Similarity.L2);
+        var manifest = Manifest(1, 2, Similarity.Euclidean);
         VectorIndexStore.Save(IndexPath, manifest, [[1, 2]]);
         var path = Path.Combine(IndexPath, VectorIndexStore.ManifestFile);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"format_version\": 1", "\"format_version\": 2"));

@@ -75,7 +75,7 @@ public sealed class VerbArgumentsTests
         Assert.Equal(["bootstrap_samples", "compare_with", "document_path", "eval_data_path", "index_path", "max_length", "output_dir",
             "rebuild_index", "retr_ndcg", "retriever_type", "save_depth", "seed", "similarity", "test_bszv", "top_k", "use_prompts"], test.Select(kv => kv.Key));
         Assert.Equal("faiss", (string?)test["retriever_type"]);
-        Assert.Equal("ip", (string?)test["similarity"]);
+        Assert.Equal("dot", (string?)test["similarity"]); // ip is an alias: all_args.json keeps the one canonical name
         Assert.True((bool)test["rebuild_index"]!);
         Assert.Null(test["index_path"]);
     }
@@ -85,7 +85,7 @@ public sealed class VerbArgumentsTests
     [InlineData("--top_k", "0", "--top_k must be at least 1, got 0")]
     [InlineData("--save_depth", "3", "--save_depth must be at least --top_k (4), got 3")]
     [InlineData("--bootstrap_samples", "0", "--bootstrap_samples must be at least 1, got 0")]
-    [InlineData("--similarity", "dot", "--similarity: 'dot' is not one of l2, ip, cosine")]
+    [InlineData("--similarity", "manhattan", "--similarity: 'manhattan' is not one of cosine, dot, euclidean")]
     [InlineData("--retriever_type", "colbert", "--retriever_type: 'colbert' is not one of faiss, bm25, hybrid, dense")]
     public void TestRetrieverRefusesBadValuesInOneLine(string flag, string value, string message) =>
         Assert.Equal(message, Assert.Throws<RqaException>(() => ArgumentParser.Parse(

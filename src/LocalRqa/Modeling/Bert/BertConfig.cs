@@ -21,7 +21,8 @@ public sealed record BertConfig
     [JsonPropertyName("pad_token_id")] public int PadTokenId { get; init; }
     [JsonPropertyName("position_embedding_type")] public string PositionEmbeddingType { get; init; } = "absolute";
 
-    public int HeadSize => HiddenSize / NumAttentionHeads;
+    // Derived, not a config.json field: serialising it would put a key transformers does not know into saved folders.
+    [JsonIgnore] public int HeadSize => HiddenSize / NumAttentionHeads;
 
     /// <summary>Architectures whose checkpoints hold a BertModel (possibly under a `bert.` prefix).</summary>
     public static readonly IReadOnlyList<string> SupportedArchitectures =

@@ -17,6 +17,9 @@ public sealed record RetrieverComparison(IReadOnlyList<ComparedRetriever> Rows, 
     public IReadOnlyDictionary<RetrieverRole, IReadOnlyList<WeightCandidate>> WeightSearches { get; init; } =
         new Dictionary<RetrieverRole, IReadOnlyList<WeightCandidate>>();
 
+    /// <summary>The similarity and prompts the dense rows were evaluated with: deploying one of them needs the same.</summary>
+    public DenseSetup? Dense { get; init; }
+
     public ComparedRetriever? this[RetrieverRole role] => Rows.FirstOrDefault(r => r.Role == role);
 
     /// <summary>The row every margin is measured against: the base model as a dense retriever.</summary>
@@ -34,10 +37,17 @@ public sealed record RetrieverComparison(IReadOnlyList<ComparedRetriever> Rows, 
         }
     }
 
-    /// <summary>"hybrid(step 20 + BM25): rrf (k 60, dense weight 0.6, depth 100)": what to deploy, with its settings.</summary>
-    public string? DeployDescription => Deploy is { } row
-        ? row.Fusion is { } fusion ? $"{row.Name}: {fusion.Describe()}" : row.Name
-        : null;
+    /// <summary>
+    /// What to deploy with every setting it was measured with, e.g. "hybrid(step 20 + BM25): rrf (k 60, dense weight 0.6,
+    /// depth 100), the dense side with similarity cosine, no prompts".
+    /// </summary>
+    public string? DeployDescription => Deploy switch
+    {
+        null => null,
+        { Role: RetrieverRole.Bm25 } row => $"{row.Name}, keyword search with no model, similarity or prompts",
+        { Fusion: { } fusion } row => $"{row.Name}: {fusion.Describe()}{(Dense is null ? "" : $", the dense side with {Dense.Describe()}")}",
+        var row => Dense is null ? row.Name : $"{row.Name} with {Dense.Describe()}",
+    };
 
     public JsonObject ToJson()
     {
@@ -57,6 +67,8 @@ public sealed record RetrieverComparison(IReadOnlyList<ComparedRetriever> Rows, 
             ["metric_for_best_model"] = Metric,
             ["greater_is_better"] = GreaterIsBetter,
             ["deploy"] = Deploy is { } deploy ? RoleName(deploy.Role) : null,
+            ["deploy_description"] = DeployDescription,
+            ["dense_setup"] = Dense?.ToJson(),
             ["retrievers"] = rows,
         };
     }

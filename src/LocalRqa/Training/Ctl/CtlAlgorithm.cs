@@ -27,7 +27,7 @@ public sealed class CtlAlgorithm(CtlArguments ctl, HybridArguments? hybrid = nul
 
     public override string Description => "CTL (in-batch contrastive learning with hard negatives)";
 
-    Similarity Similarity => ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.InnerProduct;
+    Similarity Similarity => ctl.Similarity == ContrastiveSimilarity.Cosine ? Similarity.Cosine : Similarity.Dot;
 
     public override EncoderOverrides EncoderOverrides(TrainingRun run) => run.EvaluatesOnly
         ? new EncoderOverrides { Pooling = run.Args.PoolingType, MaxLength = ctl.EvalMaxLength, UsePrompts = ctl.UsePrompts }
@@ -51,7 +51,7 @@ public sealed class CtlAlgorithm(CtlArguments ctl, HybridArguments? hybrid = nul
         if (ctl.EvalMaxLength is { } evalLength) encoder.Settings = encoder.Settings with { MaxLength = CheckLength(evalLength, "--eval_max_length", encoder) };
         trainMaxLength = ctl.MaxLength is { } trainLength ? CheckLength(trainLength, "--max_length", encoder) : encoder.Settings.MaxLength;
         // The saved model says how it was trained to be compared, so evaluation and Python use the same similarity.
-        encoder.Settings = encoder.Settings with { SimilarityFunction = ctl.Similarity == ContrastiveSimilarity.Cosine ? "cosine" : "dot" };
+        encoder.Settings = encoder.Settings with { SimilarityFunction = Similarity.Name() };
         run.Log.WriteLine($"Model {run.Args.ModelNameOrPath}: pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
                           $"max length {trainMaxLength} (eval {encoder.Settings.MaxLength}), similarity {Similarity.Name()}");
     }
@@ -112,7 +112,7 @@ public sealed class CtlAlgorithm(CtlArguments ctl, HybridArguments? hybrid = nul
 
     public override IReadOnlyDictionary<string, object?> ReportFields(SentenceEncoder encoder) => new Dictionary<string, object?>
     {
-        ["hard_neg_ratio"] = ctl.HardNegRatio, ["temperature"] = ctl.Temperature, ["similarity"] = ctl.Similarity.ToString().ToLowerInvariant(),
+        ["hard_neg_ratio"] = ctl.HardNegRatio, ["temperature"] = ctl.Temperature, ["similarity"] = Similarity.Name(),
         ["mask_false_negatives"] = ctl.MaskFalseNegatives, ["grad_cache_chunk_size"] = ctl.GradCacheChunkSize,
         ["mine_hard_negatives"] = ctl.MineHardNegatives.ToString().ToLowerInvariant(),
     };

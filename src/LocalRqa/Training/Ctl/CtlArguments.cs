@@ -1,4 +1,5 @@
 using LocalRqa.Arguments;
+using LocalRqa.Indexing;
 using LocalRqa.Losses;
 using LocalRqa.Retrieval;
 using LocalRqa.Training.Mining;
@@ -34,7 +35,9 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
             "Divides the similarity scores before the softmax of the contrastive loss.")
         .Choice("similarity", [("dot", ContrastiveSimilarity.Dot), ("cosine", ContrastiveSimilarity.Cosine)],
             a => a.Similarity, (a, v) => a with { Similarity = v },
-            "Score of a question against a passage: dot product of the embeddings as pooled (LocalRQA), or cosine.")
+            "Score of a question against a passage: dot product of the embeddings as pooled (LocalRQA), or cosine; ip is read as dot. "
+            + "Saved as the model's similarity_fn_name.",
+            note: "the contrastive loss scores by dot or cosine", valueAliases: Similarities.Aliases)
         .Boolean("mask_false_negatives", a => a.MaskFalseNegatives, (a, v) => a with { MaskFalseNegatives = v },
             "Leave out of the loss in-batch passages that are also gold for the question.")
         .Integer("grad_cache_chunk_size", a => a.GradCacheChunkSize, (a, v) => a with { GradCacheChunkSize = v },

@@ -56,7 +56,7 @@ public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
     public override void Configure(SentenceEncoder encoder, TrainingRun run)
     {
         // What the saved model says about itself: DCA's embeddings are not normalised and are compared by dot product.
-        encoder.Settings = encoder.Settings with { Normalize = false, SimilarityFunction = "dot" };
+        encoder.Settings = encoder.Settings with { Normalize = false, SimilarityFunction = Similarity.Dot.Name() };
         if (dca.Projection)
         {
             if (encoder.Projection is { } existing)

@@ -25,7 +25,7 @@ public static class Bm25Reference
         // No log to the evaluator: the dense evaluations already reported the eval file's missing gold passages.
         var scores = new RetrieverEvaluator(eval, documents, options).Evaluate(retriever ?? new Bm25Retriever(documents.Documents), "eval").Scores;
         string Rate(string key) => scores.TryGetValue(MetricPrefix.Retrieval("eval", key), out var v) ? v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "-";
-        log.WriteLine($"BM25 on the eval questions (--bm25_baseline): recall@1 {Rate(LocalRqaMetrics.Recall1)}, recall@4 {Rate(LocalRqaMetrics.Recall4)} " +
+        log.WriteLine($"BM25 on the eval questions (--bm25_baseline): recall1 {Rate(LocalRqaMetrics.Recall1)}, recall4 {Rate(LocalRqaMetrics.Recall4)} " +
                       $"({clock.Elapsed.TotalSeconds:F1} s)");
         return scores;
     }

@@ -12,14 +12,12 @@ namespace LocalRqa.Training.Reports;
 /// </summary>
 public static class GainTable
 {
-    static readonly (string Label, string Key)[] Rows =
-    [
-        ("recall@1 (LocalRQA)", LocalRqaMetrics.Recall1),
-        ("recall@4 (LocalRQA)", LocalRqaMetrics.Recall4),
-        ("recall@10", $"ranking/{RankingMetrics.RecallAt(10)}"),
-        ("MRR@10", $"ranking/{RankingMetrics.Mrr}"),
-        ("nDCG@10", $"ranking/{RankingMetrics.NdcgAt10}"),
-    ];
+    // Labelled as everywhere else (ReportMetrics.Label): the names rqa test-retriever prints.
+    static readonly (string Label, string Key)[] Rows = new[]
+    {
+        LocalRqaMetrics.Recall1, LocalRqaMetrics.Recall4, $"ranking/{RankingMetrics.RecallAt(10)}", $"ranking/{RankingMetrics.Mrr}",
+        $"ranking/{RankingMetrics.NdcgAt10}",
+    }.Select(key => (ReportMetrics.Label(key), key)).ToArray();
 
     /// <param name="reference">another retriever's evaluation with the same keys (BM25), shown after the change</param>
     /// <returns>null when there is no step-0 evaluation or no later one to compare</returns>
@@ -54,7 +52,7 @@ public static class GainTable
         var reference = comparison.Reference;
         var columns = Rows.Where(r => comparison.Rows.Any(row => row.Metrics.ContainsKey(MetricPrefix.Retrieval("eval", r.Key)))).ToList();
         text.Append($"  {"retriever",-nameWidth}");
-        foreach (var (label, _) in columns) text.Append($" {label.Replace(" (LocalRQA)", "", StringComparison.Ordinal),-cellWidth}");
+        foreach (var (label, _) in columns) text.Append($" {label,-cellWidth}");
         text.AppendLine();
         foreach (var row in comparison.Rows)
         {
@@ -74,7 +72,8 @@ public static class GainTable
             text.AppendLine();
         }
         if (comparison.DeployDescription is { } deploy)
-            text.AppendLine($"  deploy: {deploy} (best {comparison.Metric}{(reference is null ? "" : "; margins in parentheses are against the base model, dense")})");
+            text.AppendLine($"  deploy: {deploy} (best by {ReportMetrics.Label(comparison.Metric)}" +
+                            $"{(reference is null ? "" : "; margins in parentheses are against the base model, dense")})");
         return string.Join('\n', text.ToString().Split('\n').Select(line => line.TrimEnd())).TrimEnd();
     }
 }

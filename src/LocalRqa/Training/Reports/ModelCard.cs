@@ -25,7 +25,7 @@ public static class ModelCard
         var md = new StringBuilder();
         FrontMatter(md, info);
         md.Append("# ").AppendLine(info.ModelName).AppendLine();
-        md.AppendLine($"A dense retriever (sentence embedding model) fine-tuned from [{info.BaseModel}]({BaseModelLink(info.BaseModel)}) " +
+        md.AppendLine($"A dense retriever (sentence embedding model) fine-tuned from {BaseModel(info.BaseModel)} " +
                       $"with **{info.Algorithm}**, trained with rqa (LocalRqa, a .NET port of LocalRQA's retriever training). " +
                       "It maps questions and passages to vectors whose similarity ranks passages for a question.").AppendLine();
         Usage(md, info);
@@ -56,6 +56,9 @@ public static class ModelCard
     {
         md.AppendLine("## Usage").AppendLine();
         if (info.UsageNote is { } note) md.AppendLine($"**Note:** {note}").AppendLine();
+        if (info.Dense is { } dense)
+            md.AppendLine($"Use it with **{Cell(dense.Describe())}**, as it was trained and evaluated " +
+                          "(the folder's `config_sentence_transformers.json` records them).").AppendLine();
         md.AppendLine("With rqa, embed JSONL texts (one `{\"text\": ...}` object per line):").AppendLine();
         md.AppendLine("```");
         var prompt = info.PromptNames.Contains("query") ? " --prompt query" : "";
@@ -106,14 +109,15 @@ public static class ModelCard
             Compared(md, info, comparison);
             return;
         }
-        if (info.FinalMetrics.Count == 0) return;
+        if (!info.FinalMetrics.Keys.Any(ReportMetrics.IsQuality)) return;
         var withBase = info.BaseMetrics.Count > 0;
         var withBm25 = info.Bm25Metrics.Count > 0;
         md.AppendLine("## Evaluation").AppendLine();
         md.Append(withBase
             ? "Retrieval metrics on the evaluation data, of the base model before training and of this model"
             : "Retrieval metrics of this model on the evaluation data");
-        md.AppendLine(withBm25 ? ", with BM25 (keyword search) on the same questions for reference:" : ":").AppendLine();
+        md.AppendLine(withBm25 ? ", with BM25 (keyword search) on the same questions for reference." : ".");
+        md.AppendLine(MetricNames).AppendLine();
         var header = new List<string> { "metric" };
         if (withBase) header.Add("base model");
         header.Add("trained model");
@@ -122,12 +126,12 @@ public static class ModelCard
         md.AppendLine($"| {string.Join(" | ", header)} |");
         md.AppendLine($"|---|{string.Join("|", header.Skip(1).Select(_ => "---:"))}|");
         // Headline metrics first, the rest in the order they were given.
-        var keys = info.FinalMetrics.Keys.Select((k, i) => (k, i))
+        var keys = info.FinalMetrics.Keys.Where(ReportMetrics.IsQuality).Select((k, i) => (k, i))
             .OrderBy(x => ReportMetrics.HeadlineRank(x.k)).ThenBy(x => x.i).Select(x => x.k);
         foreach (var key in keys)
         {
             var final = info.FinalMetrics[key];
-            var cells = new List<string> { Cell(ReportMetrics.HeadlineLabel(key) ?? key) };
+            var cells = new List<string> { Cell(ReportMetrics.Label(key)) };
             if (withBase)
             {
                 var hasBase = info.BaseMetrics.TryGetValue(key, out var before);
@@ -142,17 +146,37 @@ public static class ModelCard
             md.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         md.AppendLine();
+        Speed(md, info);
     }
+
+    /// <summary>rqa test-retriever's names, which the tables use; said once so "recall4" and "recall@4" are not taken for one metric.</summary>
+    const string MetricNames = "Metric names as `rqa test-retriever` (and LocalRQA) print them: recall1, recall4, likely_recall, accuracy and " +
+                               "likely_accuracy are LocalRQA's document metrics (top 1 or top 4); recall@k, hit@k, mrr@10, ndcg@10 and map@100 " +
+                               "are ranking metrics at depth k.";
+
+    /// <summary>Latency is no quality metric: one sentence of its own, when the evaluations measured it.</summary>
+    static void Speed(StringBuilder md, ModelCardInfo info)
+    {
+        const string key = "eval_retr/latency/avg_latency";
+        if (!info.FinalMetrics.TryGetValue(key, out var final)) return;
+        var trained = Milliseconds(final);
+        md.AppendLine(info.BaseMetrics.TryGetValue(key, out var before)
+            ? $"Speed (not a quality metric, and the machine's as much as the model's): retrieval took {Milliseconds(before)} per question with the base model and {trained} with this one, embedding the question included."
+            : $"Speed (not a quality metric, and the machine's as much as the model's): retrieval took {trained} per question, embedding the question included.").AppendLine();
+    }
+
+    static string Milliseconds(double seconds) => (seconds * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 
     /// <summary>One row per retriever, one column per metric (headline metrics first) with its margin over the base model.</summary>
     static void Compared(StringBuilder md, ModelCardInfo info, RetrieverComparison comparison)
     {
         md.AppendLine("## Evaluation").AppendLine();
         md.AppendLine("Retrieval metrics on the evaluation data: the base model and this model as dense retrievers, BM25 (keyword search), " +
-                      "and each model fused with BM25 (hybrid). In parentheses: the margin over the base model as a dense retriever.").AppendLine();
-        var keys = comparison.Rows.SelectMany(r => r.Metrics.Keys).Distinct().Select((k, i) => (k, i))
+                      "and each model fused with BM25 (hybrid). In parentheses: the margin over the base model as a dense retriever.");
+        md.AppendLine(MetricNames).AppendLine();
+        var keys = comparison.Rows.SelectMany(r => r.Metrics.Keys).Where(ReportMetrics.IsQuality).Distinct().Select((k, i) => (k, i))
             .OrderBy(x => ReportMetrics.HeadlineRank(x.k)).ThenBy(x => x.i).Select(x => x.k).ToList();
-        md.AppendLine($"| retriever | {string.Join(" | ", keys.Select(k => Cell(ReportMetrics.HeadlineLabel(k) ?? k)))} |");
+        md.AppendLine($"| retriever | {string.Join(" | ", keys.Select(k => Cell(ReportMetrics.Label(k))))} |");
         md.AppendLine($"|---|{string.Join("|", keys.Select(_ => "---:"))}|");
         var reference = comparison.Reference;
         foreach (var row in comparison.Rows)
@@ -163,20 +187,22 @@ public static class ModelCard
             md.AppendLine($"| {Cell(row.Name)} | {string.Join(" | ", cells)} |");
         }
         md.AppendLine();
+        Speed(md, info);
         if (comparison.Deploy is not { } deploy) return;
         md.AppendLine("## Which retriever to deploy").AppendLine();
-        md.AppendLine($"**{Cell(comparison.DeployDescription!)}**: the best by `{comparison.Metric}` on the evaluation data " +
-                      "(on a tie, the simpler retriever).").AppendLine();
+        md.AppendLine($"Deploy **{Cell(comparison.DeployDescription!)}**: the best by {ReportMetrics.Label(comparison.Metric)} " +
+                      $"(`--metric_for_best_model {comparison.Metric}`) on the evaluation data (on a tie, the simpler retriever).").AppendLine();
         var hybrid = comparison[RetrieverRole.HybridSaved]?.Fusion;
         if (deploy.Role == RetrieverRole.HybridSaved && hybrid is not null)
         {
             md.AppendLine($"This folder's `{HybridSettings.FileName}` records the fusion ({hybrid.Describe()}), so a hybrid retriever over it uses it:").AppendLine();
             md.AppendLine("```");
-            md.AppendLine($"rqa test-retriever --retriever_type hybrid --model_name_or_path {Shell(info.ModelName)} --eval_file questions.jsonl --full_dataset_file_path documents.jsonl");
+            md.AppendLine($"rqa test-retriever --retriever_type hybrid --embedding_model_name_or_path {Shell(info.ModelName)} " +
+                          "--document_path documents.jsonl --eval_data_path questions.jsonl --output_dir results");
             md.AppendLine("```").AppendLine();
         }
         else if (deploy.Role is RetrieverRole.HybridBase)
-            md.AppendLine($"That is the base model [{info.BaseModel}]({BaseModelLink(info.BaseModel)}) fused with BM25 ({deploy.Fusion?.Describe()}): " +
+            md.AppendLine($"That is the base model {BaseModel(info.BaseModel)} fused with BM25 ({deploy.Fusion?.Describe()}): " +
                           "training did not beat it on these questions.").AppendLine();
         else if (deploy.Role is RetrieverRole.BaseDense or RetrieverRole.Bm25)
             md.AppendLine("Training did not beat it on these questions.").AppendLine();
@@ -197,10 +223,10 @@ public static class ModelCard
         }
     }
 
-    /// <summary>A Hub link for an id like "org/name", else the path as given (a local base model).</summary>
-    static string BaseModelLink(string baseModel) =>
-        !Path.IsPathRooted(baseModel) && !baseModel.StartsWith('.') && baseModel.Count(c => c == '/') == 1
-            ? $"https://huggingface.co/{baseModel}" : baseModel.Replace(" ", "%20", StringComparison.Ordinal);
+    /// <summary>A Hub id as a link to its page; a local folder as its path (a link to a file path leads nowhere on the Hub).</summary>
+    static string BaseModel(string baseModel) => BaseModelReference.IsHubId(baseModel)
+        ? $"[{baseModel}](https://huggingface.co/{baseModel})"
+        : $"the local model `{baseModel}`";
 
     static string Metric(double value) => double.IsFinite(value) ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
 

@@ -1,3 +1,5 @@
+using LocalRqa.Training.Comparison;
+
 namespace LocalRqa.Training.Reports;
 
 /// <summary>What <see cref="ModelCard.Write"/> needs to describe a trained retriever.</summary>
@@ -9,7 +11,7 @@ public sealed record ModelCardInfo
     /// <summary>Training algorithm as the user named it, e.g. "contrastive learning with in-batch negatives".</summary>
     public required string Algorithm { get; init; }
 
-    /// <summary>HuggingFace id or path of the model training started from.</summary>
+    /// <summary>The model training started from: its HuggingFace id, or a local folder's absolute path (<see cref="BaseModelReference"/>).</summary>
     public required string BaseModel { get; init; }
 
     public IReadOnlyList<ModelCardDataset> Data { get; init; } = [];
@@ -30,7 +32,10 @@ public sealed record ModelCardInfo
     /// The final comparison of base dense, saved dense, BM25 and the two hybrids, when the run computed it: the card then
     /// shows it instead of the base/trained/BM25 columns, and says which retriever to deploy with which settings.
     /// </summary>
-    public Comparison.RetrieverComparison? Comparison { get; init; }
+    public RetrieverComparison? Comparison { get; init; }
+
+    /// <summary>The similarity and prompts the model was trained and evaluated with; null when not known.</summary>
+    public DenseSetup? Dense { get; init; }
 
     /// <summary>Chart files relative to the card's folder, e.g. <see cref="ChartsWritten.Files"/>.</summary>
     public IReadOnlyList<string> Charts { get; init; } = [];

@@ -2,10 +2,21 @@ namespace LocalRqa.Training.Reports;
 
 /// <summary>
 /// The retrieval metrics that charts and model cards show first, by the tail of their flattened key
-/// ("eval_retr/document_recall/recall4" ends with "document_recall/recall4"), with short labels.
+/// ("eval_retr/document_recall/recall4" ends with "document_recall/recall4"), and the one naming style of every report:
+/// a metric's name as `rqa test-retriever` and LocalRQA print it, the last part of its key (recall4, recall@10, mrr@10).
 /// </summary>
 public static class ReportMetrics
 {
+    /// <summary>"eval_retr/ranking/mrr@10" → "mrr@10", "eval_retr/document_recall/recall4" → "recall4".</summary>
+    public static string Label(string key) => key[(key.LastIndexOf('/') + 1)..];
+
+    /// <summary>
+    /// Whether a retrieval key is a quality metric (what tables of results and a model-index may list): not a latency,
+    /// which says how fast the machine was, nor a bootstrap bound.
+    /// </summary>
+    public static bool IsQuality(string key) =>
+        !key.Contains("/latency/", StringComparison.Ordinal) && !key.Contains("_ci95_", StringComparison.Ordinal);
+
     public static IReadOnlyList<(string KeySuffix, string Label)> Headline { get; } =
     [
         ("document_recall/recall1", "recall1"),

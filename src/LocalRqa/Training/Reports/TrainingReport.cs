@@ -18,8 +18,9 @@ public static class TrainingReport
     /// <param name="comparison">base dense, saved dense, BM25 and the hybrids (<see cref="FinalComparison"/>), when computed:
     /// then the table and the card show it and say what to deploy</param>
     /// <param name="results">where the charts and card are staged, to appear with the saved model</param>
+    /// <param name="dense">the similarity and prompts the model was evaluated with: the card says to use them</param>
     public static void Write(ResultFiles results, TrainingArguments args, TrainerState state, string algorithm, IReadOnlyDictionary<string, object?> arguments,
-        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, RunLog log, string? usageNote = null,
+        int trainCount, int? evalCount, int? documentCount, SentenceEncoder encoder, DenseSetup dense, RunLog log, string? usageNote = null,
         IReadOnlyDictionary<string, double>? bm25 = null, RetrieverComparison? comparison = null)
     {
         var baseline = state.BaseEvaluation();
@@ -49,13 +50,14 @@ public static class TrainingReport
         {
             ModelName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(args.OutputDir))),
             Algorithm = algorithm,
-            BaseModel = args.ModelNameOrPath,
+            BaseModel = BaseModelReference.For(args.ModelNameOrPath),
             Data = data,
             Arguments = listed,
             BaseMetrics = Retrieval(baseline),
             FinalMetrics = Retrieval(kept),
             Bm25Metrics = Retrieval(bm25),
             Comparison = comparison,
+            Dense = dense,
             Charts = charts.Files.Select(Path.GetFileName).ToList()!,
             // The names SentenceTransformersFolder saves: a prompt only when it is not empty.
             PromptNames = new[] { ("query", encoder.Settings.QueryPrompt), ("passage", encoder.Settings.PassagePrompt) }

@@ -56,8 +56,8 @@ public sealed class RpgAlgorithm(RpgArguments rpg) : TrainingAlgorithm
     public override void Configure(SentenceEncoder encoder, TrainingRun run)
     {
         // RPG scores passages by cosine: the saved model says so, so evaluation and Python compare the same way.
-        encoder.Settings = encoder.Settings with { SimilarityFunction = "cosine" };
-        run.Log.WriteLine($"Model {run.Args.ModelNameOrPath}: pooling {encoder.Settings.Pooling.Name()}, max length {encoder.Settings.MaxLength}, similarity cosine");
+        encoder.Settings = encoder.Settings with { SimilarityFunction = Similarity.Cosine.Name() };
+        run.Log.WriteLine($"Model {run.Args.ModelNameOrPath}: pooling {encoder.Settings.Pooling.Name()}, max length {encoder.Settings.MaxLength}, similarity {Similarity.Cosine.Name()}");
     }
 
     public override int LoadTrainingData(TrainingRun run)

@@ -1,3 +1,5 @@
+using LocalRqa.Indexing;
+using LocalRqa.Training.Comparison;
 using LocalRqa.Training.Reports;
 
 namespace LocalRqa.Tests.Training.Reports;
@@ -78,10 +80,10 @@ public sealed class ModelCardTests : IDisposable
         Assert.Contains("| recall1 | 0.4000 | 0.3500 | -0.0500 |", card);
         Assert.Contains("| ndcg@10 | 0.5500 | 0.7000 | +0.1500 |", card);
         // A metric the base run lacks keeps its row, without a base value or difference.
-        Assert.Contains("| eval_retr/document_accuracy/accuracy |  | 0.3000 |  |", card);
+        Assert.Contains("| accuracy |  | 0.3000 |  |", card);
         // Headline order: recall1 before recall4 before ndcg@10, then the rest.
         Assert.True(card.IndexOf("| recall1 |", StringComparison.Ordinal) < card.IndexOf("| recall4 |", StringComparison.Ordinal));
-        Assert.True(card.IndexOf("| ndcg@10 |", StringComparison.Ordinal) < card.IndexOf("| eval_retr/document_accuracy", StringComparison.Ordinal));
+        Assert.True(card.IndexOf("| ndcg@10 |", StringComparison.Ordinal) < card.IndexOf("| accuracy |", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -96,7 +98,7 @@ public sealed class ModelCardTests : IDisposable
             },
         });
 
-        Assert.Contains("with BM25 (keyword search) on the same questions for reference:", card);
+        Assert.Contains("with BM25 (keyword search) on the same questions for reference.", card);
         Assert.Contains("| metric | base model | trained model | difference | BM25 | trained − BM25 |", card);
         Assert.Contains("|---|---:|---:|---:|---:|---:|", card);
         Assert.Contains("| recall4 | 0.6000 | 0.8123 | +0.2123 | 0.8630 | -0.0507 |", card);
@@ -145,6 +147,67 @@ public sealed class ModelCardTests : IDisposable
         Assert.DoesNotContain("difference", card);
         Assert.DoesNotContain("## Training curves", card);
         Assert.DoesNotContain("## Training data", card);
+    }
+
+    [Fact]
+    public void Metrics_are_named_as_test_retriever_names_them_and_latency_is_not_one()
+    {
+        // The card once mixed recall4, eval_retr/ranking/recall@10 and latency rows; now one style, and speed apart.
+        var metrics = new Dictionary<string, double>(Info().FinalMetrics)
+        {
+            ["eval_retr/ranking/recall@10"] = 0.9,
+            ["eval_retr/ranking/mrr@10"] = 0.5,
+            ["eval_retr/latency/avg_latency"] = 0.0123,
+            ["eval_retr/latency/total_latency"] = 1.8,
+        };
+        var baseline = new Dictionary<string, double>(Info().BaseMetrics) { ["eval_retr/latency/avg_latency"] = 0.0101 };
+        var card = ModelCard.Render(Info() with { FinalMetrics = metrics, BaseMetrics = baseline });
+
+        var rows = card.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains("0.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["recall1", "recall4", "mrr@10", "ndcg@10", "accuracy", "recall@10"],
+            rows.Where(r => !r.StartsWith("| train", StringComparison.Ordinal) && !r.StartsWith("| eval ", StringComparison.Ordinal)
+                            && !r.StartsWith("| documents", StringComparison.Ordinal) && !r.StartsWith("| `", StringComparison.Ordinal))
+                .Select(r => r.Split('|')[1].Trim()));
+        Assert.DoesNotContain("eval_retr/", card);
+        Assert.DoesNotContain("latency |", card);
+        Assert.Contains("retrieval took 10.1 ms per question with the base model and 12.3 ms with this one", card);
+    }
+
+    [Fact]
+    public void Base_model_is_a_hub_id_or_the_absolute_path_of_a_local_folder()
+    {
+        // Relative to where training ran, a path means nothing to the card's reader.
+        var local = Path.Combine(folder, "base model");
+        Directory.CreateDirectory(local);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, local);
+        Assert.Equal(local, BaseModelReference.For(relative));
+        Assert.Equal(local, BaseModelReference.For(local + Path.DirectorySeparatorChar));
+        // A built-in model is recorded by its Hub id as the Hub spells it; another id as given.
+        Assert.Equal("Snowflake/snowflake-arctic-embed-xs", BaseModelReference.For("snowflake/SNOWFLAKE-arctic-embed-xs"));
+        Assert.Equal("intfloat/e5-base-v2", BaseModelReference.For("intfloat/e5-base-v2"));
+
+        // A cache's copy of a Hub model is recorded by its id: an HF cache snapshot, a built-in model's converted folder.
+        var snapshot = Path.Combine(folder, "hub", "models--intfloat--e5-small-v2", "snapshots", "ffb93f3bd4047442299a41ebb6fa998a38507c52");
+        Directory.CreateDirectory(snapshot);
+        Assert.Equal("intfloat/e5-small-v2", BaseModelReference.For(snapshot));
+        var builtIn = Path.Combine(folder, "builtin", "Snowflake--snowflake-arctic-embed-xs", "24.9.52193");
+        Directory.CreateDirectory(builtIn);
+        File.WriteAllText(Path.Combine(builtIn, LocalRqa.BuiltIn.BuiltInFolderWriter.CompletionMarker), """{"hub_id": "Snowflake/snowflake-arctic-embed-xs"}""");
+        Assert.Equal("Snowflake/snowflake-arctic-embed-xs", BaseModelReference.For(builtIn));
+
+        var card = ModelCard.Render(Info() with { BaseModel = local });
+        Assert.Contains($"base_model: {local}", card);
+        Assert.Contains($"fine-tuned from the local model `{local}`", card);
+        Assert.DoesNotContain("huggingface.co/" + local.TrimStart('/'), card);
+    }
+
+    [Fact]
+    public void Usage_says_which_similarity_and_prompts_to_use()
+    {
+        var card = ModelCard.Render(Info() with { Dense = new DenseSetup(Similarity.Cosine, "query: ") });
+        Assert.Contains("Use it with **similarity cosine, query prompt \"query: \" (prompt_name \"query\"), no passage prompt**, as it was trained and evaluated", card);
+        var plain = ModelCard.Render(Info() with { Dense = new DenseSetup(Similarity.Dot) });
+        Assert.Contains("Use it with **similarity dot, no prompts**", plain);
     }
 
     [Fact]
