@@ -10,6 +10,11 @@ namespace LocalRqa.Display;
 /// there is no status line, no carriage return and no escape code: progress comes as plain lines
 /// (<see cref="ProgressLine"/>). Colour marks warnings and errors on a terminal unless NO_COLOR is set
 /// (https://no-color.org).
+/// <para>
+/// Not Spectre.Console's live display: it owns the console while it renders, and our lines come from many writers
+/// (the run log, the trainer, the hub client, libraries writing Console.Error) at any time. What a status line needs
+/// is two escape codes (carriage return and erase line), written here under one lock with every other line.
+/// </para>
 /// </summary>
 public sealed class LiveConsole : TextWriter
 {
