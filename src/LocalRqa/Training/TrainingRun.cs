@@ -137,7 +137,7 @@ public sealed class TrainingRun
             return null;
         }
         var evaluator = new RetrieverEvaluator(evalQuestions!, Documents(), EvaluationOptions);
-        var (computed, settings) = FinalComparison.Compute(Args, Fusion, rankings, evaluator, (int)kept["step"], SavedRankings, bm25, Log);
+        var (computed, settings) = FinalComparison.Compute(Args, Fusion, rankings, evaluator, (int)kept["step"], SavedRankings, BaseRankings, bm25, Log);
         var comparison = computed with { Dense = dense };
         settings.Save(results.StagingFolder(Args.OutputDir));
         Json.JsonFile.Write(results.Stage(Path.Combine(Args.OutputDir, RetrieverComparison.FileName)), comparison.ToJson());
@@ -148,6 +148,17 @@ public sealed class TrainingRun
         DenseRankings SavedRankings()
         {
             using var retriever = Retriever(encoder, algorithm.EvaluationIndex(state.GlobalStep), "comparison: embedding documents");
+            return rankings.Rank(retriever.Value);
+        }
+
+        // A resumed run did not evaluate step 0 in this process: load the base model again and rank, unless the method
+        // changed it before step 0 in a way that was not saved (DCA's fresh random projection).
+        DenseRankings? BaseRankings()
+        {
+            using var baseModel = preflight.Retriever(Args.ModelNameOrPath, algorithm.EncoderOverrides(this));
+            if ((baseModel.Projection is null) != (encoder.Projection is null)) return null;
+            Log.WriteLine($"the run was resumed: ranking the eval questions with the base model {Args.ModelNameOrPath} again for the final table");
+            using var retriever = Retriever(baseModel, algorithm.EvaluationIndex(0), "comparison: base model: embedding documents");
             return rankings.Rank(retriever.Value);
         }
     }

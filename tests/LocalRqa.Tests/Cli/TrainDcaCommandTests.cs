@@ -108,6 +108,8 @@ public sealed class TrainDcaCommandTests : IDisposable
         var second = Train(resumed, "--projection", "True", "--indexing_dimension", "16", "--resume_from_checkpoint", Path.Combine(resumed, "checkpoint-2"));
         Assert.True(second.ExitCode == 0, second.Stderr);
         Assert.Contains("resumed from", File.ReadAllText(Path.Combine(resumed, "train.log")));
+        // The base model at step 0 had a random projection that no file keeps: the resumed run's table says it cannot show it.
+        Assert.Contains("its projection was random", File.ReadAllText(Path.Combine(resumed, "train.log")));
         foreach (var file in new[] { "checkpoint-4/model.safetensors", "checkpoint-4/projection/model.safetensors" })
         {
             var a = SafetensorsFile.Open(Path.Combine(straight, file));

@@ -168,16 +168,20 @@ public sealed class TrainHybridComparisonTests : IDisposable
     }
 
     [Fact]
-    public void AResumedRunComparesWhatItStillHas()
+    public void AResumedRunRanksWithTheBaseModelAgainForTheWholeTable()
     {
         var output = Path.Combine(work, "resumed");
         Assert.Equal(0, Train(output, "--max_steps", "2", "--save_total_limit", "none").ExitCode);
+        var first = Rows(output);
         var run = Train(output, "--resume_from_checkpoint", Path.Combine(output, "checkpoint-2"), "--save_total_limit", "none");
         Assert.True(run.ExitCode == 0, run.Stderr);
-        // Step 0 was evaluated by the first process: its rankings are gone, so the base model's rows are left out.
+        // Step 0 was evaluated by the first process: the resumed one loads the base model again and gets the same rows.
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, RetrieverComparison.FileName)))!;
-        Assert.Equal(["saved_dense", "bm25", "hybrid_saved"], json["retrievers"]!.AsArray().Select(r => r!["retriever"]!.GetValue<string>()));
-        Assert.Contains("the base model's rankings are not in this process", File.ReadAllText(Path.Combine(output, "train.log")));
+        Assert.Equal(["base_dense", "saved_dense", "bm25", "hybrid_base", "hybrid_saved"], json["retrievers"]!.AsArray().Select(r => r!["retriever"]!.GetValue<string>()));
+        var again = Rows(output);
+        SameMetrics(Metrics(first["base_dense"]), Metrics(again["base_dense"]), "base (dense), first run vs resumed");
+        SameMetrics(Metrics(first["hybrid_base"]), Metrics(again["hybrid_base"]), "hybrid(base + BM25), first run vs resumed");
+        Assert.Contains("the run was resumed: ranking the eval questions with the base model", File.ReadAllText(Path.Combine(output, "train.log")));
         Assert.NotNull(HybridSettings.TryLoad(output));
     }
 

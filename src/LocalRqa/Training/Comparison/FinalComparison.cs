@@ -16,23 +16,26 @@ public static class FinalComparison
     /// <param name="fusion">the fusion flags (under auto, the weight is searched per model)</param>
     /// <param name="savedStep">the step of the saved model's evaluation</param>
     /// <param name="savedRankings">the saved model's rankings when the run did not keep them (a step evaluated before a resume)</param>
+    /// <param name="baseRankings">the base model's rankings when the run did not keep them (it was resumed), or null when
+    /// they cannot be had again (a base model whose step-0 form was not saved, such as a fresh random projection)</param>
     /// <param name="bm25">BM25's evaluation by <see cref="Training.Reports.Bm25Reference"/>, when run</param>
     /// <returns>the comparison, and the fusion settings for the saved model (what its folder records)</returns>
     public static (RetrieverComparison Comparison, HybridSettings SavedSettings) Compute(TrainingArguments args, HybridArguments fusion, EvalRankings rankings,
-        RetrieverEvaluator evaluator, int savedStep, Func<DenseRankings> savedRankings, IReadOnlyDictionary<string, double>? bm25, RunLog log)
+        RetrieverEvaluator evaluator, int savedStep, Func<DenseRankings> savedRankings, Func<DenseRankings?> baseRankings,
+        IReadOnlyDictionary<string, double>? bm25, RunLog log)
     {
         var rows = new List<ComparedRetriever>();
         var searches = new Dictionary<RetrieverRole, IReadOnlyList<WeightCandidate>>();
         var savedName = $"step {savedStep}";
-        var baseRankings = rankings.Dense(0);
         var saved = rankings.Dense(savedStep) ?? savedRankings();
-        if (baseRankings is null)
-            log.WriteLine("the base model's rankings are not in this process (the run was resumed): its dense and hybrid rows are left out");
-        else rows.Add(Dense(RetrieverRole.BaseDense, "base", baseRankings));
+        var baseModel = rankings.Dense(0) ?? baseRankings();
+        if (baseModel is null)
+            log.WriteLine("the base model's step-0 form cannot be rebuilt in this resumed run (its projection was random): its dense and hybrid rows are left out");
+        else rows.Add(Dense(RetrieverRole.BaseDense, "base", baseModel));
         rows.Add(Dense(RetrieverRole.SavedDense, savedName, saved));
         rows.Add(new ComparedRetriever(RetrieverRole.Bm25, "BM25", FusedEvaluation.Quality(bm25 ??
             FusedEvaluation.EvaluateAsIs(evaluator, rankings.Questions, rankings.Bm25Rankings, "bm25").Scores)));
-        if (baseRankings is not null) rows.Add(Hybrid(RetrieverRole.HybridBase, "base", baseRankings).Row);
+        if (baseModel is not null) rows.Add(Hybrid(RetrieverRole.HybridBase, "base", baseModel).Row);
         var (hybridSaved, savedSettings) = Hybrid(RetrieverRole.HybridSaved, savedName, saved);
         rows.Add(hybridSaved);
         return (new RetrieverComparison(rows, args.MetricForBestModel, args.GreaterIsBetter) { WeightSearches = searches }, savedSettings);
