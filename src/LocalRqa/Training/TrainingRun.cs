@@ -220,9 +220,14 @@ public sealed class TrainingRun
         return (model, step) =>
         {
             using var retriever = Retriever(model, algorithm.EvaluationIndex(step), $"eval step {step}: embedding documents");
-            rankings?.RecordDense(step, retriever.Value);
             var evaluator = new RetrieverEvaluator(eval, Documents(), EvaluationOptions);
-            if (Args.EvalRetriever == EvalRetrieverKind.Dense) return evaluator.Evaluate(retriever.Value, "eval", Log);
+            if (Args.EvalRetriever == EvalRetrieverKind.Dense)
+            {
+                var evaluation = evaluator.Evaluate(retriever.Value, "eval", Log);
+                rankings?.RecordDense(step, retriever.Value, evaluation);
+                return evaluation;
+            }
+            rankings?.RecordDense(step, retriever.Value);
             using var hybrid = new HybridRetriever(retriever.Value, rankings!.Bm25, Fusion.Resolve(), ownsDense: false);
             return evaluator.Evaluate(hybrid, "eval", Log);
         };

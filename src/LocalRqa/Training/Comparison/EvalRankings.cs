@@ -1,4 +1,5 @@
 using LocalRqa.Data;
+using LocalRqa.Evaluation;
 using LocalRqa.Indexing;
 using LocalRqa.Retrieval;
 
@@ -33,6 +34,23 @@ public sealed class EvalRankings(IReadOnlyList<RetrievalExample> eval, DocumentC
     /// embeddings are those an evaluation of the same retriever computes), and keeps the rankings.
     /// </summary>
     public void RecordDense(int step, DenseRetriever retriever) => dense[step] = Rank(retriever);
+
+    /// <summary>
+    /// Keeps the rankings a dense evaluation of the model at <paramref name="step"/> already made (its predictions'
+    /// deep rankings, from the same retriever in the same batches) when they reach exactly this depth, so the questions
+    /// are not embedded and searched a second time; otherwise ranks them (<see cref="RecordDense(int, DenseRetriever)"/>).
+    /// </summary>
+    public void RecordDense(int step, DenseRetriever retriever, RetrieverEvaluation evaluation)
+    {
+        var deep = evaluation.Predictions.Select(p => p.Ranking).ToList();
+        if (deep.Count != questions.Count || deep.Any(r => r is null || r.Depth != depth))
+        {
+            RecordDense(step, retriever);
+            return;
+        }
+        var hits = deep.Select(r => r!.Documents.Select(d => new SearchHit(d.Index, (float)d.Score)).ToArray()).ToArray();
+        dense[step] = new DenseRankings(hits, retriever.Index.Similarity.HigherIsBetter());
+    }
 
     /// <summary>Ranks the eval questions with <paramref name="retriever"/>, in the evaluator's batches, without keeping them.</summary>
     public DenseRankings Rank(DenseRetriever retriever)
