@@ -17,7 +17,7 @@ namespace LocalRqa.Encoders;
 public sealed class SentenceEncoder : IDisposable
 {
     /// <summary>Tokenizer files copied when saving, so the saved folder is complete on its own.</summary>
-    static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];
+    internal static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];
 
     public BertModel Model { get; }
     public ITextTokenizer Tokenizer { get; }
