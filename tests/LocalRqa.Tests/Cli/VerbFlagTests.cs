@@ -23,6 +23,7 @@ public sealed class VerbFlagTests : IDisposable
         ["train ctl"] = ["--output_dir", "o", "--train_file", "t.jsonl", "--eval_file", "e.jsonl", "--full_dataset_file_path", "d.pkl"],
         ["train dca"] = ["--output_dir", "o", "--train_file", "t.jsonl", "--eval_file", "e.jsonl", "--full_dataset_file_path", "d.pkl"],
         ["train rpg"] = ["--output_dir", "o", "--train_file", "t.jsonl", "--eval_file", "e.jsonl", "--full_dataset_file_path", "d.pkl"],
+        ["export onnx"] = ["--model_name_or_path", "m", "--output_dir", "o"],
     };
 
     public static TheoryData<string> Verbs() => new(CommandLine.Commands.Select(c => c.Name));
@@ -45,7 +46,7 @@ public sealed class VerbFlagTests : IDisposable
     [Fact]
     public void EveryVerbIsListedAndHasMinimalFlags()
     {
-        Assert.Equal(["encode", "test-retriever", "prepare-ctxs", "train ctl", "train dca", "train rpg"], CommandLine.Commands.Select(c => c.Name));
+        Assert.Equal(["encode", "test-retriever", "prepare-ctxs", "train ctl", "train dca", "train rpg", "export onnx"], CommandLine.Commands.Select(c => c.Name));
         foreach (var verb in Minimal.Keys) Assert.False(Parse(verb).HelpRequested);
     }
 
@@ -61,6 +62,7 @@ public sealed class VerbFlagTests : IDisposable
     [InlineData("train ctl", "--learning_rat", "--learning_rate")]
     [InlineData("train dca", "--reader_temprature", "--reader_temperature")]
     [InlineData("train rpg", "--lm_model", "--lm_model_path")]
+    [InlineData("export onnx", "--pooling_in_grph", "--pooling_in_graph")]
     public void AMisspelledFlagGetsDidYouMean(string verb, string typo, string meant)
     {
         var line = OneLineError(Cli(verb, [.. Minimal[verb], typo, "3"]));
