@@ -52,9 +52,15 @@ public static class OnnxExportJob
             if (Directory.Exists(target)) Directory.Delete(target); // empty (checked above); Delete refuses it otherwise
             Directory.Move(staging, target);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RqaException)
+        {
+            DeleteStaging(staging);
+            // A full disk or a refused write: named by where the file was going, not by the staging folder.
+            throw new RqaException(e.Message.Replace(staging, target, StringComparison.Ordinal), e);
+        }
         catch
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            DeleteStaging(staging);
             throw;
         }
         var size = new FileInfo(Path.Combine(target, OnnxModelFolder.OnnxFile)).Length;
@@ -74,6 +80,11 @@ public static class OnnxExportJob
             throw new RqaException($"--output_dir {given} exists and is not empty; export writes a new folder (remove it or name another)");
         // The staging folder is created in the parent (or the nearest folder above it that exists).
         RunPreflight.OutputFolder("--output_dir", Directory.Exists(target) ? parent : given);
+    }
+
+    static void DeleteStaging(string staging)
+    {
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
     }
 
     static string Version =>

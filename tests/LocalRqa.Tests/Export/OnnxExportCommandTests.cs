@@ -3,6 +3,7 @@ using LocalRqa.Export;
 using LocalRqa.Files;
 using LocalRqa.Onnx.Schema;
 using LocalRqa.Tests.Cli;
+using LocalRqa.Tests.Files;
 
 namespace LocalRqa.Tests.Export;
 
@@ -128,6 +129,18 @@ public sealed class OnnxExportCommandTests : IDisposable
         var empty = Directory.CreateDirectory(Path.Combine(work, "empty")).FullName;
         Assert.Equal(0, Export(TestPaths.Fixture("bert-tiny"), empty).ExitCode);
         Assert.True(File.Exists(Path.Combine(empty, OnnxModelFolder.OnnxFile)));
+    }
+
+    [TmpfsFact]
+    public void AFullDiskLeavesNothing()
+    {
+        // bert-tiny's model.onnx takes 189 kB: the config and tokenizer files fit in 64 KiB, the graph does not.
+        using var disk = new Tmpfs(kibibytes: 64);
+        var output = Path.Combine(disk.Root, "bert-tiny-onnx");
+        var run = Export(TestPaths.Fixture("bert-tiny"), output);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"rqa: error: {Path.Combine(output, OnnxModelFolder.OnnxFile)}: cannot write: No space left on device", run.Stderr.Trim());
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Root)); // neither the folder nor its staging folder
     }
 
     [Theory]
