@@ -15,16 +15,14 @@ public sealed class OnnxReferenceEncoder : IDisposable
     readonly InferenceSession session;
     readonly BuiltInModel model;
 
-    public OnnxReferenceEncoder(BuiltInModel model, int threads)
+    public OnnxReferenceEncoder(BuiltInModel model, int threads) : this(model, PackagedOnnx(model), threads) { }
+
+    /// <summary>Another ONNX file of the same model (e.g. `rqa export onnx`'s), pooled the same way.</summary>
+    public OnnxReferenceEncoder(BuiltInModel model, string onnxFile, int threads) : this(model, File.ReadAllBytes(onnxFile), threads) { }
+
+    OnnxReferenceEncoder(BuiltInModel model, byte[] onnx, int threads)
     {
         this.model = model;
-        var assembly = BuiltInModels.LocateAssembly(model);
-        byte[] onnx;
-        using (var stream = EmbeddedResourceLocator.Open(assembly, model.OnnxResourceName, out var length))
-        {
-            onnx = new byte[length];
-            stream.ReadExactly(onnx);
-        }
         var options = new SessionOptions
         {
             IntraOpNumThreads = threads,
@@ -32,6 +30,14 @@ public sealed class OnnxReferenceEncoder : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         session = new InferenceSession(onnx, options);
+    }
+
+    static byte[] PackagedOnnx(BuiltInModel model)
+    {
+        using var stream = EmbeddedResourceLocator.Open(BuiltInModels.LocateAssembly(model), model.OnnxResourceName, out var length);
+        var onnx = new byte[length];
+        stream.ReadExactly(onnx);
+        return onnx;
     }
 
     /// <summary>last_hidden_state [B, T, H] flattened, for a batch padded to its longest text.</summary>
@@ -58,7 +64,7 @@ public sealed class OnnxReferenceEncoder : IDisposable
                 _ => throw new InvalidOperationException($"unexpected ONNX input {name}"),
             }));
         using var results = session.Run(inputs);
-        return results.First().AsEnumerable<float>().ToArray();
+        return results.First(r => r.Name == "last_hidden_state").AsEnumerable<float>().ToArray();
     }
 
     /// <summary>Pooled, normalised embeddings of a batch, one row per text.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LocalRqa.BuiltIn;
 using LocalRqa.Checkpoints;
 using LocalRqa.Encoders;
+using LocalRqa.Export;
 using LocalRqa.Jobs;
 using static TorchSharp.torch;
 
@@ -32,6 +33,10 @@ public static class SentenceTransformersExport
         using (var encoder = SentenceEncoder.Load(Path.Combine(fixtures, "bert-tiny"), new EncoderOverrides { Pooling = PoolingType.Mean, Normalize = true }))
             encoder.Save(tiny);
         Encode(tiny, queries, PromptKind.None, Path.Combine(output, "bert-tiny-st.expected.jsonl"), work);
+        // The same model as `rqa export onnx` writes it, for sentence-transformers' ONNX backend to reproduce.
+        var tinyOnnx = Path.Combine(output, "bert-tiny-onnx");
+        if (Directory.Exists(tinyOnnx)) Directory.Delete(tinyOnnx, recursive: true);
+        OnnxExportJob.Run(new OnnxExportArguments { ModelNameOrPath = tiny, OutputDir = tinyOnnx }, folder => folder, TextWriter.Null);
 
         // arctic-embed-xs rounded to float16 values, saved in float32 for rqa and shipped in float16.
         var rounded = Path.Combine(work, "arctic");

@@ -1,7 +1,8 @@
 """Cross-checks rqa against the Python ecosystem on a machine with PyTorch, transformers and sentence-transformers.
 
 Input: the folder written by `dotnet run --project bench/LocalRqa.Bench -- st-export device-check`.
-  1. Folders saved by rqa load in sentence-transformers and embed like `rqa encode` (cosine and max abs diff).
+  1. Folders saved by rqa load in sentence-transformers and embed like `rqa encode` (cosine and max abs diff); so does
+     the folder `rqa export onnx` wrote, through the ONNX backend, where Optimum and onnxruntime are installed.
   2. They load in transformers' AutoModel with no missing or unexpected weights.
   3. transformers' tokenizer for the converted arctic folder gives the same ids as rqa's tokenizer.
   4. Writes pytorch_model.bin files the way real torch / transformers do, for rqa's reader tests.
@@ -28,11 +29,11 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def compare(folder, expected_file, prompt_name):
+def compare(folder, expected_file, prompt_name, backend="torch"):
     rows = read_jsonl(os.path.join(root, expected_file))
     texts = [r["text"] for r in rows]
     expected = torch.tensor([r["embedding"] for r in rows], dtype=torch.float32)
-    model = SentenceTransformer(folder, device="cpu")
+    model = SentenceTransformer(folder, device="cpu", backend=backend)
     got = model.encode(texts, prompt_name=prompt_name, convert_to_tensor=True, batch_size=16).float().cpu()
     cosine = torch.nn.functional.cosine_similarity(got, expected, dim=1)
     result = {
@@ -58,6 +59,14 @@ tiny_st = os.path.join(root, "bert-tiny-st")
 report["bert-tiny-st"] = compare(tiny_st, "bert-tiny-st.expected.jsonl", None)
 report["arctic-queries"] = compare(arctic, "arctic.queries.expected.jsonl", "query")
 report["arctic-passages"] = compare(arctic, "arctic.passages.expected.jsonl", None)
+
+# The folder `rqa export onnx` wrote, through sentence-transformers' ONNX backend (onnx/model.onnx), when installed.
+try:
+    import optimum.onnxruntime  # noqa: F401  (pip install sentence-transformers[onnx])
+    report["bert-tiny-onnx"] = compare(os.path.join(root, "bert-tiny-onnx"), "bert-tiny-st.expected.jsonl", None, backend="onnx")
+except ImportError:
+    report["bert-tiny-onnx"] = "skipped: optimum[onnxruntime] is not installed"
+    print("bert-tiny-onnx", report["bert-tiny-onnx"], flush=True)
 
 for name, folder in [("bert-tiny-st", tiny_st), ("arctic", arctic)]:
     _, info = AutoModel.from_pretrained(folder, output_loading_info=True)

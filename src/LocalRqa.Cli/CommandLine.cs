@@ -21,7 +21,7 @@ public static class CommandLine
 
     /// <summary>Every verb, in the order `rqa --help` lists them.</summary>
     public static IReadOnlyList<Command> Commands { get; } =
-        [EncodeCommand.Create(), TestRetrieverCommand.Create(), PrepareCtxsCommand.Create(), .. TrainCommand.Create()];
+        [EncodeCommand.Create(), TestRetrieverCommand.Create(), PrepareCtxsCommand.Create(), .. TrainCommand.Create(), ExportOnnxCommand.Create()];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {

@@ -228,6 +228,24 @@ public sealed class SentenceEncoder : IDisposable
     }
 
     /// <summary>
+    /// Writes config.json (transformers' keys only, architectures BertModel) and copies the tokenizer files into
+    /// <paramref name="folder"/>: what every folder rqa writes for this model (a save, an ONNX export) starts with.
+    /// </summary>
+    internal void WriteConfigAndTokenizer(string folder)
+    {
+        var config = ConfigFile.ReadObject(SourceFolder);
+        config["architectures"] = new JsonArray("BertModel");
+        // Keys older rqa versions wrote by mistake, which a base model trained by them still carries.
+        foreach (var stray in StrayConfigKeys) config.Remove(stray);
+        JsonFile.Write(Path.Combine(folder, ConfigFile.Name), config);
+        foreach (var file in TokenizerFiles)
+        {
+            var source = Path.Combine(SourceFolder, file);
+            if (File.Exists(source)) File.Copy(source, Path.Combine(folder, file));
+        }
+    }
+
+    /// <summary>
     /// Saves a complete HuggingFace + sentence-transformers folder: config.json, model.safetensors, the
     /// tokenizer files, the projection (if any) and the pooling/normalisation/prompt settings. Written into a temporary sibling and
     /// renamed, so an interrupted save never leaves a half checkpoint at <paramref name="folder"/>.
@@ -241,18 +259,9 @@ public sealed class SentenceEncoder : IDisposable
         Directory.CreateDirectory(staging);
         try
         {
-            var config = ConfigFile.ReadObject(SourceFolder);
-            config["architectures"] = new JsonArray("BertModel");
-            // Keys older rqa versions wrote by mistake, which a base model trained by them still carries.
-            foreach (var stray in StrayConfigKeys) config.Remove(stray);
-            JsonFile.Write(Path.Combine(staging, ConfigFile.Name), config);
+            WriteConfigAndTokenizer(staging);
             SafetensorsFile.Write(Path.Combine(staging, CheckpointFolder.Safetensors), StateDictLoader.ToHost(Model),
                 new Dictionary<string, string> { ["format"] = "pt" });
-            foreach (var file in TokenizerFiles)
-            {
-                var source = Path.Combine(SourceFolder, file);
-                if (File.Exists(source)) File.Copy(source, Path.Combine(staging, file));
-            }
             Projection?.Save(staging);
             SentenceTransformersFolder.Write(staging, Settings, Dimension, Projection is not null);
             ReplaceFolder(staging, target);

@@ -23,6 +23,7 @@ public sealed class VerbFlagTests : IDisposable
         ["train ctl"] = ["--output_dir", "o", "--train_file", "t.jsonl", "--eval_file", "e.jsonl", "--full_dataset_file_path", "d.pkl"],
         ["train dca"] = ["--output_dir", "o", "--train_file", "t.jsonl", "--eval_file", "e.jsonl", "--full_dataset_file_path", "d.pkl"],
         ["train rpg"] = ["--output_dir", "o", "--train_file", "t.jsonl", "--eval_file", "e.jsonl", "--full_dataset_file_path", "d.pkl"],
+        ["export onnx"] = ["--model_name_or_path", "m", "--output_dir", "o"],
     };
 
     public static TheoryData<string> Verbs() => new(CommandLine.Commands.Select(c => c.Name));
@@ -45,7 +46,7 @@ public sealed class VerbFlagTests : IDisposable
     [Fact]
     public void EveryVerbIsListedAndHasMinimalFlags()
     {
-        Assert.Equal(["encode", "test-retriever", "prepare-ctxs", "train ctl", "train dca", "train rpg"], CommandLine.Commands.Select(c => c.Name));
+        Assert.Equal(["encode", "test-retriever", "prepare-ctxs", "train ctl", "train dca", "train rpg", "export onnx"], CommandLine.Commands.Select(c => c.Name));
         foreach (var verb in Minimal.Keys) Assert.False(Parse(verb).HelpRequested);
     }
 
@@ -61,6 +62,7 @@ public sealed class VerbFlagTests : IDisposable
     [InlineData("train ctl", "--learning_rat", "--learning_rate")]
     [InlineData("train dca", "--reader_temprature", "--reader_temperature")]
     [InlineData("train rpg", "--lm_model", "--lm_model_path")]
+    [InlineData("export onnx", "--pooling_in_grph", "--pooling_in_graph")]
     public void AMisspelledFlagGetsDidYouMean(string verb, string typo, string meant)
     {
         var line = OneLineError(Cli(verb, [.. Minimal[verb], typo, "3"]));
@@ -209,13 +211,15 @@ public sealed class VerbFlagTests : IDisposable
     {
         // The verb's minimal flags plus one integer flag, written as a recipe file.
         var integer = Verb(verb).Schemas.SelectMany(s => s.Fields).First(f => f.Kind == ArgumentKind.Integer && !f.IsNullable);
+        // Two values other than the default that the flag accepts (export's --opset takes 13 to 21 only).
+        var (inFile, onTop) = integer.DefaultValue is int byDefault && byDefault > 9 ? ($"{byDefault + 1}", $"{byDefault + 2}") : ("7", "9");
         var recipe = Path.Combine(work, verb.Replace(' ', '-') + ".json");
-        Parse(verb, integer.Flag, "7").ToJsonFile(recipe);
+        Parse(verb, integer.Flag, inFile).ToJsonFile(recipe);
 
         var fromFile = ArgumentParser.Parse([recipe], Verb(verb).Schemas);
-        Assert.Equal(Parse(verb, integer.Flag, "7").ToJson().ToJsonString(), fromFile.ToJson().ToJsonString());
-        var overridden = ArgumentParser.Parse([recipe, integer.Flag.Replace('_', '-'), "9"], Verb(verb).Schemas);
-        Assert.Equal(Parse(verb, integer.Flag, "9").ToJson().ToJsonString(), overridden.ToJson().ToJsonString());
+        Assert.Equal(Parse(verb, integer.Flag, inFile).ToJson().ToJsonString(), fromFile.ToJson().ToJsonString());
+        var overridden = ArgumentParser.Parse([recipe, integer.Flag.Replace('_', '-'), onTop], Verb(verb).Schemas);
+        Assert.Equal(Parse(verb, integer.Flag, onTop).ToJson().ToJsonString(), overridden.ToJson().ToJsonString());
 
         // On the command line, a bad override is a one-line error naming the flag.
         Assert.Equal($"rqa: error: {integer.Flag}: expected an integer, got 'many' (see 'rqa {verb} --help')",

@@ -1,0 +1,48 @@
+using LocalRqa.Arguments;
+
+namespace LocalRqa.Export;
+
+/// <summary>Flags of `rqa export onnx`, read by <see cref="OnnxExportJob"/>.</summary>
+public sealed record OnnxExportArguments : IArgumentRecord
+{
+    public const int DefaultOpset = 17;
+
+    /// <summary>Required; empty only in the unparsed defaults.</summary>
+    public string ModelNameOrPath { get; init; } = "";
+    /// <summary>Required; empty only in the unparsed defaults.</summary>
+    public string OutputDir { get; init; } = "";
+    public int Opset { get; init; } = DefaultOpset;
+    public bool PoolingInGraph { get; init; } = true;
+    public int? MaxLength { get; init; }
+
+    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<OnnxExportArguments>(new(), "export_args")
+        .Text("model_name_or_path", a => a.ModelNameOrPath, (a, v) => a with { ModelNameOrPath = v },
+            "Model folder (a trained one, a sentence-transformers folder) or HuggingFace id, built-in ones included.", required: true)
+        .Text("output_dir", a => a.OutputDir, (a, v) => a with { OutputDir = v },
+            "Folder to create (or an empty one): the sentence-transformers files, tokenizer and onnx/model.onnx.", required: true)
+        .Integer("opset", a => a.Opset, (a, v) => a with { Opset = v },
+            $"ONNX opset ({OnnxGraphBuilder.MinimumOpset} to {OnnxGraphBuilder.MaximumOpset}); below 17 LayerNormalization is decomposed.")
+        .Boolean("pooling_in_graph", a => a.PoolingInGraph, (a, v) => a with { PoolingInGraph = v },
+            "Also output sentence_embedding, pooled and normalised as the model's settings say.")
+        .OptionalInteger("max_length", a => a.MaxLength, (a, v) => a with { MaxLength = v },
+            "Truncation length written to sentence_bert_config.json; null: the model's maximum.")
+        .Build();
+
+    ArgumentSchema IArgumentRecord.Schema => Schema;
+
+    public void Validate(ArgumentSet arguments)
+    {
+        Require(ModelNameOrPath.Trim().Length > 0, "--model_name_or_path is required");
+        Require(OutputDir.Trim().Length > 0, "--output_dir is required");
+        Require(Opset is >= OnnxGraphBuilder.MinimumOpset and <= OnnxGraphBuilder.MaximumOpset,
+            $"--opset must be between {OnnxGraphBuilder.MinimumOpset} and {OnnxGraphBuilder.MaximumOpset}, got {Opset}");
+        Require(MaxLength is null or >= 2, $"--max_length must be at least 2 or none, got {MaxLength}");
+    }
+
+    public IEnumerable<string> Warnings(ArgumentSet arguments) => [];
+
+    static void Require(bool condition, string message)
+    {
+        if (!condition) throw new RqaException(message);
+    }
+}
