@@ -6,26 +6,26 @@ using LocalRqa.Tests.Cli;
 namespace LocalRqa.Tests.Library;
 
 /// <summary>
-/// The library's worked example (examples/LibraryQuickstart, shown in docs/library.md) runs on the example data with
-/// the tiny fixture model, its numbers are real and are the numbers `rqa test-retriever` reports for the same inputs,
+/// The library's worked example (examples/LibraryQuickstart, shown in docs/library.md) runs on a slice of the example
+/// data with the tiny fixture model, its numbers are real and are the numbers `rqa test-retriever` reports for the same inputs,
 /// and the document's code is the sample's.
 /// </summary>
 public sealed class QuickstartSampleTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("rqa-quickstart-").FullName;
     readonly string model = TestPaths.Fixture("bert-tiny");
-    static string Faire(string file) => Path.Combine(TestPaths.RepoRoot, "examples", "faire", file);
-
     public void Dispose() => Directory.Delete(work, true);
 
     [Fact]
     public void SampleRunsAndAgreesWithTheCommandLine()
     {
-        var documents = Faire("documents.pkl");
-        var eval = Faire("eval_w_q.jsonl");
+        // The example data cut small, so that the seven embedding passes below take seconds: every eval question (73),
+        // the first 20 training lines (enough for 2 batches of 8), their gold passages and the first 150 passages.
+        var slice = FaireSlice.Create(work, "train_w_q.jsonl", 20, "eval_w_q.jsonl", 37, 150);
+        var (documents, eval) = (slice.Documents, slice.Eval);
         var log = new StringWriter();
         const int steps = 2;
-        var result = Quickstart.Run(model, documents, Faire("train_w_q.jsonl"), eval, work, steps, log);
+        var result = Quickstart.Run(model, documents, slice.Train, eval, work, steps, log);
 
         Assert.Equal(48, result.Dimension); // bert-tiny's hidden size
         Assert.Equal(4, result.HybridHits.Select(h => h.Index).Distinct().Count());
@@ -37,7 +37,7 @@ public sealed class QuickstartSampleTests : IDisposable
             Assert.InRange(scores.Recall1, 0, 1);
             Assert.InRange(scores.Recall4, scores.Recall1, 1); // all gold in the top 1 implies all gold in the top 4
         }
-        Assert.True(result.Bm25.Recall4 > 0.3, $"BM25's recall@4 on Faire is about 0.5, got {result.Bm25.Recall4}");
+        Assert.True(result.Bm25.Recall4 > 0.5, $"BM25's recall@4 on Faire's eval questions is 0.86 over the whole database, got {result.Bm25.Recall4}");
 
         var trained = result.Training;
         Assert.Equal(steps, trained.GlobalStep);
