@@ -61,7 +61,7 @@ public sealed class ArgumentField
     /// <summary>The value in the record's default instance.</summary>
     public object? DefaultValue { get; }
 
-    /// <summary>When the flag has an effect; null: always (see <see cref="ArgumentSchemaBuilder{T}.OnlyWhen"/>).</summary>
+    /// <summary>When the flag has an effect; null: always (see <c>ArgumentSchemaBuilder.OnlyWhen</c>).</summary>
     public FlagApplicability? Applicability { get; internal set; }
 
     public string Flag => "--" + Name;

@@ -1,7 +1,7 @@
 namespace LocalRqa.Arguments;
 
 /// <summary>
-/// When a flag has an effect, declared beside the flag (<see cref="ArgumentSchemaBuilder{T}.OnlyWhen"/>): a flag set
+/// When a flag has an effect, declared beside the flag (<c>ArgumentSchemaBuilder.OnlyWhen</c>): a flag set
 /// where it does nothing (--index_path with --retriever_type bm25) is named in one warning rather than silently ignored.
 /// </summary>
 /// <param name="Applies">whether the flag acts, given its record and every record parsed with it (a shared record such as

@@ -16,6 +16,7 @@ public sealed class DenseRetriever : IRetriever, IDisposable
     readonly IVectorIndex index;
     readonly int batchSize;
 
+    /// <summary>"dense (cosine)": the retriever and its similarity, for logs.</summary>
     public string Description { get; }
     public IVectorIndex Index => index;
 
@@ -80,6 +81,10 @@ public sealed class DenseRetriever : IRetriever, IDisposable
         return ExactVectorIndex.FromRows(embeddings, similarity);
     }
 
+    /// <summary>Embeds the queries with the query prompt and searches the index: the top <paramref name="k"/> documents of each, best first.</summary>
+    /// <param name="queries">the questions</param>
+    /// <param name="k">documents per query</param>
+    /// <param name="progress">receives the number of queries done</param>
     public IReadOnlyList<SearchHit[]> Retrieve(IReadOnlyList<string> queries, int k, IProgress<int>? progress = null)
     {
         var embeddings = encoder.Encode(queries, PromptKind.Query, batchSize);
@@ -88,5 +93,6 @@ public sealed class DenseRetriever : IRetriever, IDisposable
         return hits;
     }
 
+    /// <summary>Frees the index's native memory (not the model's).</summary>
     public void Dispose() => index.Dispose();
 }

@@ -12,8 +12,11 @@ public sealed record HybridArguments : IArgumentRecord
 {
     public const string AutoWeightSpelling = "auto";
 
+    /// <summary>`--hybrid_depth`: Candidates each side (dense and BM25) retrieves before fusion; null: the model folder's hybrid_retrieval.json, else 100.</summary>
     public int? HybridDepth { get; init; }
+    /// <summary>`--fusion`: rrf (weighted reciprocal rank fusion) or score (min-max normalised scores, combined); null: the model folder's, else rrf.</summary>
     public FusionMethod? Fusion { get; init; }
+    /// <summary>`--rrf_k`: RRF's k in w/(k + rank_dense) + (1 - w)/(k + rank_bm25); null: the model folder's, else 60.</summary>
     public double? RrfK { get; init; }
     /// <summary>The dense share w; null: not given (or `auto`, see <see cref="AutoWeight"/>).</summary>
     public double? HybridWeight { get; init; }

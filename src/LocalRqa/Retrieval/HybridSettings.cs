@@ -16,6 +16,7 @@ public sealed record HybridSettings
     /// <summary>Candidates each side retrieves before fusion (`--hybrid_depth`).</summary>
     public int Depth { get; init; } = 100;
 
+    /// <summary>`--fusion`: reciprocal rank fusion or a combination of normalised scores.</summary>
     public FusionMethod Fusion { get; init; } = FusionMethod.Rrf;
 
     /// <summary>RRF's k (`--rrf_k`): larger flattens the difference between the first ranks.</summary>

@@ -8,7 +8,7 @@ public static class MetricPrefix
 
     public static string Retrieval(string prefix, string key) => $"{prefix}_retr/{key}";
 
-    /// <summary>The same metrics, renamed with <see cref="Retrieval"/>, order kept.</summary>
+    /// <summary>The same metrics, renamed with <see cref="Retrieval(string, string)"/>, order kept.</summary>
     public static IReadOnlyDictionary<string, double> Retrieval(string prefix, IReadOnlyDictionary<string, double> metrics)
     {
         var named = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -11,17 +11,25 @@ namespace LocalRqa.Training.Rpg;
 /// </summary>
 public sealed record RpgArguments : IArgumentRecord
 {
+    /// <summary>`--lm_model_path`: The frozen causal LM (folder or hub id; Llama, Mistral, Qwen2, StableLM) whose answer likelihood scores the passages.</summary>
     public string LmModelPath { get; init; } = "stabilityai/stablelm-zephyr-3b";
+    /// <summary>`--text_maxlength`: Tokens of prompt + answer the LM reads; longer sequences are cut from the left.</summary>
     public int TextMaxlength { get; init; } = 512;
+    /// <summary>`--lm_temperature`: Divides the LM scores (mean answer log-probabilities) before their softmax: the target distribution.</summary>
     public double LmTemperature { get; init; } = 0.1;
+    /// <summary>`--retrieve_temperature`: Divides the retriever's cosine scores before their softmax.</summary>
     public double RetrieveTemperature { get; init; } = 0.1;
+    /// <summary>`--num_docs`: Passages retrieved per training question (the gold passage is always among them, first).</summary>
     public int NumDocs { get; init; } = 20;
+    /// <summary>`--refresh_step`: Re-embed the whole database with the current retriever every this many optimizer steps.</summary>
     public int RefreshStep { get; init; } = 10;
 
     // rqa additions
+    /// <summary>`--lm_dtype`: Weights of the LM: float32, or bfloat16 (half the memory; slow on CPUs without native bfloat16).</summary>
     public ScalarType LmDtype { get; init; } = ScalarType.Float32;
     /// <summary>A prompt template file; null: LocalRQA's RPG prompt (<see cref="RpgPromptTemplate.Default"/>).</summary>
     public string? LmPromptTemplate { get; init; }
+    /// <summary>`--train_passage_encoder`: Train the passage side too (LocalRQA); false: passages keep the initial model's embeddings, so the index never needs a refresh.</summary>
     public bool TrainPassageEncoder { get; init; } = true;
     /// <summary>The LM score cache file; null: <see cref="DefaultScoreCachePath"/>.</summary>
     public string? LmScoreCache { get; init; }
