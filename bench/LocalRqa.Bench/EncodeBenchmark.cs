@@ -11,7 +11,7 @@ namespace LocalRqa.Bench;
 /// Throughput of the built-in arctic-embed-xs on the Faire passages: TorchSharp against ONNX Runtime on the
 /// same token ids and the same length-sorted batches, measured in one run, printed as docs/s and a ratio.
 /// </summary>
-public static class EncodeBenchmark
+internal static class EncodeBenchmark
 {
     public static int Run(string[] args)
     {

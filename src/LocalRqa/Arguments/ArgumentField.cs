@@ -11,7 +11,7 @@ namespace LocalRqa.Arguments;
 /// spelling.
 /// Created through <see cref="ArgumentSchemaBuilder{T}"/>.
 /// </summary>
-public sealed class ArgumentField
+internal sealed class ArgumentField
 {
     readonly Func<object, object?> get;
     readonly Func<object, object?, object> set;

@@ -7,4 +7,4 @@ namespace LocalRqa.Arguments;
 /// <param name="Applies">whether the flag acts, given its record and every record parsed with it (a shared record such as
 /// the fusion flags acts only when another record chooses a hybrid retriever)</param>
 /// <param name="Otherwise">the end of the warning: "with --retriever_type bm25 (BM25 searches no vector index)"</param>
-public sealed record FlagApplicability(Func<object, ArgumentSet, bool> Applies, string Otherwise);
+internal sealed record FlagApplicability(Func<object, ArgumentSet, bool> Applies, string Otherwise);

@@ -11,7 +11,7 @@ namespace LocalRqa.Display;
 /// (<see cref="ProgressLine"/>). Colour marks warnings and errors on a terminal unless NO_COLOR is set
 /// (https://no-color.org).
 /// </summary>
-public sealed class LiveConsole : TextWriter
+internal sealed class LiveConsole : TextWriter
 {
     const string ClearLine = "\r\u001b[2K";
     const string Yellow = "\u001b[33m", Red = "\u001b[31m", Reset = "\u001b[0m";

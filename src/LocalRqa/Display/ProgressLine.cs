@@ -9,7 +9,7 @@ namespace LocalRqa.Display;
 /// (<see cref="Throughput"/>), of the work when the caller says what each item costs (<see cref="IWorkProgress"/>). When the work is done the line goes away: the jobs log what it came to ("embedded 1757
 /// documents in 7.9 s"), and a closing progress line would only repeat it.
 /// </summary>
-public sealed class ProgressLine : IWorkProgress
+internal sealed class ProgressLine : IWorkProgress
 {
     static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);

@@ -1,7 +1,7 @@
 namespace LocalRqa.Indexing;
 
 /// <summary>Names of similarities as flags and sentence-transformers configs spell them.</summary>
-public static class Similarities
+internal static class Similarities
 {
     /// <summary>`l2`, `ip`/`dot`/`dot_product`, `cosine`; null for an unknown name.</summary>
     public static Similarity? TryParse(string? name) => name?.Trim().ToLowerInvariant() switch

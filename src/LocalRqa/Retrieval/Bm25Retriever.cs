@@ -23,7 +23,7 @@ public sealed class Bm25Retriever : IRetriever
         Index = new Bm25Index(tokens, k1, b, epsilon);
     }
 
-    public Bm25Index Index { get; }
+    internal Bm25Index Index { get; }
 
     /// <summary>"bm25".</summary>
     public string Description => "bm25";

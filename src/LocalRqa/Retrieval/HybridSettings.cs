@@ -37,7 +37,7 @@ public sealed record HybridSettings
         ? $"rrf (k {RrfK}, dense weight {Weight}, depth {Depth})"
         : $"score (dense weight {Weight}, depth {Depth})";
 
-    public JsonObject ToJson() => new()
+    internal JsonObject ToJson() => new()
     {
         ["fusion"] = Fusion == FusionMethod.Rrf ? "rrf" : "score",
         ["rrf_k"] = RrfK,

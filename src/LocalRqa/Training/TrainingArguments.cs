@@ -95,7 +95,7 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
     public string? LoggingDir { get; init; }
 
     /// <summary>Documents per question the trainers' evaluations keep and score with LocalRQA's metrics (its 4).</summary>
-    public static int EvaluationTopK => new Evaluation.EvaluatorOptions().TopK;
+    internal static int EvaluationTopK => new Evaluation.EvaluatorOptions().TopK;
 
     /// <summary>
     /// What evaluation during training measures, and so what --metric_for_best_model selects: the dense model, or the
@@ -106,16 +106,16 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
     public EvalRetrieverKind EvalRetriever { get; init; } = EvalRetrieverKind.Dense;
 
     /// <summary>Whether evaluation runs at all: HF turns do_eval on whenever evaluation_strategy is not "no".</summary>
-    public bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
+    internal bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
 
     /// <summary>resume_from_checkpoint asks for the newest checkpoint in output_dir rather than a given folder.</summary>
-    public bool ResumesFromLatestCheckpoint => string.Equals(ResumeFromCheckpoint, "true", StringComparison.OrdinalIgnoreCase);
+    internal bool ResumesFromLatestCheckpoint => string.Equals(ResumeFromCheckpoint, "true", StringComparison.OrdinalIgnoreCase);
 
     // Declared before Schema: static initialisers run in text order.
     static readonly (string, IntervalStrategy)[] Strategies =
         [("steps", IntervalStrategy.Steps), ("epoch", IntervalStrategy.Epoch), ("no", IntervalStrategy.No)];
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<TrainingArguments>(new(), "model_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<TrainingArguments>(new(), "model_args")
         .Text("model_name_or_path", a => a.ModelNameOrPath, (a, v) => a with { ModelNameOrPath = v },
             "Encoder to fine-tune: a Hub id (from the local cache), a SentenceTransformers/HF folder or a built-in model.")
         .Choice("pooling_type", [("mean", PoolingType.Mean), ("cls", PoolingType.Cls)], a => a.PoolingType, (a, v) => a with { PoolingType = v },
@@ -210,7 +210,7 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
     bool IHybridRetrievalUser.ChoosesAutoWeight => true;
     string IHybridRetrievalUser.HybridFlag => "--eval_retriever hybrid";
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(OutputDir.Trim().Length > 0, "--output_dir is required");
         Require(ModelNameOrPath.Trim().Length > 0, "--model_name_or_path needs a value");
@@ -244,7 +244,7 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
         }
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         if (!DoEval && EvaluationStrategy != IntervalStrategy.No)
             yield return $"--do_eval false has no effect while --evaluation_strategy is {Name(EvaluationStrategy)} (as in HF); pass --evaluation_strategy no to skip evaluation";

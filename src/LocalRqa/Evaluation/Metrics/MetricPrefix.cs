@@ -1,7 +1,7 @@
 namespace LocalRqa.Evaluation.Metrics;
 
 /// <summary>LocalRQA's flattened names of retrieval metrics: "{prefix}_retr/{metric}/{key}", e.g. "eval_retr/document_recall/recall4".</summary>
-public static class MetricPrefix
+internal static class MetricPrefix
 {
     /// <summary>The prefix of a test evaluation's metrics (`test_retr/...`), as LocalRQA's test scripts write them.</summary>
     public const string Test = "test";

@@ -36,7 +36,7 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
     /// <summary>`--mining_depth`: How deep each question's ranking is searched for negatives.</summary>
     public int MiningDepth { get; init; } = 30;
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
         .Number("hard_neg_ratio", a => a.HardNegRatio, (a, v) => a with { HardNegRatio = v },
             "Hard negatives added per batch, as a fraction of the batch size.")
         .Number("temperature", a => a.Temperature, (a, v) => a with { Temperature = v },
@@ -78,7 +78,7 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
     bool IHybridRetrievalUser.ChoosesAutoWeight => false;
     string IHybridRetrievalUser.HybridFlag => "--mine_hard_negatives hybrid";
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(HardNegRatio is >= 0 and <= 1, $"--hard_neg_ratio must be in [0, 1], got {F(HardNegRatio)}");
         Require(Temperature > 0, $"--temperature must be > 0, got {F(Temperature)}");
@@ -94,7 +94,7 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
             "--mine_hard_negatives searches the document database: it needs --full_dataset_file_path");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         var training = arguments.Records.OfType<TrainingArguments>().SingleOrDefault();
         if (training is { GradientAccumulationSteps: > 1 })

@@ -37,7 +37,7 @@ public sealed record DcaArguments : IArgumentRecord
     /// <summary>The dense model of --prepare_ctxs dense; null: --model_name_or_path as it is before training.</summary>
     public string? PrepareCtxsModel { get; init; }
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<DcaArguments>(new(), "fid_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<DcaArguments>(new(), "fid_args")
         .Text("reader_model_path", a => a.ReaderModelPath, (a, v) => a with { ReaderModelPath = v },
             "FiD reader whose cross-attention scores the passages: a T5 encoder-decoder folder or Hub id (from the local cache).")
         .Number("reader_temperature", a => a.ReaderTemperature, (a, v) => a with { ReaderTemperature = v },
@@ -71,7 +71,7 @@ public sealed record DcaArguments : IArgumentRecord
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(ReaderModelPath.Trim().Length > 0 || WithScore, "--reader_model_path needs a value (or pass --with_score True with scored files)");
         Require(ReaderTemperature > 0, $"--reader_temperature must be > 0, got {F(ReaderTemperature)}");
@@ -84,7 +84,7 @@ public sealed record DcaArguments : IArgumentRecord
             "--prepare_ctxs retrieves ctxs from the document database: it needs --full_dataset_file_path");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         // A rule on another record's flag: the shared --pooling_type is not how DCA pools (--extract_cls is).
         if (arguments.Records.OfType<TrainingArguments>().SingleOrDefault() is { PoolingType: not PoolingType.Mean } training)

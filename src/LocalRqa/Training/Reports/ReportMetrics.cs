@@ -4,7 +4,7 @@ namespace LocalRqa.Training.Reports;
 /// The retrieval metrics that charts and model cards show first, by the tail of their flattened key
 /// ("eval_retr/document_recall/recall4" ends with "document_recall/recall4"), with short labels.
 /// </summary>
-public static class ReportMetrics
+internal static class ReportMetrics
 {
     public static IReadOnlyList<(string KeySuffix, string Label)> Headline { get; } =
     [

@@ -36,7 +36,7 @@ public sealed record RpgArguments : IArgumentRecord
     /// <summary>Sequences per LM forward pass; 0 = the num_docs passages of a question at once.</summary>
     public int LmBatchSize { get; init; }
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<RpgArguments>(new(), "replug_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<RpgArguments>(new(), "replug_args")
         .Text("lm_model_path", a => a.LmModelPath, (a, v) => a with { LmModelPath = v },
             "The frozen causal LM (folder or hub id; Llama, Mistral, Qwen2, StableLM) whose answer likelihood scores the passages.")
         .Integer("text_maxlength", a => a.TextMaxlength, (a, v) => a with { TextMaxlength = v },
@@ -66,14 +66,14 @@ public sealed record RpgArguments : IArgumentRecord
     ArgumentSchema IArgumentRecord.Schema => Schema;
 
     /// <summary>The prompt template this run uses (read and checked here, so a bad file fails before anything is written).</summary>
-    public RpgPromptTemplate Template() => LmPromptTemplate is { } path ? RpgPromptTemplate.Load(path) : RpgPromptTemplate.Default;
+    internal RpgPromptTemplate Template() => LmPromptTemplate is { } path ? RpgPromptTemplate.Load(path) : RpgPromptTemplate.Default;
 
     /// <summary>
     /// The cache file when --lm_score_cache is not given: one file per LM under the rqa cache folder (RQA_CACHE, else
     /// ~/.cache/localrqa), outside output_dir so that later runs, with other output folders, reuse the scores. The keys
     /// hold the LM's fingerprint, so a changed LM under the same name never reads stale scores.
     /// </summary>
-    public string DefaultScoreCachePath(string? cacheRoot = null)
+    internal string DefaultScoreCachePath(string? cacheRoot = null)
     {
         var trimmed = LmModelPath.TrimEnd('/', '\\');
         var name = Directory.Exists(trimmed)
@@ -83,7 +83,7 @@ public sealed record RpgArguments : IArgumentRecord
         return Path.Combine(cacheRoot ?? BuiltInModels.DefaultCacheRoot(), "lm-scores", safe + ".jsonl");
     }
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(LmModelPath.Trim().Length > 0, "--lm_model_path needs a value");
         Require(TextMaxlength >= 2, $"--text_maxlength must be at least 2, got {F(TextMaxlength)}");
@@ -98,7 +98,7 @@ public sealed record RpgArguments : IArgumentRecord
             "rqa train rpg retrieves its training passages from the document database: it needs --full_dataset_file_path");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         if (LmDtype == ScalarType.BFloat16)
             yield return "--lm_dtype bfloat16 halves the LM's memory but is slow on CPUs without native bfloat16 arithmetic; float32 is faster where it fits";
