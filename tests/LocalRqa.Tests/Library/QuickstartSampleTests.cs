@@ -10,6 +10,7 @@ namespace LocalRqa.Tests.Library;
 /// data with the tiny fixture model, its numbers are real and are the numbers `rqa test-retriever` reports for the same inputs,
 /// and the document's code is the sample's.
 /// </summary>
+[Collection(GlobalTorchStateCollection.Name)] // the sample trains: it seeds libtorch's global generator
 public sealed class QuickstartSampleTests : IDisposable
 {
     readonly string work = Directory.CreateTempSubdirectory("rqa-quickstart-").FullName;
