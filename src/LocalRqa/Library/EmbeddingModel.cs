@@ -82,12 +82,13 @@ public sealed class EmbeddingModel : IDisposable
     /// <param name="indexPath">a folder for the saved index; null: kept in memory only</param>
     /// <param name="similarity">l2, inner product or cosine; null: <see cref="Similarity"/></param>
     /// <param name="rebuild">rebuild an index saved at <paramref name="indexPath"/> that was built differently, rather than refuse it</param>
-    /// <param name="batchSize">texts per forward pass when embedding documents and queries</param>
+    /// <param name="batchSize">texts per forward pass when embedding documents and queries; the default is
+    /// `rqa test-retriever`'s (--test_bszv 8), so its embeddings and numbers are the CLI's</param>
     /// <param name="log">where progress lines go (e.g. Console.Error); null: nowhere</param>
     /// <exception cref="RqaException">the index at <paramref name="indexPath"/> was built differently (without <paramref name="rebuild"/>),
     /// is damaged, or the folder holds something else or cannot be written</exception>
     public DenseRetriever IndexDocuments(DocumentCollection documents, string? indexPath = null, Similarity? similarity = null,
-        bool rebuild = false, int batchSize = 32, TextWriter? log = null)
+        bool rebuild = false, int batchSize = 8, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
