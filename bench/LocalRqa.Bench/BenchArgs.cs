@@ -1,7 +1,7 @@
 namespace LocalRqa.Bench;
 
 /// <summary>`--name value` pairs of a benchmark's command line.</summary>
-public sealed class BenchArgs(string[] args)
+internal sealed class BenchArgs(string[] args)
 {
     public string Get(string name, string fallback)
     {

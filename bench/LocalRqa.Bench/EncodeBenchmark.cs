@@ -13,7 +13,7 @@ namespace LocalRqa.Bench;
 /// same token ids and the same length-sorted batches, measured in one run, printed as docs/s and a ratio; and ONNX
 /// Runtime on the model as `rqa export onnx` writes it, against the packaged ONNX file.
 /// </summary>
-public static class EncodeBenchmark
+internal static class EncodeBenchmark
 {
     public static int Run(string[] args)
     {

@@ -13,7 +13,7 @@ namespace LocalRqa.Bench;
 /// index with and without verification (the same folder, its manifest's checksum removed as an older rqa wrote it),
 /// alternating, page cache warm.
 /// </summary>
-public static class IndexChecksumBenchmark
+internal static class IndexChecksumBenchmark
 {
     const int GenerateRows = 65536;
     const string ChecksumField = "embeddings_xxh128";

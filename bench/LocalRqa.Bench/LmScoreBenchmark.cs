@@ -17,7 +17,7 @@ namespace LocalRqa.Bench;
 /// 267 ids are valid Qwen2 ids and it yields about one token per character, so sequences reach
 /// --text_maxlength (the random model's scores mean nothing; its cost per token is what is measured).
 /// </summary>
-public static class LmScoreBenchmark
+internal static class LmScoreBenchmark
 {
     public static int Run(string[] args)
     {

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Bench;
 
 /// <summary>fp32 GFLOP/s of torch.mm on this machine for one shape [m, k] × [k, n] (2·m·k·n flops a call).</summary>
-public static class MatmulRate
+internal static class MatmulRate
 {
     /// <summary>Warms up for half a second, then repeats the product for about <paramref name="seconds"/> and returns GFLOP/s.</summary>
     public static double Measure(long m, long k, long n, double seconds = 2.0)

@@ -10,7 +10,7 @@ namespace LocalRqa.Bench;
 /// The reference: ONNX Runtime running the packaged model.onnx of a built-in model on the same token ids,
 /// pooled and normalised like the model's sentence-transformers pipeline.
 /// </summary>
-public sealed class OnnxReferenceEncoder : IDisposable
+internal sealed class OnnxReferenceEncoder : IDisposable
 {
     readonly InferenceSession session;
     readonly BuiltInModel model;

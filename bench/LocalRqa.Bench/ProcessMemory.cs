@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace LocalRqa.Bench;
 
 /// <summary>Resident memory of this process from /proc (Linux), in MiB.</summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     public static double PeakRssMiB() => Read("VmHWM:");
     public static double CurrentRssMiB() => Read("VmRSS:");

@@ -12,7 +12,7 @@ namespace LocalRqa.Bench;
 /// t5-base-size one (gated-gelu), on random token ids. The ratio says how much a distillation pipeline saves by
 /// scoring with the first decoder step only.
 /// </summary>
-public static class ReaderBenchmark
+internal static class ReaderBenchmark
 {
     public static int Run(string[] args)
     {

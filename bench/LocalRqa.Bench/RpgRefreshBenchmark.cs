@@ -19,7 +19,7 @@ namespace LocalRqa.Bench;
 /// epochs over Faire training questions; epoch 2 asks the LM about the passages it now retrieves, and the cache
 /// answers those it already scored. The speed-up is epoch 2 without the cache over epoch 2 with it.
 /// </summary>
-public static class RpgRefreshBenchmark
+internal static class RpgRefreshBenchmark
 {
     public static int Run(string[] args)
     {

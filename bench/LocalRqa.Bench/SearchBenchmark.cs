@@ -10,7 +10,7 @@ namespace LocalRqa.Bench;
 /// queries against a plain single-threaded C# loop (scalar dot products + a k-heap) on a few queries,
 /// extrapolated; the two must return the same documents.
 /// </summary>
-public static class SearchBenchmark
+internal static class SearchBenchmark
 {
     const int GenerateRows = 65536;
 

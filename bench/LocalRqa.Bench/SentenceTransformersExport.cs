@@ -14,7 +14,7 @@ namespace LocalRqa.Bench;
 /// The built-in arctic-embed-xs travels with float16 weights (the device link is small), so its weights are
 /// first rounded to float16 here: the float32 folder rqa encodes with and the one Python rebuilds are the same.
 /// </summary>
-public static class SentenceTransformersExport
+internal static class SentenceTransformersExport
 {
     public static int Run(string[] args)
     {

@@ -4,7 +4,7 @@ namespace LocalRqa.Bench;
 /// The shared data folder the benchmarks read (the Faire files): RQA_SHARED_DATA when set, else the first
 /// shared/data found above the repository (a git worktree sits deeper than the clone beside shared/).
 /// </summary>
-public static class SharedData
+internal static class SharedData
 {
     /// <summary>The full path of a file under the Faire data folder.</summary>
     public static string Faire(string file) => Path.GetFullPath(Path.Combine(Root(), "faire", file));

@@ -4,7 +4,7 @@ using LocalRqa.Training.Ctl;
 namespace LocalRqa.Bench;
 
 /// <summary>A CTL batch with its queries and candidates tokenized, as one training step consumes it.</summary>
-public sealed record TokenizedCtlBatch(CtlBatch Batch, TokenizedText[] Queries, TokenizedText[] Candidates)
+internal sealed record TokenizedCtlBatch(CtlBatch Batch, TokenizedText[] Queries, TokenizedText[] Candidates)
 {
     IEnumerable<TokenizedText> Texts => Queries.Concat(Candidates);
 

@@ -17,7 +17,7 @@ namespace LocalRqa.Bench;
 /// GradCache, as achieved GFLOP/s against that rate; (3) peak RSS of one large GradCache step at 512 tokens,
 /// beside a linear estimate of what the same batch would need without GradCache.
 /// </summary>
-public static class TrainBenchmark
+internal static class TrainBenchmark
 {
     // CTL's default temperature, from its flags (declared once there).
     static readonly double Temperature = new CtlArguments().Temperature;

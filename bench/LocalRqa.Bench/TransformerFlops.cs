@@ -8,7 +8,7 @@ namespace LocalRqa.Bench;
 /// nothing), so 6·N·T; plus the attention products QKᵀ and AV, 4·d·L² per layer and sequence forward,
 /// so 12·layers·d·ΣL² forward + backward.
 /// </summary>
-public sealed record TransformerFlops(long Parameters, long NonEmbeddingParameters, int Layers, int Hidden)
+internal sealed record TransformerFlops(long Parameters, long NonEmbeddingParameters, int Layers, int Hidden)
 {
     public static TransformerFlops Of(BertModel model)
     {

@@ -3,7 +3,7 @@ using LocalRqa.Indexing;
 namespace LocalRqa.Bench;
 
 /// <summary>Heap order for a higher-is-better top-k: the worst hit (lower score, then higher index) first.</summary>
-public sealed class WorstFirst : IComparer<SearchHit>
+internal sealed class WorstFirst : IComparer<SearchHit>
 {
     public static readonly WorstFirst Instance = new();
 

@@ -13,7 +13,7 @@ namespace LocalRqa.Cli;
 /// line on stderr and exits 2, a flag error ending with where help is; anything else is a bug and keeps its stack
 /// trace (exit 1).
 /// </summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public const int UserErrorExitCode = 2;
 

@@ -6,6 +6,10 @@ namespace LocalRqa;
 /// </summary>
 public class RqaException : Exception
 {
+    /// <param name="message">one line saying what is wrong and, where it helps, what to do</param>
     public RqaException(string message) : base(message) { }
+
+    /// <param name="message">one line saying what is wrong and, where it helps, what to do</param>
+    /// <param name="inner">the exception that revealed it (an IOException, a JSON error)</param>
     public RqaException(string message, Exception inner) : base(message, inner) { }
 }

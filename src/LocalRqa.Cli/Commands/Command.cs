@@ -9,7 +9,7 @@ namespace LocalRqa.Cli.Commands;
 /// flags fill (parsed by <see cref="ArgumentParser"/>, the same way for every verb) and what it runs, logging to the
 /// run's log (which <see cref="CommandLine"/> opens, with the flags' warnings first and the error that stops it last).
 /// </summary>
-public sealed record Command(string Name, string Summary, IReadOnlyList<ArgumentSchema> Schemas, Func<ArgumentSet, RunLog, int> Run)
+internal sealed record Command(string Name, string Summary, IReadOnlyList<ArgumentSchema> Schemas, Func<ArgumentSet, RunLog, int> Run)
 {
     /// <summary>The verb's own argument records, then the console flags every verb has (<see cref="ConsoleArguments"/>).</summary>
     public IReadOnlyList<ArgumentSchema> Schemas { get; init; } = [.. Schemas, ConsoleArguments.Schema];

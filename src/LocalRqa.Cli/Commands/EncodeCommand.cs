@@ -6,7 +6,7 @@ using LocalRqa.Jobs;
 namespace LocalRqa.Cli.Commands;
 
 /// <summary>`rqa encode`: embeddings of JSONL texts, a stable interface for checks and scripts.</summary>
-public static class EncodeCommand
+internal static class EncodeCommand
 {
     public static Command Create() => new("encode", "Embed texts with a retriever model.", [EncodeArguments.Schema], (arguments, log) =>
     {

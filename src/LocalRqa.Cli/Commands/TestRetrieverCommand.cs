@@ -5,7 +5,7 @@ using LocalRqa.Retrieval;
 namespace LocalRqa.Cli.Commands;
 
 /// <summary>`rqa test-retriever`: LocalRQA's scripts/test/test_retriever.py, with the same flags and files.</summary>
-public static class TestRetrieverCommand
+internal static class TestRetrieverCommand
 {
     public static Command Create() => new("test-retriever", "Evaluate a retriever (dense, BM25 or both fused) on questions with gold documents.",
         [TestRetrieverArguments.Schema, HybridArguments.Schema], (arguments, log) =>

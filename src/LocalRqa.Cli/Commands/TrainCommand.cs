@@ -11,7 +11,7 @@ namespace LocalRqa.Cli.Commands;
 /// record from HuggingFace-style flags (`--learning_rate 1e-4`, `--do_eval False`, a recipe JSON file first), then
 /// running <see cref="TrainJob"/> with Ctrl-C/SIGTERM handling and a live progress line.
 /// </summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     static readonly Dictionary<string, string> Summaries = new()
     {

@@ -11,7 +11,7 @@ namespace LocalRqa.Arguments;
 /// spelling.
 /// Created through <see cref="ArgumentSchemaBuilder{T}"/>.
 /// </summary>
-public sealed class ArgumentField
+internal sealed class ArgumentField
 {
     readonly Func<object, object?> get;
     readonly Func<object, object?, object> set;
@@ -66,7 +66,7 @@ public sealed class ArgumentField
     /// <summary>The value in the record's default instance.</summary>
     public object? DefaultValue { get; }
 
-    /// <summary>When the flag has an effect; null: always (see <see cref="ArgumentSchemaBuilder{T}.OnlyWhen"/>).</summary>
+    /// <summary>When the flag has an effect; null: always (see <c>ArgumentSchemaBuilder.OnlyWhen</c>).</summary>
     public FlagApplicability? Applicability { get; internal set; }
 
     public string Flag => "--" + Name;

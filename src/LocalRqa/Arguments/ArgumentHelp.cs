@@ -3,7 +3,7 @@ using System.Text;
 namespace LocalRqa.Arguments;
 
 /// <summary>Flags tables of argument schemas: plain text for `--help`, Markdown for the README.</summary>
-public static class ArgumentHelp
+internal static class ArgumentHelp
 {
     /// <summary>One section per argument group; each line is the flag and its value, the default, the description.</summary>
     public static string Text(IEnumerable<ArgumentSchema> schemas)

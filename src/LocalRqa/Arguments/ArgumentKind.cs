@@ -1,7 +1,7 @@
 namespace LocalRqa.Arguments;
 
 /// <summary>The value type of an <see cref="ArgumentField"/>, which decides how text and JSON values are read.</summary>
-public enum ArgumentKind
+internal enum ArgumentKind
 {
     /// <summary>Any non-empty text (paths, model names, metric names).</summary>
     Text,

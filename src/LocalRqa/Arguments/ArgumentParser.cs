@@ -12,7 +12,7 @@ namespace LocalRqa.Arguments;
 /// class) as the first argument, which the flags after it override. A flag given twice takes its last value, as
 /// argparse does.
 /// </summary>
-public static class ArgumentParser
+internal static class ArgumentParser
 {
     /// <summary>
     /// Parses <c>[ARGS.json] [--flag value ...]</c>. `--help`, `-h` or `-?` anywhere returns the unvalidated

@@ -5,7 +5,7 @@ namespace LocalRqa.Arguments;
 /// record's property initialisers). Built with <see cref="ArgumentSchemaBuilder{T}"/>; the parser fills several
 /// schemas from one argument list, so a trainer adds its own record (CTL, DCA, RPG) next to the shared training one.
 /// </summary>
-public sealed class ArgumentSchema
+internal sealed class ArgumentSchema
 {
     internal ArgumentSchema(Type recordType, IArgumentRecord defaults, IReadOnlyList<ArgumentField> fields)
     {

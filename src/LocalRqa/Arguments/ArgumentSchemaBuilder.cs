@@ -5,7 +5,7 @@ namespace LocalRqa.Arguments;
 /// record's schema is one list of lines next to its properties. Fields go into the current group
 /// (see <see cref="Group"/>), which names the all_args.json object they are saved under.
 /// </summary>
-public sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T : class, IArgumentRecord
+internal sealed class ArgumentSchemaBuilder<T>(T defaults, string group) where T : class, IArgumentRecord
 {
     readonly List<ArgumentField> fields = [];
     string group = group;

@@ -13,7 +13,7 @@ namespace LocalRqa.Arguments;
 /// The parser accepts that grouped file as well as the flat object HfArgumentParser.parse_json_file reads.
 /// </para>
 /// </summary>
-public sealed class ArgumentSet
+internal sealed class ArgumentSet
 {
     public const string AllArgsFileName = "all_args.json";
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Arguments;
 
 /// <summary>"Did you mean": the declared names closest to a misspelled flag or JSON key.</summary>
-public static class FlagSuggestions
+internal static class FlagSuggestions
 {
     /// <summary>
     /// Up to three field names or aliases within a typo's distance of <paramref name="spelling"/> (snake or kebab),

@@ -6,7 +6,7 @@ namespace LocalRqa.Arguments;
 /// its parser. One argument list can fill several records, so checks that span records (e.g. a trainer flag
 /// against the shared training arguments) receive the whole <see cref="ArgumentSet"/>.
 /// </summary>
-public interface IArgumentRecord
+internal interface IArgumentRecord
 {
     /// <summary>The fields this record declares (implemented explicitly next to the static <c>Schema</c>).</summary>
     ArgumentSchema Schema { get; }

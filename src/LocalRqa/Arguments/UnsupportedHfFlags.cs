@@ -5,7 +5,7 @@ namespace LocalRqa.Arguments;
 /// what rqa does instead. Users carry them over from LocalRQA commands; "unknown flag" would leave them guessing
 /// whether the flag was misspelled, should be replaced, or can simply go.
 /// </summary>
-public static class UnsupportedHfFlags
+internal static class UnsupportedHfFlags
 {
     const string Float32 = "rqa trains and evaluates in float32 on the CPU; drop the flag";
     const string OneProcess = "rqa trains in one process on one machine, with no distributed training; drop the flag";

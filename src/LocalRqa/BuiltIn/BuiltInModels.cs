@@ -9,7 +9,7 @@ namespace LocalRqa.BuiltIn;
 /// builtin-models/ next to LocalRqa.dll; the first use converts them once into an ordinary Hugging Face
 /// folder under the user cache, which later runs reuse.
 /// </summary>
-public static class BuiltInModels
+internal static class BuiltInModels
 {
     public const string PackageVersion = "24.9.52193";
     public const string AssemblyFolderName = "builtin-models";

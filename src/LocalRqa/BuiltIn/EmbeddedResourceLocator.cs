@@ -8,7 +8,7 @@ namespace LocalRqa.BuiltIn;
 /// Finds manifest resources inside a .NET assembly file without loading it: the model packages target
 /// netstandard2.1 and their dependencies are absent, and loading 90 MB assemblies would pin them in memory.
 /// </summary>
-public static class EmbeddedResourceLocator
+internal static class EmbeddedResourceLocator
 {
     /// <summary>Where an embedded resource's bytes lie in the file.</summary>
     public readonly record struct Location(long Offset, long Length);

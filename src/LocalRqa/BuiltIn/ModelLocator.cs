@@ -7,7 +7,7 @@ namespace LocalRqa.BuiltIn;
 /// HuggingFace cache, else a download (see <see cref="ModelResolver"/>). It lives here, not in Hub, so that Hub
 /// knows nothing of built-in models: <see cref="ModelResolver"/> takes them as a function.
 /// </summary>
-public static class ModelLocator
+internal static class ModelLocator
 {
     public const string DefaultModel = "Snowflake/snowflake-arctic-embed-xs";
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Checkpoints;
 
 /// <summary>Finds and opens the weights of a HuggingFace model folder, in the order transformers prefers.</summary>
-public static class CheckpointFolder
+internal static class CheckpointFolder
 {
     public const string Safetensors = "model.safetensors";
     public const string SafetensorsIndex = "model.safetensors.index.json";

@@ -4,7 +4,7 @@ namespace LocalRqa.Checkpoints;
 /// A tensor read from or written to a checkpoint file, held in managed memory as little-endian bytes so
 /// that readers (safetensors, pytorch_model.bin, ONNX) need no TorchSharp.
 /// </summary>
-public sealed record HostTensor(StoredDType DType, long[] Shape, byte[] Data)
+internal sealed record HostTensor(StoredDType DType, long[] Shape, byte[] Data)
 {
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Checkpoints;
 
 /// <summary>Named tensors of a checkpoint, read on demand so large models need not sit in memory twice.</summary>
-public interface ICheckpointSource
+internal interface ICheckpointSource
 {
     IEnumerable<string> Names { get; }
     long[] Shape(string name);

@@ -1,7 +1,7 @@
 namespace LocalRqa.Checkpoints;
 
 /// <summary>A checkpoint already in memory (pytorch_model.bin, converted ONNX weights, tests).</summary>
-public sealed class InMemoryCheckpoint(IReadOnlyDictionary<string, HostTensor> tensors, string description) : ICheckpointSource
+internal sealed class InMemoryCheckpoint(IReadOnlyDictionary<string, HostTensor> tensors, string description) : ICheckpointSource
 {
     public IEnumerable<string> Names => tensors.Keys;
     public long[] Shape(string name) => tensors[name].Shape;

@@ -9,7 +9,7 @@ namespace LocalRqa.Checkpoints;
 /// the files rather than the loaded tensors keeps it cheap for a multi-GB model (one sequential read, ~1 GB/s).
 /// A teacher's saved scores carry it, so scores of another model (or the same folder retrained) are never reused.
 /// </summary>
-public static class ModelFolderFingerprint
+internal static class ModelFolderFingerprint
 {
     static readonly string[] WeightPatterns = ["*.safetensors", "*.safetensors.index.json", "pytorch_model*.bin", "pytorch_model.bin.index.json"];
 

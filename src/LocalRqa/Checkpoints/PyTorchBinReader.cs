@@ -10,7 +10,7 @@ namespace LocalRqa.Checkpoints;
 /// code. Since torch 1.6 the file is a zip: <c>{prefix}/data.pkl</c> pickles an OrderedDict of tensors, each
 /// tensor a <c>_rebuild_tensor_v2</c> call over a storage whose raw little-endian bytes are <c>{prefix}/data/{key}</c>.
 /// </summary>
-public static class PyTorchBinReader
+internal static class PyTorchBinReader
 {
     private const string RebuildModule = "torch._utils";
 

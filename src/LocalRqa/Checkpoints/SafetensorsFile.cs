@@ -11,7 +11,7 @@ namespace LocalRqa.Checkpoints;
 /// {dtype, shape, data_offsets: [begin, end]} (offsets relative to the end of the header) plus an optional
 /// "__metadata__" string map, then the raw little-endian data.
 /// </summary>
-public sealed class SafetensorsFile : ICheckpointSource
+internal sealed class SafetensorsFile : ICheckpointSource
 {
     readonly string path;
     readonly long dataStart;

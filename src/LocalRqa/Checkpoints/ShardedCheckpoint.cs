@@ -6,7 +6,7 @@ namespace LocalRqa.Checkpoints;
 /// Checkpoints split into several files with an index (`model.safetensors.index.json` or
 /// `pytorch_model.bin.index.json`) whose `weight_map` names the shard of each tensor.
 /// </summary>
-public sealed class ShardedCheckpoint : ICheckpointSource
+internal sealed class ShardedCheckpoint : ICheckpointSource
 {
     readonly Dictionary<string, ICheckpointSource> owner = new();
 

@@ -7,7 +7,7 @@ namespace LocalRqa.Checkpoints;
 /// right shape, and every checkpoint tensor must land somewhere, unless the name map explicitly drops it as a
 /// known harmless extra. Anything else is an error naming the weights, never a silently random layer.
 /// </summary>
-public static class StateDictLoader
+internal static class StateDictLoader
 {
     /// <param name="mapName">Checkpoint name → module name, or null for a tensor that is knowingly ignored.</param>
     /// <param name="copy">false checks names and shapes only, reading no tensor data and changing nothing (a pre-flight)</param>

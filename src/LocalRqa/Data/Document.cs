@@ -11,6 +11,7 @@ namespace LocalRqa.Data;
 /// </summary>
 public sealed record Document(string PageContent, string FmtContent, IReadOnlyDictionary<string, object?> Metadata)
 {
+    /// <summary>What makes two documents the same passage: metadata.source and page_content.</summary>
     public DocumentIdentity Identity => DocumentIdentity.Of(this);
 
     /// <summary>Builds a document as LocalRQA's <c>__post_init__</c> does: a missing or empty fmt_content is derived.</summary>

@@ -9,11 +9,17 @@ public sealed class DocumentCollection
 {
     readonly Dictionary<DocumentIdentity, int> indexOf = new();
 
+    /// <summary>The file it was loaded from (or the name given), for messages.</summary>
     public string Path { get; }
+    /// <summary>The documents in file order, repeats dropped: a search hit's index is a position in this list.</summary>
     public IReadOnlyList<Document> Documents { get; }
     /// <summary>How many entries of the file were dropped as repeats of an earlier identity.</summary>
     public int DuplicatesDropped { get; }
 
+    /// <param name="path">where the documents came from, for messages</param>
+    /// <param name="documents">the documents; a repeat of an earlier identity is dropped</param>
+    /// <param name="log">where the warning about repeats goes; null: nowhere</param>
+    /// <exception cref="RqaException">there are no documents</exception>
     public DocumentCollection(string path, IReadOnlyList<Document> documents, TextWriter? log = null)
     {
         Path = path;
@@ -32,8 +38,13 @@ public sealed class DocumentCollection
                            $"and were dropped, e.g. entries {string.Join(", ", firstDuplicates)}");
     }
 
+    /// <summary>Reads LocalRQA's documents.pkl, a JSONL file or a JSON list of {page_content, fmt_content?, metadata?}.</summary>
+    /// <param name="path">the database file</param>
+    /// <param name="log">where the warning about repeats goes; null: nowhere</param>
+    /// <exception cref="RqaException">the file is missing, empty, or in none of these formats</exception>
     public static DocumentCollection Load(string path, TextWriter? log = null) => new(path, DocumentDatabase.Load(path), log);
 
+    /// <summary>The number of documents (repeats dropped).</summary>
     public int Count => Documents.Count;
 
     /// <summary>The position of the document with this identity, or -1.</summary>

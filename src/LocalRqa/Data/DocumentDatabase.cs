@@ -3,7 +3,7 @@ using LocalRqa.Json;
 namespace LocalRqa.Data;
 
 /// <summary>Loads and saves the document database that retrievers index.</summary>
-public static class DocumentDatabase
+internal static class DocumentDatabase
 {
     /// <summary>Reads documents.pkl (LocalRQA), a JSONL file or a JSON array, chosen by extension, else by content.</summary>
     public static IReadOnlyList<Document> Load(string path)

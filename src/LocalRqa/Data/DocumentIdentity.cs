@@ -6,6 +6,7 @@ namespace LocalRqa.Data;
 /// </summary>
 public readonly record struct DocumentIdentity(string? Source, string PageContent)
 {
+    /// <summary>The identity of <paramref name="document"/>: its metadata.source as Python prints it (null without one) and its page_content.</summary>
     public static DocumentIdentity Of(Document document) =>
         new(document.Metadata.TryGetValue("source", out var source) && source is not null ? Document.PythonStr(source) : null,
             document.PageContent);

@@ -6,7 +6,7 @@ namespace LocalRqa.Data;
 /// The JSON shape of a document, <c>{page_content, fmt_content?, metadata?}</c>, shared by JSONL and JSON files and
 /// by the gold/negative documents of LocalRQA's training and evaluation data.
 /// </summary>
-public static class DocumentJson
+internal static class DocumentJson
 {
     /// <param name="where">Where the object is (file:line or file[index]), for error messages.</param>
     public static Document Parse(JsonElement element, string where)

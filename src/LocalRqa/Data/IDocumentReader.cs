@@ -1,7 +1,7 @@
 namespace LocalRqa.Data;
 
 /// <summary>Reads a document database file of one format.</summary>
-public interface IDocumentReader
+internal interface IDocumentReader
 {
     IReadOnlyList<Document> Read(string path);
 }

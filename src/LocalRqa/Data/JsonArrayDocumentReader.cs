@@ -4,7 +4,7 @@ using LocalRqa.Files;
 namespace LocalRqa.Data;
 
 /// <summary>Reads a JSON array of <c>{page_content, fmt_content?, metadata?}</c> objects.</summary>
-public sealed class JsonArrayDocumentReader : IDocumentReader
+internal sealed class JsonArrayDocumentReader : IDocumentReader
 {
     public IReadOnlyList<Document> Read(string path)
     {

@@ -4,7 +4,7 @@ using LocalRqa.Files;
 namespace LocalRqa.Data;
 
 /// <summary>Reads one <c>{page_content, fmt_content?, metadata?}</c> object per line; blank lines are skipped.</summary>
-public sealed class JsonLinesDocumentReader : IDocumentReader
+internal sealed class JsonLinesDocumentReader : IDocumentReader
 {
     public IReadOnlyList<Document> Read(string path)
     {

@@ -8,7 +8,7 @@ namespace LocalRqa.Data;
 /// fields as the BUILD state dict; LangChain's pydantic Document wraps them as <c>{'__dict__': {...},
 /// '__fields_set__' | '__pydantic_fields_set__': set, ...}</c> (pydantic v1 / v2). Nothing else may be referenced.
 /// </summary>
-public sealed class PickleDocumentReader : IDocumentReader
+internal sealed class PickleDocumentReader : IDocumentReader
 {
     private static readonly (string Module, string Name)[] DocumentClasses =
     [

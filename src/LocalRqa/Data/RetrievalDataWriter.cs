@@ -7,7 +7,7 @@ namespace LocalRqa.Data;
 /// Writes questions with their gold and hard negative passages as a LocalRQA training file (one question per line:
 /// gold_docs, hard_neg_docs, chat_history, questions), which <see cref="RetrievalDataReader"/> and LocalRQA read back.
 /// </summary>
-public static class RetrievalDataWriter
+internal static class RetrievalDataWriter
 {
     public static void Write(string path, IEnumerable<RetrievalExample> examples) =>
         JsonLinesFile.Write(path, examples, (writer, e) =>

@@ -9,7 +9,7 @@ namespace LocalRqa.Data;
 /// random.choice, so its pick depends on the order examples are visited; here it is a function of (seed, line,
 /// question), the same in every epoch and every run with the same seed.
 /// </summary>
-public static class TargetAnswer
+internal static class TargetAnswer
 {
     /// <param name="file">the data file, for messages</param>
     public static string Pick(RetrievalExample example, int seed, string file)

@@ -7,7 +7,7 @@ namespace LocalRqa.Display;
 /// `--log_level info|warning|error` and `--quiet` (warnings and errors only). The log file in the output folder keeps
 /// every line whatever they say; results on stdout are never hidden.
 /// </summary>
-public sealed record ConsoleArguments : IArgumentRecord
+internal sealed record ConsoleArguments : IArgumentRecord
 {
     public ConsoleLevel LogLevel { get; init; } = ConsoleLevel.Info;
     public bool Quiet { get; init; }

@@ -1,7 +1,7 @@
 namespace LocalRqa.Display;
 
 /// <summary>How much a run prints on the console (`--log_level`); the log file always keeps every line.</summary>
-public enum ConsoleLevel
+internal enum ConsoleLevel
 {
     /// <summary>Everything: progress, the run's log lines, warnings and errors.</summary>
     Info,

@@ -4,7 +4,7 @@ namespace LocalRqa.Display;
 /// Progress that also knows how much work each item was, for an ETA that holds when items differ in cost: the encoders
 /// embed the longest texts first, so items per second rise through a pass and a count-based ETA overstates the rest.
 /// </summary>
-public interface IWorkProgress : IProgress<int>
+internal interface IWorkProgress : IProgress<int>
 {
     /// <param name="done">items done (what is shown)</param>
     /// <param name="work">work done so far, in any unit (tokens)</param>

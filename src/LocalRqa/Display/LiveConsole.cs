@@ -16,7 +16,7 @@ namespace LocalRqa.Display;
 /// is two escape codes (carriage return and erase line), written here under one lock with every other line.
 /// </para>
 /// </summary>
-public sealed class LiveConsole : TextWriter
+internal sealed class LiveConsole : TextWriter
 {
     const string ClearLine = "\r\u001b[2K";
     const string Yellow = "\u001b[33m", Red = "\u001b[31m", Reset = "\u001b[0m";

@@ -5,11 +5,11 @@ namespace LocalRqa.Display;
 /// <summary>
 /// Progress of long work (embedding, scoring, training steps): "embedding documents 512/1757 (21.40/s, 00:00:24,
 /// ETA 00:00:58) loss ...". On a live console it is the status line, redrawn at most five times a second; otherwise a
-/// plain line every few seconds, written to <paramref name="plain"/>. The rate and ETA come from the last half minute
+/// plain line every few seconds, written to the plain writer. The rate and ETA come from the last half minute
 /// (<see cref="Throughput"/>), of the work when the caller says what each item costs (<see cref="IWorkProgress"/>). When the work is done the line goes away: the jobs log what it came to ("embedded 1757
 /// documents in 7.9 s"), and a closing progress line would only repeat it.
 /// </summary>
-public sealed class ProgressLine : IWorkProgress
+internal sealed class ProgressLine : IWorkProgress
 {
     static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);

@@ -4,7 +4,7 @@ namespace LocalRqa.Display;
 /// Items per second over the recent past (a moving window of progress reports), so that an ETA follows the current
 /// speed: the first batches (warm-up, the longest texts first) would otherwise set it for the whole run.
 /// </summary>
-public sealed class Throughput(TimeSpan window)
+internal sealed class Throughput(TimeSpan window)
 {
     readonly Queue<(TimeSpan At, long Count)> samples = new();
 

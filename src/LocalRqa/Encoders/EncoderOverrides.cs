@@ -1,7 +1,7 @@
 namespace LocalRqa.Encoders;
 
 /// <summary>Command-line choices that replace the model folder's defaults; null keeps the default.</summary>
-public sealed record EncoderOverrides
+internal sealed record EncoderOverrides
 {
     public PoolingType? Pooling { get; init; }
     public bool? Normalize { get; init; }

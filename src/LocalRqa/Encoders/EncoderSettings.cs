@@ -1,7 +1,7 @@
 namespace LocalRqa.Encoders;
 
 /// <summary>How an encoder turns text into a vector; read from the model folder, overridable by flags.</summary>
-public sealed record EncoderSettings
+internal sealed record EncoderSettings
 {
     public PoolingType Pooling { get; init; } = PoolingType.Mean;
     public bool Normalize { get; init; }

@@ -4,7 +4,7 @@ namespace LocalRqa.Encoders;
 /// Groups items of similar length into batches so that little compute is spent on padding; callers put
 /// results back with the returned original indices, so outputs stay in input order.
 /// </summary>
-public static class LengthSortedBatches
+internal static class LengthSortedBatches
 {
     /// <returns>Batches of original indices, longest first (so memory peaks early, not after an hour).</returns>
     public static IReadOnlyList<int[]> Plan(IReadOnlyList<int> lengths, int batchSize)

@@ -9,7 +9,7 @@ namespace LocalRqa.Encoders;
 /// model's config.json and tokenizer files, and every weight. A persisted index is reused only when it matches,
 /// so a fine-tuned checkpoint (same files, other weights), an edited config or an upgraded rqa rebuilds it.
 /// </summary>
-public static class ModelFingerprint
+internal static class ModelFingerprint
 {
     /// <summary>Bump when tokenization, the network or pooling change what the same model embeds.</summary>
     public const string EmbeddingCodeVersion = "rqa-embedding-1";

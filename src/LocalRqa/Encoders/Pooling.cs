@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Encoders;
 
 /// <summary>Pooling of token states and L2 normalisation, as sentence-transformers computes them.</summary>
-public static class Pooling
+internal static class Pooling
 {
     /// <param name="hidden">[B, T, H]</param>
     /// <param name="attentionMask">[B, T]</param>

@@ -1,7 +1,7 @@
 namespace LocalRqa.Encoders;
 
 /// <summary>Parsing and naming of pooling types as LocalRQA spells them.</summary>
-public static class PoolingTypes
+internal static class PoolingTypes
 {
     public static PoolingType Parse(string value, string source = "--pooling_type") => value.Trim().ToLowerInvariant() switch
     {

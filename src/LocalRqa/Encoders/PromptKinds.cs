@@ -1,7 +1,7 @@
 namespace LocalRqa.Encoders;
 
 /// <summary>Parsing of `--prompt` values.</summary>
-public static class PromptKinds
+internal static class PromptKinds
 {
     public static PromptKind Parse(string value) => value.Trim().ToLowerInvariant() switch
     {

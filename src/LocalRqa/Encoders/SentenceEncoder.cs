@@ -15,7 +15,7 @@ namespace LocalRqa.Encoders;
 /// <c>--projection</c>), pooling and normalisation, as one unit that loads from and saves to HuggingFace +
 /// sentence-transformers folders.
 /// </summary>
-public sealed class SentenceEncoder : IDisposable
+internal sealed class SentenceEncoder : IDisposable
 {
     /// <summary>Tokenizer files copied when saving, so the saved folder is complete on its own.</summary>
     static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json", "added_tokens.json"];

@@ -9,7 +9,7 @@ namespace LocalRqa.Encoders;
 /// `config_sentence_transformers.json` the prompts and similarity function. A pipeline rqa cannot reproduce
 /// (a Dense layer, combined or max pooling, prompts excluded from pooling) is refused, never approximated.
 /// </summary>
-public static class SentenceTransformersFolder
+internal static class SentenceTransformersFolder
 {
     public const string Modules = "modules.json";
     public const string PoolingFolder = "1_Pooling";

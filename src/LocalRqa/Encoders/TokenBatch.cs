@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Encoders;
 
 /// <summary>Token ids of several texts padded to the longest of them (not to a fixed 512).</summary>
-public sealed class TokenBatch : IDisposable
+internal sealed class TokenBatch : IDisposable
 {
     /// <summary>[B, T] int64</summary>
     public Tensor InputIds { get; }

@@ -12,7 +12,7 @@ namespace LocalRqa.Encoders;
 /// <see cref="Folder"/> (config.json + model.safetensors with <c>linear.*</c> and <c>norm.*</c>), so a trained
 /// projection is reloaded and used by `rqa encode` and `rqa test-retriever` (LocalRQA drops it when saving).
 /// </summary>
-public sealed class TokenProjection : nn.Module<Tensor, Tensor>
+internal sealed class TokenProjection : nn.Module<Tensor, Tensor>
 {
     public const string Folder = "projection";
     const string ConfigName = "config.json";

@@ -5,7 +5,7 @@ namespace LocalRqa.Evaluation;
 /// metric from the file. <paramref name="Depth"/> is the depth asked for; <paramref name="Documents"/> holds fewer only
 /// when the database holds fewer, so the ranking is complete down to <paramref name="Depth"/> either way.
 /// </summary>
-public sealed record DeepRanking(int Depth, IReadOnlyList<RankedDocument> Documents)
+internal sealed record DeepRanking(int Depth, IReadOnlyList<RankedDocument> Documents)
 {
     /// <summary>The ranking cut to <paramref name="depth"/> documents: what a smaller `--save_depth` keeps.</summary>
     public DeepRanking Truncate(int depth) =>

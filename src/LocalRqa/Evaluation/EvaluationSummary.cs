@@ -6,7 +6,7 @@ using LocalRqa.Evaluation.Metrics;
 namespace LocalRqa.Evaluation;
 
 /// <summary>Human-readable summaries of an evaluation and of a comparison between two runs.</summary>
-public static class EvaluationSummary
+internal static class EvaluationSummary
 {
     public static string Table(RetrieverEvaluation evaluation, string prefix, string retriever)
     {

@@ -3,7 +3,7 @@ using LocalRqa.Evaluation.Metrics;
 namespace LocalRqa.Evaluation;
 
 /// <summary>What a retriever evaluation computes (LocalRQA's EvaluatorConfig, plus our additions).</summary>
-public sealed record EvaluatorOptions
+internal sealed record EvaluatorOptions
 {
     /// <summary>Documents kept per question for predictions and LocalRQA's metrics (LocalRQA retrieves 4).</summary>
     public int TopK { get; init; } = 4;

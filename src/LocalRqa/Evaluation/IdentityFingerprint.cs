@@ -9,7 +9,7 @@ namespace LocalRqa.Evaluation;
 /// SHA-256, in hex. Equal identities give equal fingerprints; for the few gold documents of one question a collision
 /// has probability ~2^-64, so matching fingerprints is matching identities, at 16 characters instead of the passage.
 /// </summary>
-public static class IdentityFingerprint
+internal static class IdentityFingerprint
 {
     public static string Of(DocumentIdentity identity)
     {

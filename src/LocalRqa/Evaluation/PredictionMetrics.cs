@@ -16,7 +16,7 @@ namespace LocalRqa.Evaluation;
 /// <param name="Ranking">Per-question values of every ranking metric, including those too deep to trust.</param>
 /// <param name="Depth">How far down every question's ranking is known.</param>
 /// <param name="NotRecomputable">Ranking metric names deeper than <paramref name="Depth"/>.</param>
-public sealed record PredictionMetrics(
+internal sealed record PredictionMetrics(
     IReadOnlyDictionary<string, double> Scores, PerQuestionScores LocalRqa, PerQuestionScores Ranking, int Depth,
     IReadOnlyList<string> NotRecomputable)
 {

@@ -13,7 +13,7 @@ namespace LocalRqa.Evaluation;
 /// <see cref="IdentityFingerprint"/>s, compact enough for 100 per question and all `--compare_with` needs to
 /// recompute every metric. LocalRQA's readers ignore the extra field.
 /// </summary>
-public static class PredictionsFile
+internal static class PredictionsFile
 {
     public const string RetrieveScore = "retrieve_score";
     public const string RankingField = "ranking";

@@ -7,5 +7,5 @@ namespace LocalRqa.Evaluation;
 /// `retrieved_docs`) and, from rqa, the deeper <see cref="DeepRanking"/> the ranking metrics use (null in older files
 /// and LocalRQA's).
 /// </summary>
-public sealed record RetrievalPrediction(string Question, IReadOnlyList<Document> GoldDocs, IReadOnlyList<RetrievedDocument> Retrieved,
+internal sealed record RetrievalPrediction(string Question, IReadOnlyList<Document> GoldDocs, IReadOnlyList<RetrievedDocument> Retrieved,
     DeepRanking? Ranking = null);

@@ -6,7 +6,7 @@ namespace LocalRqa.Evaluation;
 /// The result of evaluating a retriever: LocalRQA's flat metric map (plus ranking metrics and confidence
 /// bounds), the predictions (top-k per question) and the per-question scores that comparisons need.
 /// </summary>
-public sealed record RetrieverEvaluation(
+internal sealed record RetrieverEvaluation(
     IReadOnlyDictionary<string, double> Scores,
     IReadOnlyList<RetrievalPrediction> Predictions,
     PerQuestionScores LocalRqaPerQuestion,

@@ -11,7 +11,7 @@ namespace LocalRqa.Evaluation;
 /// `rqa test-retriever` calls it on files. Metric names follow LocalRQA's flattening:
 /// `{prefix}_retr/document_recall/recall4`, `{prefix}_retr/latency/avg_latency`, `{prefix}_e2e/latency/...`.
 /// </summary>
-public sealed class RetrieverEvaluator(IReadOnlyList<RetrievalExample> examples, DocumentCollection documents, EvaluatorOptions options)
+internal sealed class RetrieverEvaluator(IReadOnlyList<RetrievalExample> examples, DocumentCollection documents, EvaluatorOptions options)
 {
     public IReadOnlyList<RetrievalExample> Examples => examples;
 

@@ -12,7 +12,7 @@ namespace LocalRqa.Evaluation;
 /// <param name="BaselineScores">Every metric recomputed from the baseline file, keyed as in score.json.</param>
 /// <param name="CandidateScores">The same for this run's predictions.</param>
 /// <param name="NotRecomputed">Ranking metrics one of the files is too shallow for: neither scored nor compared.</param>
-public sealed record RunComparison(
+internal sealed record RunComparison(
     string BaselinePath, IReadOnlyDictionary<string, PairedComparison> Metrics, IReadOnlyList<string> Questions,
     IReadOnlyDictionary<string, double> BaselineScores, IReadOnlyDictionary<string, double> CandidateScores, IReadOnlyList<string> NotRecomputed)
 {

@@ -10,7 +10,7 @@ namespace LocalRqa.Export;
 /// the graph is built; the folder is written under a staging name beside the destination and renamed into place only
 /// when complete, so a failed export leaves nothing at --output_dir.
 /// </summary>
-public static class OnnxExportJob
+internal static class OnnxExportJob
 {
     /// <summary>A protobuf message cannot exceed 2 GiB; weights over this need ONNX's external data, which is not written.</summary>
     const long MaximumWeightBytes = 2_000_000_000;

@@ -14,7 +14,7 @@ namespace LocalRqa.Export;
 /// model.onnx (SentenceTransformer(folder, backend="onnx")), and Optimum reads config.json and the tokenizer files
 /// beside it; .NET callers open the same file with ONNX Runtime.
 /// </summary>
-public static class OnnxModelFolder
+internal static class OnnxModelFolder
 {
     /// <summary>The graph, relative to the folder: where sentence-transformers' ONNX backend looks.</summary>
     public const string OnnxFile = "onnx/model.onnx";

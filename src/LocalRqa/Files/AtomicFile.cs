@@ -4,7 +4,7 @@ namespace LocalRqa.Files;
 /// Writes a file through a temporary sibling and a rename, so readers never see half a file; a symlink's target is
 /// written that way and the link kept, and a device or FIFO is written in place (<see cref="OutputTarget"/>).
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

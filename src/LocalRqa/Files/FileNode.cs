@@ -7,7 +7,7 @@ namespace LocalRqa.Files;
 /// calls /dev/null and a FIFO "Normal" files, so the kind comes from Linux's statx; two paths name the same file when
 /// their identities are equal, however they are spelt (symlinks, "..", hard links).
 /// </summary>
-public readonly record struct FileNode(FileNodeKind Kind, ulong Device, ulong Inode)
+internal readonly record struct FileNode(FileNodeKind Kind, ulong Device, ulong Inode)
 {
     const int AtFdCwd = -100;
     const uint StatxType = 0x1, StatxIno = 0x100;

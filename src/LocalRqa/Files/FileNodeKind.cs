@@ -1,7 +1,7 @@
 namespace LocalRqa.Files;
 
 /// <summary>What a path names, as far as writing to it goes.</summary>
-public enum FileNodeKind
+internal enum FileNodeKind
 {
     /// <summary>A regular file: it can be replaced by renaming a new file onto it.</summary>
     Regular,

@@ -7,7 +7,7 @@ namespace LocalRqa.Files;
 /// /proc/self/fd/1), is written through in place (<see cref="Streams"/>): a rename would replace the node itself.
 /// </summary>
 /// <param name="Path">the file to replace (the symlink's final target), or the path as given when it streams</param>
-public sealed record OutputTarget(string Path, bool Streams)
+internal sealed record OutputTarget(string Path, bool Streams)
 {
     const int MaxLinks = 40; // Linux's own limit (ELOOP)
 

@@ -6,7 +6,7 @@ namespace LocalRqa.Files;
 /// beside older ones; disposing without committing removes what was written aside. Each destination folder gets a
 /// staging folder inside it, on the same file system, so committing is a few renames that need no space.
 /// </summary>
-public sealed class ResultFiles : IDisposable
+internal sealed class ResultFiles : IDisposable
 {
     /// <summary>Staging folders are named so; one left by a killed run can be recognised and removed.</summary>
     public const string StagingPrefix = ".rqa-staging-";

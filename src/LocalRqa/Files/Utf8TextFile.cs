@@ -12,7 +12,7 @@ namespace LocalRqa.Files;
 /// as stored in the file, counted from 1 (as <c>cut -b</c> counts). A UTF-8 byte order mark at the start of the
 /// file is skipped, as <see cref="File.ReadAllText(string)"/> skips it; other encodings (UTF-16) are refused.
 /// </summary>
-public static class Utf8TextFile
+internal static class Utf8TextFile
 {
     // The preamble makes StreamReader skip a leading BOM without guessing other encodings from the first bytes.
     static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);

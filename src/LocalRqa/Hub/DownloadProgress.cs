@@ -8,7 +8,7 @@ namespace LocalRqa.Hub;
 /// Per-file download progress: the status line of a live console (see <see cref="LiveConsole"/>) while the file
 /// comes, and one summary line per file when it is complete (the only line when the output is redirected).
 /// </summary>
-public sealed class DownloadProgress
+internal sealed class DownloadProgress
 {
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(200);
 

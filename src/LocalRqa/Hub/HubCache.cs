@@ -8,7 +8,7 @@ namespace LocalRqa.Hub;
 /// <c>models--org--name/blobs/{etag}</c>, <c>snapshots/{commit}/{file}</c> (relative symlinks into blobs) and
 /// <c>refs/{revision}</c> (the commit hash).
 /// </summary>
-public sealed class HubCache
+internal sealed class HubCache
 {
     public HubCache(string root)
     {

@@ -11,7 +11,7 @@ namespace LocalRqa.Hub;
 /// Downloads a model's files from a Hugging Face hub endpoint into the shared hub cache, resuming
 /// interrupted transfers. Does no cache lookup of its own: <see cref="ModelResolver"/> decides when to call it.
 /// </summary>
-public sealed class HubClient : IDisposable
+internal sealed class HubClient : IDisposable
 {
     private const int MaxRedirects = 10;
     private const int BufferSize = 1 << 16;

@@ -1,7 +1,7 @@
 namespace LocalRqa.Hub;
 
 /// <summary>Which repo files a model download fetches.</summary>
-public static class HubModelFiles
+internal static class HubModelFiles
 {
     /// <summary>Always fetched first; a 404 means the model does not exist (or is not a transformers model).</summary>
     public const string Config = "config.json";

@@ -4,7 +4,7 @@ namespace LocalRqa.Hub;
 /// What a user can do when the hub cannot give a model (no such repo, no network): the ways rqa gets a model without
 /// downloading it, ending every failed-download message.
 /// </summary>
-public static class HubOfflineAdvice
+internal static class HubOfflineAdvice
 {
     public static string Text(HubSettings settings) =>
         "to work without the hub: pass a local model folder, or copy the model into the Hugging Face cache at " +

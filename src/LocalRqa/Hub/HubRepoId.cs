@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace LocalRqa.Hub;
 
 /// <summary>A hub model id <c>org/name</c> or <c>name</c>, with the revision from an optional <c>@revision</c> suffix.</summary>
-public sealed partial record HubRepoId
+internal sealed partial record HubRepoId
 {
     public const string DefaultRevision = "main";
 

@@ -8,7 +8,7 @@ namespace LocalRqa.Hub;
 /// <param name="Token">Bearer token sent to the endpoint's host, or null.</param>
 /// <param name="CacheRoot">The hub cache folder holding models--org--name folders.</param>
 /// <param name="Offline">When true the network is never touched; only the cache is used.</param>
-public sealed record HubSettings(string Endpoint, string? Token, string CacheRoot, bool Offline)
+internal sealed record HubSettings(string Endpoint, string? Token, string CacheRoot, bool Offline)
 {
     public const string DefaultEndpoint = "https://huggingface.co";
 

@@ -5,7 +5,7 @@ namespace LocalRqa.Hub;
 /// a local folder as is; else a built-in model; else a hub id (<c>org/name[@revision]</c>) from the shared
 /// Hugging Face cache; else downloaded into that cache.
 /// </summary>
-public sealed class ModelResolver
+internal sealed class ModelResolver
 {
     private readonly HubSettings settings;
     private readonly Func<string, string?>? builtInResolver;

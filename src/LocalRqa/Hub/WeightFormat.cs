@@ -4,4 +4,4 @@ namespace LocalRqa.Hub;
 /// One way a checkpoint can be stored in a repo: a single weights file, or an index JSON whose
 /// <c>weight_map</c> names the shard files.
 /// </summary>
-public sealed record WeightFormat(string SingleFile, string IndexFile);
+internal sealed record WeightFormat(string SingleFile, string IndexFile);

@@ -8,7 +8,7 @@ namespace LocalRqa.Indexing;
 /// SHA-256 over the documents that an index embeds, in order: each document's identity (source,
 /// page_content) and the text that was embedded (fmt_content). Any change, reordering included, changes it.
 /// </summary>
-public static class DocumentFingerprint
+internal static class DocumentFingerprint
 {
     public static string Compute(IEnumerable<Document> documents)
     {

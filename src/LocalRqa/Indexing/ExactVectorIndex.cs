@@ -15,7 +15,7 @@ namespace LocalRqa.Indexing;
 /// order differently on another machine, never by more than that rounding.
 /// </para>
 /// </summary>
-public sealed class ExactVectorIndex : IVectorIndex
+internal sealed class ExactVectorIndex : IVectorIndex
 {
     readonly Tensor embeddings;     // [N, D] float32, owned
     readonly Tensor? squaredNorms;  // [1, N] ||d||², euclidean only

@@ -9,7 +9,7 @@ namespace LocalRqa.Indexing;
 /// [capacity, D] tensor, growing it when needed, then hands it to an <see cref="ExactVectorIndex"/> without
 /// a second full copy when the capacity was right.
 /// </summary>
-public sealed class ExactVectorIndexBuilder : IDisposable
+internal sealed class ExactVectorIndexBuilder : IDisposable
 {
     Tensor? buffer; // [capacity, D] float32
     int capacity;

@@ -4,7 +4,7 @@ namespace LocalRqa.Indexing;
 /// A searchable set of document embeddings, immutable once built (an HNSW index or an external vector
 /// database can implement it too). Document indices are positions in the document database.
 /// </summary>
-public interface IVectorIndex : IDisposable
+internal interface IVectorIndex : IDisposable
 {
     /// <summary>Number of documents (rows).</summary>
     int Count { get; }

@@ -4,7 +4,7 @@ namespace LocalRqa.Indexing;
 /// The one vocabulary of similarities: sentence-transformers' `similarity_fn_name` values (cosine, dot, euclidean), which
 /// flags, all_args.json, index manifests, logs and model folders all print. Other spellings are read as aliases.
 /// </summary>
-public static class Similarities
+internal static class Similarities
 {
     /// <summary>The canonical names, in the order help lists them.</summary>
     public static IReadOnlyList<(string Name, Similarity Value)> Choices { get; } =

@@ -13,7 +13,7 @@ namespace LocalRqa.Indexing;
 /// (all but <see cref="EmbeddingsXxh128"/>, <see cref="CreatedAt"/> and <see cref="RqaVersion"/>) equals what the
 /// current run would build.
 /// </summary>
-public sealed record VectorIndexManifest
+internal sealed record VectorIndexManifest
 {
     public const int CurrentFormatVersion = 1;
     /// <summary>Marks manifest.json as ours, so that an unrelated folder's manifest is never taken for an index.</summary>

@@ -17,7 +17,7 @@ namespace LocalRqa.Indexing;
 /// The manifest records XXH3-128 of the embeddings file, hashed as it is written and verified as it is read (one
 /// pass, no second copy): a changed or damaged file is refused rather than searched.
 /// </summary>
-public static class VectorIndexStore
+internal static class VectorIndexStore
 {
     public const string ManifestFile = "manifest.json";
     public const string EmbeddingsFile = "embeddings.safetensors";

@@ -8,7 +8,7 @@ namespace LocalRqa.Jobs;
 /// Flags of `rqa encode`. Null pooling, normalisation and length keep the model folder's own settings;
 /// <see cref="ToRequest"/> resolves the model to a folder for <see cref="EncodeJob"/>.
 /// </summary>
-public sealed record EncodeArguments : IArgumentRecord
+internal sealed record EncodeArguments : IArgumentRecord
 {
     public string ModelNameOrPath { get; init; } = ModelLocator.DefaultModel;
     public PromptKind Prompt { get; init; } = PromptKind.None;

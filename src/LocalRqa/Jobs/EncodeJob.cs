@@ -11,7 +11,7 @@ namespace LocalRqa.Jobs;
 /// `rqa encode`: embeds the `text` of every JSONL line and writes `{"text", "embedding"}` lines in input
 /// order. The input is validated completely before the model runs, and the output appears only when whole.
 /// </summary>
-public static class EncodeJob
+internal static class EncodeJob
 {
     /// <param name="startProgress">Called with the number of texts once they are read; reports texts done.</param>
     public static int Run(EncodeRequest request, Func<int, IProgress<int>>? startProgress = null, TextWriter? log = null)

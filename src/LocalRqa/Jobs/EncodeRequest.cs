@@ -3,7 +3,7 @@ using LocalRqa.Encoders;
 namespace LocalRqa.Jobs;
 
 /// <summary>What `rqa encode` was asked to do, with the model resolved to a folder (<see cref="EncodeArguments"/> are the flags).</summary>
-public sealed record EncodeRequest(
+internal sealed record EncodeRequest(
     string ModelFolder,
     string InputPath,
     string OutputPath,

@@ -9,7 +9,7 @@ namespace LocalRqa.Jobs;
 /// Flags of `rqa prepare-ctxs`. The questions come from --input (one or more files), --train_file and --eval_file
 /// together; <see cref="ToRequest"/> gathers them for <see cref="PrepareCtxsJob"/>.
 /// </summary>
-public sealed record PrepareCtxsArguments : IArgumentRecord, IHybridRetrievalUser
+internal sealed record PrepareCtxsArguments : IArgumentRecord, IHybridRetrievalUser
 {
     /// <summary>Required; empty only in the unparsed defaults.</summary>
     public string FullDatasetFilePath { get; init; } = "";

@@ -13,7 +13,7 @@ namespace LocalRqa.Jobs;
 /// `rqa prepare-ctxs`: builds DCA files from LocalRQA train/eval files (<see cref="ContextPreparation"/>), each input's
 /// beside it as &lt;name&gt;_ctxs.json or at --output; every input and output is checked before the slow part.
 /// </summary>
-public static class PrepareCtxsJob
+internal static class PrepareCtxsJob
 {
     /// <summary>The default output beside an input: &lt;name&gt;_ctxs.json.</summary>
     public static string DefaultOutput(string input) =>

@@ -3,7 +3,7 @@ using LocalRqa.Retrieval;
 namespace LocalRqa.Jobs;
 
 /// <summary>What `rqa prepare-ctxs` (or `rqa train dca` before training) builds DCA files from.</summary>
-public sealed record PrepareCtxsRequest
+internal sealed record PrepareCtxsRequest
 {
     /// <summary>The document database (documents.pkl, JSONL or a JSON list).</summary>
     public required string DocumentPath { get; init; }

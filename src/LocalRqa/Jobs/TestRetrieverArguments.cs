@@ -10,7 +10,7 @@ namespace LocalRqa.Jobs;
 /// Flags of `rqa test-retriever`: LocalRQA's test_retriever.py arguments and rqa's additions. The groups are the
 /// objects of the all_args.json it writes, as LocalRQA's: model_args and test_args.
 /// </summary>
-public sealed record TestRetrieverArguments : IArgumentRecord, IHybridRetrievalUser
+internal sealed record TestRetrieverArguments : IArgumentRecord, IHybridRetrievalUser
 {
     public string EmbeddingModelNameOrPath { get; init; } = ModelLocator.DefaultModel;
     /// <summary>Required; empty only in the unparsed defaults.</summary>

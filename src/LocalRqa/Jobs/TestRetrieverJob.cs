@@ -19,7 +19,7 @@ namespace LocalRqa.Jobs;
 /// `all_args.json`, `score.json`, `test-predictions.jsonl` and `test.log` (plus `comparison.json` with
 /// `--compare_with`).
 /// </summary>
-public static class TestRetrieverJob
+internal static class TestRetrieverJob
 {
     public const string Prefix = MetricPrefix.Test;
 

@@ -12,7 +12,7 @@ namespace LocalRqa.Jobs;
 /// `rqa train ctl|dca|rpg`: the method's flags (the shared <see cref="TrainingArguments"/> and its own record) and its
 /// <see cref="TrainingAlgorithm"/>, run by the one <see cref="TrainingRun"/>.
 /// </summary>
-public static class TrainJob
+internal static class TrainJob
 {
     /// <summary>The training methods, by the name the command line uses.</summary>
     public static IReadOnlyList<string> Methods { get; } = ["ctl", "dca", "rpg"];

@@ -7,7 +7,7 @@ namespace LocalRqa.Json;
 /// Reading small JSON files of model folders (configs, indexes, markers) where every wrong shape, not just bad
 /// syntax, becomes a one-line <see cref="RqaException"/> naming the file and the field.
 /// </summary>
-public static class JsonFile
+internal static class JsonFile
 {
     /// <summary>The parsed file, or null when it does not exist.</summary>
     public static JsonNode? ReadOptional(string path)

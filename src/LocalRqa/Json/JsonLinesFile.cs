@@ -5,7 +5,7 @@ using LocalRqa.Files;
 namespace LocalRqa.Json;
 
 /// <summary>Writes JSON Lines atomically, one object per item, text escaped as Python's ensure_ascii=False.</summary>
-public static class JsonLinesFile
+internal static class JsonLinesFile
 {
     static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -7,7 +7,7 @@ namespace LocalRqa.Logging;
 /// The log of a run (`test.log`, `train.log`): every line goes to the console (stderr, keeping stdout for
 /// results) and, once <see cref="AttachFile"/> is called, to a file in the output folder, time-stamped.
 /// </summary>
-public sealed class RunLog : TextWriter
+internal sealed class RunLog : TextWriter
 {
     readonly TextWriter console;
     readonly object gate = new();

@@ -11,7 +11,7 @@ namespace LocalRqa.Losses;
 /// loss   = (1/B) Σ_i loss_i
 /// </code>
 /// </summary>
-public static class ContrastiveLoss
+internal static class ContrastiveLoss
 {
 
     /// <summary>

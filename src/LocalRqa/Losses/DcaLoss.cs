@@ -9,7 +9,7 @@ namespace LocalRqa.Losses;
 /// LocalRQA's torch.nn.KLDivLoss() uses the element-wise mean, i.e. this loss divided by n: the same gradient
 /// direction, a constant rescaling that AdamW's per-parameter normalisation all but cancels.
 /// </summary>
-public static class DcaLoss
+internal static class DcaLoss
 {
     /// <param name="questions">[B, d]</param>
     /// <param name="passages">[B, n, d], the n passages of each question</param>

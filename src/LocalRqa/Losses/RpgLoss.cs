@@ -9,7 +9,7 @@ namespace LocalRqa.Losses;
 /// softmax(lm_score / β) with β = lm_temperature, and the loss is KL(P_LM ‖ P_R), summed over the passages and
 /// averaged over the questions ("batchmean"; the same KL as DCA's, <see cref="DcaLoss.Compute"/>).
 /// </summary>
-public static class RpgLoss
+internal static class RpgLoss
 {
     /// <param name="questions">[B, d] question embeddings</param>
     /// <param name="passages">[B, n, d] the n passages of each question</param>

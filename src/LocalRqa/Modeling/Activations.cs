@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling;
 
 /// <summary>The `hidden_act` names of HuggingFace configs, as tensor functions.</summary>
-public static class Activations
+internal static class Activations
 {
     public static readonly IReadOnlyList<string> Supported = ["gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "relu", "silu", "swish"];
 

@@ -5,7 +5,7 @@ using LocalRqa.Json;
 namespace LocalRqa.Modeling;
 
 /// <summary>Reads a model folder's config.json into a typed config, with one-line errors naming the file.</summary>
-public static class ConfigFile
+internal static class ConfigFile
 {
     public const string Name = "config.json";
 

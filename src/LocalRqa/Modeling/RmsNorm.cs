@@ -8,7 +8,7 @@ namespace LocalRqa.Modeling;
 /// and Llama's alike. The statistics are computed in float32 and the normalised values cast back before the weight
 /// multiplies them, so half-precision weights do not lose them.
 /// </summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight;
     readonly double eps;

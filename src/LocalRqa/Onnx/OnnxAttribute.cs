@@ -1,7 +1,7 @@
 namespace LocalRqa.Onnx;
 
 /// <summary>An ONNX node attribute; only the value kinds this reader understands are filled in.</summary>
-public sealed record OnnxAttribute(
+internal sealed record OnnxAttribute(
     string Name,
     int Type,
     float? Float,

@@ -1,7 +1,7 @@
 namespace LocalRqa.Onnx;
 
 /// <summary>ONNX TensorProto.DataType values (onnx.proto).</summary>
-public enum OnnxDataType
+internal enum OnnxDataType
 {
     Undefined = 0,
     Float = 1,

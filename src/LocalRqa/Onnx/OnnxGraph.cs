@@ -1,7 +1,7 @@
 namespace LocalRqa.Onnx;
 
 /// <summary>The parts of an ONNX GraphProto needed to recover weights: nodes, initializers, input/output names.</summary>
-public sealed record OnnxGraph(
+internal sealed record OnnxGraph(
     string Name,
     IReadOnlyList<OnnxNode> Nodes,
     IReadOnlyList<OnnxTensor> Initializers,

@@ -1,4 +1,4 @@
 namespace LocalRqa.Onnx;
 
 /// <summary>An ONNX ModelProto reduced to its producer and main graph.</summary>
-public sealed record OnnxModel(long IrVersion, string ProducerName, string ProducerVersion, OnnxGraph Graph);
+internal sealed record OnnxModel(long IrVersion, string ProducerName, string ProducerVersion, OnnxGraph Graph);

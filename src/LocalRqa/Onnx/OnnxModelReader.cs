@@ -11,7 +11,7 @@ namespace LocalRqa.Onnx;
 /// TensorProto{1 dims, 2 data_type, 4 float_data, 5 int32_data, 7 int64_data, 8 name, 9 raw_data,
 /// 10 double_data, 14 data_location}, ValueInfoProto{1 name}. Everything else is skipped.
 /// </summary>
-public static class OnnxModelReader
+internal static class OnnxModelReader
 {
     public static OnnxModel Read(string path)
     {

@@ -1,7 +1,7 @@
 namespace LocalRqa.Onnx;
 
 /// <summary>An ONNX NodeProto: one operator application.</summary>
-public sealed record OnnxNode(
+internal sealed record OnnxNode(
     string Name,
     string OpType,
     string Domain,

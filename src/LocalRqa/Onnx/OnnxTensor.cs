@@ -6,7 +6,7 @@ namespace LocalRqa.Onnx;
 /// An ONNX TensorProto (initializer or Constant value) with its elements as little-endian bytes, whichever
 /// of raw_data or the typed repeated fields the exporter used.
 /// </summary>
-public sealed record OnnxTensor(string Name, OnnxDataType DataType, long[] Dims, byte[] Data)
+internal sealed record OnnxTensor(string Name, OnnxDataType DataType, long[] Dims, byte[] Data)
 {
     public long ElementCount => Dims.Aggregate(1L, (a, b) => a * b);
 

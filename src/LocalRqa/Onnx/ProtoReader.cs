@@ -8,7 +8,7 @@ namespace LocalRqa.Onnx;
 /// <see cref="PushLimit"/> instead of being read into memory, so a 90 MB ONNX graph is never buffered whole
 /// and large byte fields can be read straight into their final array (<see cref="ReadBytesInto"/>).
 /// </summary>
-public sealed class ProtoReader
+internal sealed class ProtoReader
 {
     private readonly Stream stream;
     private readonly byte[] buffer = new byte[64 * 1024];

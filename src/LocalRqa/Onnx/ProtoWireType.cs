@@ -1,7 +1,7 @@
 namespace LocalRqa.Onnx;
 
 /// <summary>The protobuf wire types (low three bits of a field tag).</summary>
-public enum ProtoWireType
+internal enum ProtoWireType
 {
     Varint = 0,
     Fixed64 = 1,

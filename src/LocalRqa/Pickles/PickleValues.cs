@@ -3,7 +3,7 @@ using System.Collections;
 namespace LocalRqa.Pickles;
 
 /// <summary>Turns Razorvine's containers into plain .NET data for callers that do not care about Python types.</summary>
-public static class PickleValues
+internal static class PickleValues
 {
     /// <summary>
     /// dict → Dictionary&lt;string, object?&gt; (keys as Python would print them), list/tuple/set → List&lt;object?&gt;,

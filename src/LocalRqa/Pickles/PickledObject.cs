@@ -6,7 +6,7 @@ namespace LocalRqa.Pickles;
 /// An instance of an allowed Python class, kept as data: the constructor arguments and the state given by BUILD
 /// (Python's <c>__setstate__</c>), which is a dict, or a (dict, slots dict) tuple for classes with slots.
 /// </summary>
-public sealed class PickledObject(string module, string name, object?[] args)
+internal sealed class PickledObject(string module, string name, object?[] args)
 {
     public string Module { get; } = module;
     public string Name { get; } = name;

@@ -6,7 +6,7 @@ namespace LocalRqa.Pickles;
 /// A <c>collections.OrderedDict</c>. It is a Hashtable because Razorvine's SETITEMS fills only Hashtables; BUILD may
 /// add instance attributes (torch's state dicts carry <c>_metadata</c> this way). Key order is not kept.
 /// </summary>
-public sealed class PickledOrderedDict : Hashtable
+internal sealed class PickledOrderedDict : Hashtable
 {
     public Hashtable? Attributes { get; private set; }
 

@@ -9,7 +9,7 @@ namespace LocalRqa.Pickles;
 /// Dicts come back as <see cref="System.Collections.Hashtable"/>, lists as <see cref="System.Collections.ArrayList"/>,
 /// tuples as <c>object[]</c>, bytes as <c>byte[]</c> (Razorvine's mapping).
 /// </summary>
-public sealed class SafeUnpickler
+internal sealed class SafeUnpickler
 {
     private readonly string file;
     private readonly Dictionary<(string Module, string Name), IObjectConstructor> allowed = [];

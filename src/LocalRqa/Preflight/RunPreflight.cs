@@ -11,7 +11,7 @@ namespace LocalRqa.Preflight;
 /// (downloaded if need be) and loadable, metric names known, output paths creatable. A run that fails here has spent
 /// seconds and left nothing behind. Models are resolved once per run: the job asks <see cref="ResolveModel"/> again later.
 /// </summary>
-public sealed class RunPreflight(Func<string, string> resolve, TextWriter log)
+internal sealed class RunPreflight(Func<string, string> resolve, TextWriter log)
 {
     readonly Dictionary<string, string> folders = new(StringComparer.Ordinal);
 

@@ -10,7 +10,7 @@ namespace LocalRqa.Retrieval;
 /// </para>
 /// Arithmetic follows rank_bm25's order of operations in doubles, so scores equal LocalRQA's bit for bit.
 /// </summary>
-public sealed class Bm25Index
+internal sealed class Bm25Index
 {
     private readonly Dictionary<string, int> termIds = new(StringComparer.Ordinal);
     private readonly double[] idf;

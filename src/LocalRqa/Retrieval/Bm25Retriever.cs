@@ -9,6 +9,12 @@ namespace LocalRqa.Retrieval;
 /// </summary>
 public sealed class Bm25Retriever : IRetriever
 {
+    /// <summary>Indexes the documents' fmt_content; hits are positions in <paramref name="documents"/>.</summary>
+    /// <param name="documents">the database, e.g. <see cref="DocumentCollection.Documents"/></param>
+    /// <param name="k1">BM25's term-frequency saturation</param>
+    /// <param name="b">BM25's length normalisation</param>
+    /// <param name="epsilon">the floor of a very common term's idf, as a fraction of the mean idf (rank_bm25's BM25Okapi)</param>
+    /// <exception cref="RqaException">there are no documents</exception>
     public Bm25Retriever(IReadOnlyList<Document> documents, double k1 = 1.5, double b = 0.75, double epsilon = 0.25)
     {
         if (documents.Count == 0) throw new RqaException("BM25 retrieval needs at least one document");
@@ -17,8 +23,9 @@ public sealed class Bm25Retriever : IRetriever
         Index = new Bm25Index(tokens, k1, b, epsilon);
     }
 
-    public Bm25Index Index { get; }
+    internal Bm25Index Index { get; }
 
+    /// <summary>"bm25".</summary>
     public string Description => "bm25";
 
     /// <summary>

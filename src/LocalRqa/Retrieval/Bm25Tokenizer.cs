@@ -7,7 +7,7 @@ namespace LocalRqa.Retrieval;
 /// then <c>re.split(r'\s|, |\?|\r|\n|\*', text)</c> without empty pieces. Normalisation already removed ',', '?'
 /// and '*', so what remains is a split on Python's whitespace.
 /// </summary>
-public static class Bm25Tokenizer
+internal static class Bm25Tokenizer
 {
     public static string[] Tokenize(string text)
     {

@@ -15,7 +15,7 @@ namespace LocalRqa.Retrieval;
 /// their list so that the score sort of every DCA reader keeps them first, which modify_score relies on.
 /// `rqa prepare-ctxs` and `rqa train dca --prepare_ctxs` both use it.
 /// </summary>
-public static class ContextPreparation
+internal static class ContextPreparation
 {
     /// <summary>
     /// A BM25 retriever, or a dense one of <paramref name="model"/>, fused with BM25 when <paramref name="fusion"/> is

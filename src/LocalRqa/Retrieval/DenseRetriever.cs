@@ -16,10 +16,11 @@ public sealed class DenseRetriever : IRetriever, IDisposable
     readonly IVectorIndex index;
     readonly int batchSize;
 
+    /// <summary>"dense (cosine)": the retriever and its similarity, for logs.</summary>
     public string Description { get; }
-    public IVectorIndex Index => index;
+    internal IVectorIndex Index => index;
 
-    public DenseRetriever(SentenceEncoder encoder, IVectorIndex index, int batchSize, string description)
+    internal DenseRetriever(SentenceEncoder encoder, IVectorIndex index, int batchSize, string description)
     {
         this.encoder = encoder;
         this.index = index;
@@ -28,14 +29,14 @@ public sealed class DenseRetriever : IRetriever, IDisposable
     }
 
     /// <summary>The model's own similarity (sentence-transformers `similarity_fn_name`), else cosine.</summary>
-    public static Similarity DefaultSimilarity(SentenceEncoder encoder) =>
+    internal static Similarity DefaultSimilarity(SentenceEncoder encoder) =>
         Similarities.TryParse(encoder.Settings.SimilarityFunction) ?? Similarity.Cosine;
 
     /// <summary>
     /// Embeds the collection, or loads the index saved at <paramref name="indexPath"/> when it was built
     /// identically. An index built differently is refused with what differs, unless <paramref name="rebuild"/>.
     /// </summary>
-    public static DenseRetriever Build(SentenceEncoder encoder, DocumentCollection documents, Similarity similarity, int batchSize,
+    internal static DenseRetriever Build(SentenceEncoder encoder, DocumentCollection documents, Similarity similarity, int batchSize,
         string? indexPath = null, bool rebuild = false, TextWriter? log = null, Func<int, IProgress<int>>? startProgress = null)
     {
         var description = $"dense ({similarity.Name()})";
@@ -80,6 +81,10 @@ public sealed class DenseRetriever : IRetriever, IDisposable
         return ExactVectorIndex.FromRows(embeddings, similarity);
     }
 
+    /// <summary>Embeds the queries with the query prompt and searches the index: the top <paramref name="k"/> documents of each, best first.</summary>
+    /// <param name="queries">the questions</param>
+    /// <param name="k">documents per query</param>
+    /// <param name="progress">receives the number of queries done</param>
     public IReadOnlyList<SearchHit[]> Retrieve(IReadOnlyList<string> queries, int k, IProgress<int>? progress = null)
     {
         var embeddings = encoder.Encode(queries, PromptKind.Query, batchSize);
@@ -88,5 +93,6 @@ public sealed class DenseRetriever : IRetriever, IDisposable
         return hits;
     }
 
+    /// <summary>Frees the index's native memory (not the model's).</summary>
     public void Dispose() => index.Dispose();
 }

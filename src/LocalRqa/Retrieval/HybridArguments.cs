@@ -10,10 +10,13 @@ namespace LocalRqa.Retrieval;
 /// </summary>
 public sealed record HybridArguments : IArgumentRecord
 {
-    public const string AutoWeightSpelling = "auto";
+    internal const string AutoWeightSpelling = "auto";
 
+    /// <summary>`--hybrid_depth`: Candidates each side (dense and BM25) retrieves before fusion; null: the model folder's hybrid_retrieval.json, else 100.</summary>
     public int? HybridDepth { get; init; }
+    /// <summary>`--fusion`: rrf (weighted reciprocal rank fusion) or score (min-max normalised scores, combined); null: the model folder's, else rrf.</summary>
     public FusionMethod? Fusion { get; init; }
+    /// <summary>`--rrf_k`: RRF's k in w/(k + rank_dense) + (1 - w)/(k + rank_bm25); null: the model folder's, else 60.</summary>
     public double? RrfK { get; init; }
     /// <summary>The dense share w; null: not given (or `auto`, see <see cref="AutoWeight"/>).</summary>
     public double? HybridWeight { get; init; }
@@ -24,7 +27,7 @@ public sealed record HybridArguments : IArgumentRecord
 
     static bool Fuses(ArgumentSet set) => set.Records.OfType<IHybridRetrievalUser>().Any(r => r.UsesHybrid);
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<HybridArguments>(new(), "hybrid_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<HybridArguments>(new(), "hybrid_args")
         .OptionalInteger("hybrid_depth", a => a.HybridDepth, (a, v) => a with { HybridDepth = v },
             "Candidates each side (dense and BM25) retrieves before fusion; null: the model folder's hybrid_retrieval.json, else 100.")
             .OnlyWhen((_, set) => Fuses(set), WithoutHybrid)
@@ -47,7 +50,7 @@ public sealed record HybridArguments : IArgumentRecord
     /// The flags as given, before any work; the settings a model folder adds are checked again by the job
     /// (<see cref="HybridSettings.Problem"/>).
     /// </summary>
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         if (RrfK is { } k && !(k > 0)) throw new RqaException($"--rrf_k must be a positive number, got {F(k)}");
         if (HybridWeight is { } w && w is < 0 or > 1) throw new RqaException($"--hybrid_weight must be in [0, 1] (the dense share) or auto, got {F(w)}");
@@ -62,14 +65,14 @@ public sealed record HybridArguments : IArgumentRecord
                 + "(or leave it out: the model folder's hybrid_retrieval.json, else 0.5)");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments) => [];
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments) => [];
 
     /// <summary>
     /// The effective settings: each flag given wins, then <paramref name="recorded"/> (a model folder's
     /// <see cref="HybridSettings.TryLoad"/>), then the defaults. Under `auto` the weight is the recorded or default one
     /// until the trainer that picks it replaces it.
     /// </summary>
-    public HybridSettings Resolve(HybridSettings? recorded = null)
+    internal HybridSettings Resolve(HybridSettings? recorded = null)
     {
         var basis = recorded ?? new HybridSettings();
         return new HybridSettings
@@ -86,7 +89,7 @@ public sealed record HybridArguments : IArgumentRecord
     /// the folder's <see cref="HybridSettings.FileName"/>, said in the log, and refused in one line (before the run
     /// writes anything) when they cannot return <paramref name="topK"/> documents.
     /// </summary>
-    public HybridSettings ForModel(string modelFolder, int topK, TextWriter log)
+    internal HybridSettings ForModel(string modelFolder, int topK, TextWriter log)
     {
         var recorded = HybridSettings.TryLoad(modelFolder);
         var settings = Resolve(recorded);
@@ -99,7 +102,7 @@ public sealed record HybridArguments : IArgumentRecord
     }
 
     /// <summary>This record with every field set to <paramref name="settings"/>: what all_args.json records as the run's.</summary>
-    public HybridArguments Effective(HybridSettings settings) => this with
+    internal HybridArguments Effective(HybridSettings settings) => this with
     {
         HybridDepth = settings.Depth,
         Fusion = settings.Fusion,

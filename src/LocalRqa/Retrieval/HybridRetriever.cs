@@ -14,6 +14,10 @@ public sealed class HybridRetriever : IRetriever, IDisposable
     readonly Bm25Retriever bm25;
     readonly bool ownsDense;
 
+    /// <summary>Fuses <paramref name="dense"/> and <paramref name="bm25"/>, which must search the same documents.</summary>
+    /// <param name="dense">the dense side</param>
+    /// <param name="bm25">the BM25 side</param>
+    /// <param name="settings">how to fuse (<c>new HybridSettings()</c>: RRF, k 60, dense weight 0.5, depth 100)</param>
     /// <param name="ownsDense">whether disposing this retriever disposes <paramref name="dense"/> (its index)</param>
     public HybridRetriever(DenseRetriever dense, Bm25Retriever bm25, HybridSettings settings, bool ownsDense = true)
     {
@@ -24,13 +28,17 @@ public sealed class HybridRetriever : IRetriever, IDisposable
         Settings = settings;
     }
 
+    /// <summary>How the two rankings are fused.</summary>
     public HybridSettings Settings { get; }
 
+    /// <summary>"hybrid (dense (cosine) + bm25, rrf (k 60, dense weight 0.5, depth 100))", for logs.</summary>
     public string Description => $"hybrid ({dense.Description} + bm25, {Settings.Describe()})";
 
-    /// <summary>Time spent in the dense side, BM25 and fusion over every call so far.</summary>
+    /// <summary>Time spent in the dense side over every call so far.</summary>
     public TimeSpan DenseTime { get; private set; }
+    /// <summary>Time spent in BM25 over every call so far.</summary>
     public TimeSpan Bm25Time { get; private set; }
+    /// <summary>Time spent fusing over every call so far.</summary>
     public TimeSpan FusionTime { get; private set; }
 
     /// <summary>
@@ -56,6 +64,7 @@ public sealed class HybridRetriever : IRetriever, IDisposable
         return fused;
     }
 
+    /// <summary>Disposes the dense side when this retriever owns it.</summary>
     public void Dispose()
     {
         if (ownsDense) dense.Dispose();

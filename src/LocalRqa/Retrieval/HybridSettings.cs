@@ -16,6 +16,7 @@ public sealed record HybridSettings
     /// <summary>Candidates each side retrieves before fusion (`--hybrid_depth`).</summary>
     public int Depth { get; init; } = 100;
 
+    /// <summary>`--fusion`: reciprocal rank fusion or a combination of normalised scores.</summary>
     public FusionMethod Fusion { get; init; } = FusionMethod.Rrf;
 
     /// <summary>RRF's k (`--rrf_k`): larger flattens the difference between the first ranks.</summary>
@@ -36,7 +37,7 @@ public sealed record HybridSettings
         ? $"rrf (k {RrfK}, dense weight {Weight}, depth {Depth})"
         : $"score (dense weight {Weight}, depth {Depth})";
 
-    public JsonObject ToJson() => new()
+    internal JsonObject ToJson() => new()
     {
         ["fusion"] = Fusion == FusionMethod.Rrf ? "rrf" : "score",
         ["rrf_k"] = RrfK,

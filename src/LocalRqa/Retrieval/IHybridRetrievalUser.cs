@@ -5,7 +5,7 @@ namespace LocalRqa.Retrieval;
 /// --retriever_type hybrid, prepare-ctxs' --retriever hybrid, CTL's --mine_hard_negatives hybrid). The shared fusion
 /// flags (<see cref="HybridArguments"/>) ask the records parsed with them whether they act and what they must satisfy.
 /// </summary>
-public interface IHybridRetrievalUser
+internal interface IHybridRetrievalUser
 {
     /// <summary>Whether this run fuses: the fusion flags act, and are checked, only then.</summary>
     bool UsesHybrid { get; }

@@ -7,7 +7,7 @@ namespace LocalRqa.Retrieval;
 /// like any other: fusing cached dense and BM25 rankings under several weights costs no embedding. Its latencies
 /// measure nothing; reports drop them.
 /// </summary>
-public sealed class PrecomputedRetriever : IRetriever
+internal sealed class PrecomputedRetriever : IRetriever
 {
     readonly Dictionary<string, SearchHit[]> rankings;
 

@@ -7,7 +7,7 @@ namespace LocalRqa.Retrieval;
 /// one side's list gets nothing from that side: 0 under RRF, the normalised minimum (0) under score fusion. Ties by
 /// lower document index, as every rqa retriever breaks them.
 /// </summary>
-public static class RankFusion
+internal static class RankFusion
 {
     /// <summary>The best <paramref name="k"/> documents of the union of both lists, by fused score.</summary>
     /// <param name="denseHigherIsBetter">false for a euclidean index, whose scores are distances</param>

@@ -4,7 +4,7 @@ namespace LocalRqa.Retrieval;
 /// How documents are found: by a dense embedding model (LocalRQA's "faiss"), by BM25 keyword search, or by both fused
 /// (<see cref="HybridRetriever"/>).
 /// </summary>
-public enum RetrieverKind
+internal enum RetrieverKind
 {
     Dense,
     Bm25,

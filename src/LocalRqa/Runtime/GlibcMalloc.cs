@@ -10,7 +10,7 @@ namespace LocalRqa.Runtime;
 /// threshold turns that adaptation off, so every block of 4 MiB or more is mapped on allocation and unmapped on
 /// free, which costs a page fault per 4 KiB touched, small next to the matmuls that fill those pages.
 /// </summary>
-public static class GlibcMalloc
+internal static class GlibcMalloc
 {
     const int MmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
     const int LargeBlockBytes = 4 << 20;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Runtime;
 
 /// <summary>Process-wide TorchSharp settings, applied once before any tensor work.</summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     static readonly object Gate = new();
     static bool initialized;

@@ -8,7 +8,7 @@ namespace LocalRqa.Text;
 /// remove ASCII punctuation (Python's string.punctuation), replace the articles a/an/the by spaces, and
 /// collapse whitespace. Used for `likely_*` metrics and BM25, so both match LocalRQA's numbers.
 /// </summary>
-public static partial class LocalRqaTextNormalizer
+internal static partial class LocalRqaTextNormalizer
 {
     const string Punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization;
 
 /// <summary>The tokenizer_config.json settings of transformers' BertTokenizer (vocab.txt) that change the ids.</summary>
-public sealed record BertTokenizerOptions
+internal sealed record BertTokenizerOptions
 {
     public bool DoLowerCase { get; init; } = true;
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization;
 
 /// <summary>Turns text into model input ids exactly as the HuggingFace tokenizer of the same folder would.</summary>
-public interface ITextTokenizer
+internal interface ITextTokenizer
 {
     /// <summary>
     /// Token ids of one text with the model's special tokens (e.g. [CLS] ... [SEP]); when maxLength is given,

@@ -11,7 +11,7 @@ namespace LocalRqa.Tokenization;
 /// added tokens are cut out then), pre-tokenized into words, turned into ids by the model, truncated and wrapped in
 /// special tokens. The vocab.txt BertTokenizer runs through the same pipeline with slow-tokenizer settings.
 /// </summary>
-public sealed class PipelineTokenizer : ITextTokenizer
+internal sealed class PipelineTokenizer : ITextTokenizer
 {
     private readonly INormalizer? normalizer;
     private readonly IPreTokenizer? preTokenizer;

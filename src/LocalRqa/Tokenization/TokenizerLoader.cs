@@ -3,7 +3,7 @@ using LocalRqa.Files;
 namespace LocalRqa.Tokenization;
 
 /// <summary>Loads the tokenizer of a HuggingFace model folder.</summary>
-public static class TokenizerLoader
+internal static class TokenizerLoader
 {
     /// <summary>tokenizer.json when the folder has one (the fast tokenizer transformers would pick), else vocab.txt.</summary>
     public static ITextTokenizer FromFolder(string folder)

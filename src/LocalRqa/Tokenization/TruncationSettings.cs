@@ -1,4 +1,4 @@
 namespace LocalRqa.Tokenization;
 
 /// <summary>tokenizer.json "truncation": used when Encode gets no explicit maxLength.</summary>
-public sealed record TruncationSettings(int MaxLength, bool FromLeft = false);
+internal sealed record TruncationSettings(int MaxLength, bool FromLeft = false);

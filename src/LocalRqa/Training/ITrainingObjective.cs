@@ -7,7 +7,7 @@ namespace LocalRqa.Training;
 /// What a trainer optimises (CTL, DCA, RPG): it owns its data order and computes the loss of its next batch,
 /// accumulating parameter gradients. The shared <see cref="Trainer"/> does everything else.
 /// </summary>
-public interface ITrainingObjective
+internal interface ITrainingObjective
 {
     string Name { get; }
     SentenceEncoder Encoder { get; }

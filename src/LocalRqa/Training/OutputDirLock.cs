@@ -5,7 +5,7 @@ namespace LocalRqa.Training;
 /// holder's PID beside it in <see cref="PidFile"/> for the message a second run gets. The kernel releases the lock
 /// when its process dies, however it dies, so a lock left by a killed run never blocks the next one.
 /// </summary>
-public sealed class OutputDirLock : IDisposable
+internal sealed class OutputDirLock : IDisposable
 {
     public const string LockFile = ".rqa-run.lock";
     public const string PidFile = ".rqa-run.pid";

@@ -17,7 +17,7 @@ namespace LocalRqa.Training;
 /// evaluation through the retriever evaluator, checkpoints with rotation and best-model tracking, resume, and
 /// one dispose scope per step so native memory stays flat.
 /// </summary>
-public sealed class Trainer(TrainerSettings settings, ITrainingObjective objective, Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate, RunLog log)
+internal sealed class Trainer(TrainerSettings settings, ITrainingObjective objective, Func<SentenceEncoder, int, RetrieverEvaluation>? evaluate, RunLog log)
 {
     volatile bool stopRequested;
 

@@ -6,7 +6,7 @@ namespace LocalRqa.Training;
 /// The shared training loop's settings (HF TrainingArguments' meaning). Defaults are the flags' own
 /// (<see cref="TrainingArguments"/>), declared once there.
 /// </summary>
-public sealed record TrainerSettings
+internal sealed record TrainerSettings
 {
     static readonly TrainingArguments Flags = new();
 

@@ -8,7 +8,7 @@ namespace LocalRqa.Training;
 /// a flat map such as {"step": 10, "epoch": 0.7, "loss": 1.2, "learning_rate": 1e-5, "grad_norm": 3.1} or
 /// {"step": 100, "epoch": 7, "eval_retr/document_recall/recall4": 0.8, ...}. Reports and resume read it.
 /// </summary>
-public sealed class TrainerState
+internal sealed class TrainerState
 {
     public const string FileName = "trainer_state.json";
 

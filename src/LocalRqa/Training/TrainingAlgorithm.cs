@@ -11,7 +11,7 @@ namespace LocalRqa.Training;
 /// objective with its teacher, its similarity and its report fields. Everything else (output folder, log, models,
 /// evaluation, the loop, checkpoints, reports, BM25, the test file) is the run's, the same for every method.
 /// </summary>
-public abstract class TrainingAlgorithm : IDisposable
+internal abstract class TrainingAlgorithm : IDisposable
 {
     /// <summary>The model card's one-line name of the method.</summary>
     public abstract string Description { get; }

@@ -9,49 +9,77 @@ namespace LocalRqa.Training;
 /// <summary>
 /// The HF TrainingArguments subset LocalRQA's retriever trainers rely on, with LocalRQA's defaults (its
 /// RetrievalQATrainingArguments), plus its ModelArguments and DataArguments: the arguments every
-/// `rqa train ctl|dca|rpg` shares. Trainer-specific flags live in their own record (e.g. <see cref="CtlArguments"/>).
+/// `rqa train ctl|dca|rpg` shares. Trainer-specific flags live in their own record (e.g. <see cref="Ctl.CtlArguments"/>).
 /// Defaults are the property initialisers; <see cref="Schema"/> declares names, groups and help.
 /// </summary>
 public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
 {
     // model_args
+    /// <summary>`--model_name_or_path`: Encoder to fine-tune: a Hub id (from the local cache), a SentenceTransformers/HF folder or a built-in model.</summary>
     public string ModelNameOrPath { get; init; } = "Snowflake/snowflake-arctic-embed-xs";
+    /// <summary>`--pooling_type`: How token states become one embedding: mean of non-padding tokens, or the [CLS] token.</summary>
     public PoolingType PoolingType { get; init; } = PoolingType.Mean;
 
     // data_args
+    /// <summary>`--train_file`: Training questions with gold (and hard negative) passages, JSON Lines; required with --do_train.</summary>
     public string? TrainFile { get; init; }
+    /// <summary>`--eval_file`: Evaluation questions, JSON Lines; required when evaluating.</summary>
     public string? EvalFile { get; init; }
+    /// <summary>`--test_file`: Test questions evaluated once after training; optional.</summary>
     public string? TestFile { get; init; }
+    /// <summary>`--full_dataset_file_path`: All documents to retrieve from during evaluation (.pkl, .json or .jsonl); required when evaluating.</summary>
     public string? FullDatasetFilePath { get; init; }
 
     // training_args
     /// <summary>Required; empty only in the unparsed defaults.</summary>
     public string OutputDir { get; init; } = "";
+    /// <summary>`--overwrite_output_dir`: Train even if output_dir already holds checkpoints.</summary>
     public bool OverwriteOutputDir { get; init; }
+    /// <summary>`--do_train`: Run training.</summary>
     public bool DoTrain { get; init; } = true;
+    /// <summary>`--do_eval`: Run evaluation; forced on while --evaluation_strategy is not no, as in HF.</summary>
     public bool DoEval { get; init; } = true;
+    /// <summary>`--learning_rate`: Peak AdamW learning rate.</summary>
     public double LearningRate { get; init; } = 1e-5;
+    /// <summary>`--weight_decay`: AdamW weight decay (not applied to biases and LayerNorm weights).</summary>
     public double WeightDecay { get; init; } = 0.01;
     /// <summary>Optimizer steps to train; -1 means <see cref="NumTrainEpochs"/> decides.</summary>
     public int MaxSteps { get; init; } = 200;
+    /// <summary>`--num_train_epochs`: Epochs to train when --max_steps is -1 (a fraction stops mid-epoch).</summary>
     public double NumTrainEpochs { get; init; } = 3.0;
+    /// <summary>`--per_device_train_batch_size`: Questions per training batch; for contrastive training also the number of in-batch negatives + 1.</summary>
     public int PerDeviceTrainBatchSize { get; init; } = 256;
+    /// <summary>`--per_device_eval_batch_size`: Texts per batch when encoding for evaluation.</summary>
     public int PerDeviceEvalBatchSize { get; init; } = 8;
+    /// <summary>`--warmup_ratio`: Fraction of the training steps spent warming up the learning rate linearly from 0.</summary>
     public double WarmupRatio { get; init; } = 0.1;
+    /// <summary>`--warmup_steps`: Warm-up steps; when above 0 it overrides --warmup_ratio.</summary>
     public int WarmupSteps { get; init; }
+    /// <summary>`--lr_scheduler_type`: Learning-rate schedule after warm-up.</summary>
     public LearningRateScheduleKind LrSchedulerType { get; init; } = LearningRateScheduleKind.Cosine;
+    /// <summary>`--logging_steps`: Log loss and learning rate every this many steps.</summary>
     public int LoggingSteps { get; init; } = 10;
+    /// <summary>`--eval_steps`: Evaluate every this many steps (with --evaluation_strategy steps).</summary>
     public int EvalSteps { get; init; } = 100;
+    /// <summary>`--save_steps`: Save a checkpoint every this many steps (with --save_strategy steps).</summary>
     public int SaveSteps { get; init; } = 100;
     /// <summary>Checkpoints kept in output_dir; null keeps all (the best one is never deleted).</summary>
     public int? SaveTotalLimit { get; init; } = 1;
+    /// <summary>`--seed`: Seed for initialisation, shuffling and hard-negative sampling.</summary>
     public int Seed { get; init; } = 42;
+    /// <summary>`--evaluation_strategy`: When to evaluate during training (also spelled `--eval_strategy`).</summary>
     public IntervalStrategy EvaluationStrategy { get; init; } = IntervalStrategy.Steps;
+    /// <summary>`--save_strategy`: When to save checkpoints.</summary>
     public IntervalStrategy SaveStrategy { get; init; } = IntervalStrategy.Steps;
+    /// <summary>`--metric_for_best_model`: Evaluation metric that picks the best checkpoint.</summary>
     public string MetricForBestModel { get; init; } = "eval_retr/document_recall/recall4";
+    /// <summary>`--greater_is_better`: Whether a larger --metric_for_best_model is better.</summary>
     public bool GreaterIsBetter { get; init; } = true;
+    /// <summary>`--load_best_model_at_end`: Finish with the best checkpoint's weights rather than the last step's.</summary>
     public bool LoadBestModelAtEnd { get; init; } = true;
+    /// <summary>`--gradient_accumulation_steps`: Batches whose gradients are summed before each optimizer step.</summary>
     public int GradientAccumulationSteps { get; init; } = 1;
+    /// <summary>`--max_grad_norm`: Gradient clipping norm; 0 turns clipping off.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>rqa: attention-probability dropout in training; null keeps the model's attention_probs_dropout_prob.</summary>
     public double? AttentionDropout { get; init; }
@@ -59,13 +87,15 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
     public bool Bm25Baseline { get; init; } = true;
     /// <summary>rqa: documents per question in the predictions files' deep `ranking`; null: 100, what the metrics use.</summary>
     public int? SaveDepth { get; init; }
+    /// <summary>`--report_to`: Where metrics go besides the log: local files only (no network services such as wandb).</summary>
     public ReportTarget ReportTo { get; init; } = ReportTarget.None;
     /// <summary>A checkpoint folder, or "true" for the newest checkpoint-* in output_dir (HF's convention).</summary>
     public string? ResumeFromCheckpoint { get; init; }
+    /// <summary>`--logging_dir`: Folder for jsonl/tensorboard reports; defaults to a runs folder in output_dir.</summary>
     public string? LoggingDir { get; init; }
 
     /// <summary>Documents per question the trainers' evaluations keep and score with LocalRQA's metrics (its 4).</summary>
-    public static int EvaluationTopK => new Evaluation.EvaluatorOptions().TopK;
+    internal static int EvaluationTopK => new Evaluation.EvaluatorOptions().TopK;
 
     /// <summary>
     /// What evaluation during training measures, and so what --metric_for_best_model selects: the dense model, or the
@@ -76,16 +106,16 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
     public EvalRetrieverKind EvalRetriever { get; init; } = EvalRetrieverKind.Dense;
 
     /// <summary>Whether evaluation runs at all: HF turns do_eval on whenever evaluation_strategy is not "no".</summary>
-    public bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
+    internal bool Evaluates => DoEval || EvaluationStrategy != IntervalStrategy.No;
 
     /// <summary>resume_from_checkpoint asks for the newest checkpoint in output_dir rather than a given folder.</summary>
-    public bool ResumesFromLatestCheckpoint => string.Equals(ResumeFromCheckpoint, "true", StringComparison.OrdinalIgnoreCase);
+    internal bool ResumesFromLatestCheckpoint => string.Equals(ResumeFromCheckpoint, "true", StringComparison.OrdinalIgnoreCase);
 
     // Declared before Schema: static initialisers run in text order.
     static readonly (string, IntervalStrategy)[] Strategies =
         [("steps", IntervalStrategy.Steps), ("epoch", IntervalStrategy.Epoch), ("no", IntervalStrategy.No)];
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<TrainingArguments>(new(), "model_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<TrainingArguments>(new(), "model_args")
         .Text("model_name_or_path", a => a.ModelNameOrPath, (a, v) => a with { ModelNameOrPath = v },
             "Encoder to fine-tune: a Hub id (from the local cache), a SentenceTransformers/HF folder or a built-in model.")
         .Choice("pooling_type", [("mean", PoolingType.Mean), ("cls", PoolingType.Cls)], a => a.PoolingType, (a, v) => a with { PoolingType = v },
@@ -180,7 +210,7 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
     bool IHybridRetrievalUser.ChoosesAutoWeight => true;
     string IHybridRetrievalUser.HybridFlag => "--eval_retriever hybrid";
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(OutputDir.Trim().Length > 0, "--output_dir is required");
         Require(ModelNameOrPath.Trim().Length > 0, "--model_name_or_path needs a value");
@@ -214,7 +244,7 @@ public sealed record TrainingArguments : IArgumentRecord, IHybridRetrievalUser
         }
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         if (!DoEval && EvaluationStrategy != IntervalStrategy.No)
             yield return $"--do_eval false has no effect while --evaluation_strategy is {Name(EvaluationStrategy)} (as in HF); pass --evaluation_strategy no to skip evaluation";

@@ -11,7 +11,7 @@ namespace LocalRqa.Training;
 /// sibling and renamed, so a killed save leaves the earlier checkpoints intact; old ones are rotated away
 /// beyond the limit, never the best.
 /// </summary>
-public sealed class TrainingCheckpoints(string outputDir)
+internal sealed class TrainingCheckpoints(string outputDir)
 {
     public const string Prefix = "checkpoint-";
     public const string ObjectiveStateFile = "objective_state.json";

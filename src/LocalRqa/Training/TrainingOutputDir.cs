@@ -8,7 +8,7 @@ namespace LocalRqa.Training;
 /// HF's "no valid checkpoint" error only when the folder holds a finished run; a run that was stopped before its first
 /// checkpoint is started over (<see cref="StartsOver"/>), keeping what it saved that is still valid (reader scores).
 /// </summary>
-public static class TrainingOutputDir
+internal static class TrainingOutputDir
 {
     /// <returns>the folder's lock, held until the run ends</returns>
     public static OutputDirLock Prepare(TrainingArguments args)

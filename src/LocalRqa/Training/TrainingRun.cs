@@ -20,7 +20,7 @@ namespace LocalRqa.Training;
 /// `--test_file`, and `--do_train false` (evaluation only). The <see cref="TrainingAlgorithm"/> brings its data and
 /// objective.
 /// </summary>
-public sealed class TrainingRun
+internal sealed class TrainingRun
 {
     readonly TrainingAlgorithm algorithm;
     DocumentCollection? documents;

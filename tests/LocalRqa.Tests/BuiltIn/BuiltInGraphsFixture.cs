@@ -6,12 +6,12 @@ namespace LocalRqa.Tests.BuiltIn;
 /// <summary>Parses and converts both packaged ONNX models once for all converter tests.</summary>
 public sealed class BuiltInGraphsFixture
 {
-    public BuiltInModel Arctic { get; } = BuiltInModels.Find("Snowflake/snowflake-arctic-embed-xs")!;
-    public BuiltInModel MiniLm { get; } = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
+    internal BuiltInModel Arctic { get; } = BuiltInModels.Find("Snowflake/snowflake-arctic-embed-xs")!;
+    internal BuiltInModel MiniLm { get; } = BuiltInModels.Find("sentence-transformers/all-MiniLM-L6-v2")!;
 
     private readonly Dictionary<string, (OnnxGraph Graph, BuiltInConversion Conversion)> loaded = new();
 
-    public (OnnxGraph Graph, BuiltInConversion Conversion) Load(BuiltInModel model)
+    internal (OnnxGraph Graph, BuiltInConversion Conversion) Load(BuiltInModel model)
     {
         lock (loaded)
         {

@@ -10,7 +10,7 @@ public sealed class OnnxRuntimeReference : IDisposable
 {
     readonly InferenceSession session;
 
-    public OnnxRuntimeReference(BuiltInModel model)
+    internal OnnxRuntimeReference(BuiltInModel model)
     {
         using var stream = EmbeddedResourceLocator.Open(BuiltInModels.LocateAssembly(model), model.OnnxResourceName, out var length);
         var bytes = new byte[length];
@@ -19,7 +19,7 @@ public sealed class OnnxRuntimeReference : IDisposable
     }
 
     /// <summary>last_hidden_state [B, T, H] (flattened) of token ids padded to the longest with <paramref name="padId"/>.</summary>
-    public float[] LastHiddenState(IReadOnlyList<TokenizedText> batch, int padId, out int length)
+    internal float[] LastHiddenState(IReadOnlyList<TokenizedText> batch, int padId, out int length)
     {
         length = batch.Max(t => t.Ids.Length);
         int[] shape = [batch.Count, length];

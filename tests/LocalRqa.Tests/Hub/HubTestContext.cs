@@ -18,10 +18,10 @@ public sealed class HubTestContext : IDisposable
     public string CacheRoot { get; }
     public StringWriter Log { get; } = new();
 
-    public HubSettings Settings(string? token = null, bool offline = false) =>
+    internal HubSettings Settings(string? token = null, bool offline = false) =>
         new(Server.Endpoint, token, CacheRoot, offline) { RetryDelay = TimeSpan.Zero, ReadTimeout = TimeSpan.FromSeconds(10) };
 
-    public ModelResolver Resolver(string? token = null, bool offline = false, Func<string, string?>? builtIn = null) =>
+    internal ModelResolver Resolver(string? token = null, bool offline = false, Func<string, string?>? builtIn = null) =>
         new(Settings(token, offline), builtIn, Log);
 
     public static byte[] Bytes(int length, int seed)

@@ -11,7 +11,7 @@ public static class CausalLmFixtures
     public static TheoryData<string> Names() => new("llama-tiny", "qwen2-tiny", "stablelm-tiny");
 
     /// <summary>All tensors of a fixture's model.safetensors, in memory, to edit for loading tests.</summary>
-    public static Dictionary<string, HostTensor> Tensors(string folder)
+    internal static Dictionary<string, HostTensor> Tensors(string folder)
     {
         var source = CheckpointFolder.Open(folder);
         return source.Names.ToDictionary(n => n, source.Read);
@@ -30,6 +30,6 @@ public static class CausalLmFixtures
     }
 
     /// <summary>A model built from a fixture's settings (possibly edited) and an in-memory checkpoint.</summary>
-    public static CausalLanguageModel Load(DecoderSettings settings, Dictionary<string, HostTensor> tensors, ScalarType weightType = ScalarType.Float32) =>
+    internal static CausalLanguageModel Load(DecoderSettings settings, Dictionary<string, HostTensor> tensors, ScalarType weightType = ScalarType.Float32) =>
         CausalLanguageModel.Load(settings, new InMemoryCheckpoint(tensors, "test checkpoint"), weightType);
 }

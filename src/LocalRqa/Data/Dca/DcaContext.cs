@@ -5,4 +5,4 @@ namespace LocalRqa.Data.Dca;
 /// retrieval <see cref="Score"/> that orders the passages, and, once a reader has scored it, the
 /// <see cref="CrossAttentionScore"/> the retriever is distilled towards.
 /// </summary>
-public sealed record DcaContext(string? Id, string Title, string Text, double Score, double? CrossAttentionScore = null);
+internal sealed record DcaContext(string? Id, string Title, string Text, double Score, double? CrossAttentionScore = null);

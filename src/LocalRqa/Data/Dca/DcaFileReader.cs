@@ -10,7 +10,7 @@ namespace LocalRqa.Data.Dca;
 /// As LocalRQA's load_fid_data and FidDataset: a missing id is the question's position, a missing score is
 /// 1/(k+1), and passages are sorted by score, best first (stably, so equal scores keep the file's order).
 /// </summary>
-public static class DcaFileReader
+internal static class DcaFileReader
 {
     /// <param name="nContext">Keep the first n passages after sorting (FidDataset's <c>ctxs[:n_context]</c>); a
     /// question with fewer keeps what it has, with one warning per file.</param>

@@ -9,7 +9,7 @@ namespace LocalRqa.Data.Dca;
 /// Writes DCA question files atomically: a JSON list (indented, as LocalRQA's json.dump(indent=4)) or, for a
 /// <c>.jsonl</c> path, one question per line. Passages keep their order; an integer id is written as an integer.
 /// </summary>
-public static class DcaFileWriter
+internal static class DcaFileWriter
 {
     static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -7,7 +7,7 @@ namespace LocalRqa.Data.Dca;
 /// What `rqa train dca` needs to know about its input files: whether a file is a DCA file (its questions carry
 /// <c>ctxs</c>) or a LocalRQA train/eval file, and a DCA file's questions as evaluation examples.
 /// </summary>
-public static class DcaInputs
+internal static class DcaInputs
 {
     /// <summary>Whether the first question of a .json list or .jsonl file has a <c>ctxs</c> field.</summary>
     public static bool HasContexts(string path)

@@ -6,7 +6,7 @@ namespace LocalRqa.Data.Dca;
 /// file's id as text (an integer id is written back as an integer), or the question's 0-based position when the
 /// file has none, as LocalRQA numbers them.
 /// </summary>
-public sealed record DcaQuestion(string Id, string Question, IReadOnlyList<DcaContext> Contexts, IReadOnlyList<Document> GoldDocs,
+internal sealed record DcaQuestion(string Id, string Question, IReadOnlyList<DcaContext> Contexts, IReadOnlyList<Document> GoldDocs,
     IReadOnlyList<string> Answers)
 {
     /// <summary>Whether every passage has a reader score (a `_wscore` file, or after scoring).</summary>

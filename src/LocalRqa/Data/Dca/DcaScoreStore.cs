@@ -16,7 +16,7 @@ namespace LocalRqa.Data.Dca;
 /// <c>crossattention_score</c>), records its scorer in <c>&lt;name&gt;_wscore.json.scorer</c> and deletes the
 /// partial file. A finished file that does not belong to these questions or this scorer is refused, never mixed in.
 /// </summary>
-public sealed class DcaScoreStore : IDisposable
+internal sealed class DcaScoreStore : IDisposable
 {
     const string HeaderField = "rqa_dca_reader_scores";
     const int FormatVersion = 2;

@@ -5,7 +5,7 @@ namespace LocalRqa.Data.Dca;
 /// the gold one, gets the reader score max + σ of that question's reader scores (σ the population standard
 /// deviation, numpy's np.std), so the distilled target always ranks the gold passage clearly on top.
 /// </summary>
-public static class GoldScoreBoost
+internal static class GoldScoreBoost
 {
     /// <summary>The scores with the first replaced by max + σ of all of them (its own old value included).</summary>
     public static double[] BoostFirst(IReadOnlyList<double> scores)

@@ -1,7 +1,7 @@
 namespace LocalRqa.Evaluation.Metrics;
 
 /// <summary>A mean with its percentile bootstrap confidence interval.</summary>
-public sealed record BootstrapInterval(double Mean, double Low, double High)
+internal sealed record BootstrapInterval(double Mean, double Low, double High)
 {
     public const int DefaultResamples = 1000;
 

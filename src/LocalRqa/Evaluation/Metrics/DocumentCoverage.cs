@@ -7,7 +7,7 @@ namespace LocalRqa.Evaluation.Metrics;
 /// coverage(r, g) = |tokens(r) ∩ tokens(g)| / |tokens(g)| over multisets of normalised page_content tokens,
 /// and r likely is g when coverage &gt; 0.7.
 /// </summary>
-public static class DocumentCoverage
+internal static class DocumentCoverage
 {
     /// <summary>
     /// LocalRQA's threshold. Its code compares strictly (cover_percent &gt; threshold), although some of its

@@ -6,7 +6,7 @@ namespace LocalRqa.Evaluation.Metrics;
 /// Deliberate departures from its code, each marked where it applies: recall4 cuts at rank 4, likely_recall counts
 /// once per question, NDCG relevance is "matches any gold document".
 /// </summary>
-public static class LocalRqaMetrics
+internal static class LocalRqaMetrics
 {
     public const string Recall1 = "document_recall/recall1";
     public const string Recall4 = "document_recall/recall4";

@@ -10,5 +10,5 @@ namespace LocalRqa.Evaluation.Metrics;
 /// <param name="CorrectCount">Retrieved documents equal to some gold document.</param>
 /// <param name="LikelyCorrectCount">Retrieved documents likely equal to some gold document.</param>
 /// <param name="Ndcg">NDCG over the retrieved list with qrels covering only retrieved documents, unrounded.</param>
-public sealed record LocalRqaQuestionScores(
+internal sealed record LocalRqaQuestionScores(
     bool Recall1, bool Recall4, bool LikelyRecall, int RetrievedCount, int CorrectCount, int LikelyCorrectCount, double Ndcg);

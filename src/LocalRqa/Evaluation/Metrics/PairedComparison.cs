@@ -10,7 +10,7 @@ namespace LocalRqa.Evaluation.Metrics;
 /// <param name="PValue">Two-sided paired bootstrap p-value of the mean difference (see <see cref="Compare(IReadOnlyList{double}, IReadOnlyList{double}, int, int)"/>).</param>
 /// <param name="Gained">Baseline question indices the baseline scored 0 and the candidate above 0 (0→1 for 0/1 metrics).</param>
 /// <param name="Lost">Baseline question indices the baseline scored above 0 and the candidate 0 (1→0 for 0/1 metrics).</param>
-public sealed record PairedComparison(
+internal sealed record PairedComparison(
     int Count, double BaselineMean, double CandidateMean, double MeanDifference, double PValue,
     IReadOnlyList<int> Gained, IReadOnlyList<int> Lost)
 {

@@ -4,7 +4,7 @@ namespace LocalRqa.Evaluation.Metrics;
 /// Per-question values of several metrics over the same questions, in question order: the input of
 /// <see cref="BootstrapInterval"/> and <see cref="PairedComparison"/>, and of the reported means.
 /// </summary>
-public sealed class PerQuestionScores
+internal sealed class PerQuestionScores
 {
     private readonly Dictionary<string, double[]> values;
 

@@ -13,7 +13,7 @@ namespace LocalRqa.Evaluation.Metrics;
 /// Gold documents are a set (duplicates by identity count once) and only the first retrieval of a gold document is
 /// relevant, as with trec_eval qrels. A question without gold documents scores 0 on every metric.
 /// </remarks>
-public static class RankingMetrics
+internal static class RankingMetrics
 {
     public static IReadOnlyList<int> CutOffs { get; } = [1, 3, 5, 10, 20];
 

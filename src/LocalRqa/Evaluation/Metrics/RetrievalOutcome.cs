@@ -6,4 +6,4 @@ namespace LocalRqa.Evaluation.Metrics;
 /// What one question's retrieval produced: its gold documents and the retrieved documents, best first.
 /// Documents are compared by <see cref="Document.Identity"/> (metadata.source and page_content), as LocalRQA does.
 /// </summary>
-public sealed record RetrievalOutcome(IReadOnlyList<Document> Gold, IReadOnlyList<Document> Retrieved);
+internal sealed record RetrievalOutcome(IReadOnlyList<Document> Gold, IReadOnlyList<Document> Retrieved);

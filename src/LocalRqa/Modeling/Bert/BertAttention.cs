@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>Self-attention followed by its output block (HF names: `attention.self`, `attention.output`).</summary>
-public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly BertSelfAttention self;
     readonly BertResidualOutput output;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>The fields of a HuggingFace BERT config.json that shape the network.</summary>
-public sealed record BertConfig
+internal sealed record BertConfig
 {
     [JsonPropertyName("model_type")] public string? ModelType { get; init; }
     [JsonPropertyName("architectures")] public string[]? Architectures { get; init; }

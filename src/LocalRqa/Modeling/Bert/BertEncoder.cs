@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>The stack of encoder layers (HF name `encoder.layer.{i}`).</summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly ModuleList<BertLayer> layer;
 

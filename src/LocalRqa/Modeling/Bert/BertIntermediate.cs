@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>The feed-forward expansion: dense to intermediate_size, then the configured activation.</summary>
-public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     readonly Linear dense;
     readonly Func<Tensor, Tensor> activation;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>One transformer encoder block (post-LayerNorm, as in BERT).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly BertAttention attention;
     readonly BertIntermediate intermediate;

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.Bert;
 /// HuggingFace's BertModel in TorchSharp: state-dict names equal HF's, so checkpoints load and save without
 /// renaming. The pooler exists only when the checkpoint has one (many retriever checkpoints drop it).
 /// </summary>
-public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly BertEmbeddings embeddings;
     readonly BertEncoder encoder;

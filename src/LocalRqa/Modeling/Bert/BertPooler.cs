@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>BERT's pooler: tanh(dense(first token)). Retrievers rarely use it, but checkpoints carry it.</summary>
-public sealed class BertPooler : nn.Module<Tensor, Tensor>
+internal sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
     readonly Linear dense;
 

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.Bert;
 /// Projection back to hidden_size, dropout, residual and LayerNorm: the block that closes both the attention
 /// (HF `attention.output`, from hidden_size) and the feed-forward (HF `output`, from intermediate_size).
 /// </summary>
-public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Linear dense;
 #pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field

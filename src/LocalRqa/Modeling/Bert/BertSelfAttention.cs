@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.Bert;
 
 /// <summary>Multi-head scaled dot-product self-attention (libtorch's fused kernel).</summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Linear query;
     readonly Linear key;

@@ -11,7 +11,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// eval mode: they score answers for REPLUG-style retriever training and are never trained here. Weights may
 /// be held in bfloat16; logits are always computed and returned in float32.
 /// </summary>
-public sealed class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class CausalLanguageModel : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly DecoderModel model;
     readonly Linear? lm_head;

@@ -8,7 +8,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// network. Fields whose default differs between families are nullable; each <see cref="CausalLmFamily"/>
 /// fills in its own default when it resolves the config into <see cref="DecoderSettings"/>.
 /// </summary>
-public sealed record CausalLmConfig
+internal sealed record CausalLmConfig
 {
     [JsonPropertyName("model_type")] public string? ModelType { get; init; }
     [JsonPropertyName("architectures")] public string[]? Architectures { get; init; }

@@ -4,7 +4,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// One family of decoder-only checkpoints (its model_type values and *ForCausalLM architectures) and how its
 /// config.json maps onto <see cref="DecoderSettings"/>.
 /// </summary>
-public abstract class CausalLmFamily
+internal abstract class CausalLmFamily
 {
     public abstract IReadOnlyList<string> ModelTypes { get; }
     public abstract IReadOnlyList<string> Architectures { get; }

@@ -8,7 +8,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// the num_key_value_heads key/value heads serves heads / num_key_value_heads consecutive query heads.
 /// HF names: `self_attn.{q,k,v,o}_proj`, and StableLM's `q_layernorm` / `k_layernorm`.
 /// </summary>
-public sealed class CausalSelfAttention : nn.Module<Tensor, DecoderContext, Tensor>
+internal sealed class CausalSelfAttention : nn.Module<Tensor, DecoderContext, Tensor>
 {
     readonly Linear q_proj;
     readonly Linear k_proj;

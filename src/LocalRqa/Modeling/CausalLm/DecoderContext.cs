@@ -6,4 +6,4 @@ namespace LocalRqa.Modeling.CausalLm;
 /// <param name="AttentionBias">[B, 1, T, T] additive: 0 where query i may see key j, the dtype's minimum elsewhere.</param>
 /// <param name="Cos">[T, r] rotary cosines.</param>
 /// <param name="Sin">[T, r] rotary sines.</param>
-public sealed record DecoderContext(Tensor AttentionBias, Tensor Cos, Tensor Sin);
+internal sealed record DecoderContext(Tensor AttentionBias, Tensor Cos, Tensor Sin);

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// With a parallel residual (StableLM's use_parallel_residual) there is no second norm:
 /// out = x + attn(norm₁(x)) + mlp(norm₁(x)).
 /// </summary>
-public sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
+internal sealed class DecoderLayer : nn.Module<Tensor, DecoderContext, Tensor>
 {
     readonly nn.Module<Tensor, Tensor> input_layernorm;
     readonly CausalSelfAttention self_attn;

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// The decoder trunk (HF `model.`): token embeddings, the layers and the final norm. Positions are 0..T-1 for
 /// every row, which is right for right-padded batches.
 /// </summary>
-public sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class DecoderModel : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly Embedding embed_tokens;
     readonly ModuleList<DecoderLayer> layers;

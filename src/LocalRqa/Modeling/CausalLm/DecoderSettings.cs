@@ -4,7 +4,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// Everything the decoder network needs, resolved from a config.json by its <see cref="CausalLmFamily"/>:
 /// the families differ only in these switches, so one set of modules serves all of them.
 /// </summary>
-public sealed record DecoderSettings
+internal sealed record DecoderSettings
 {
     /// <summary>The config's model_type, for messages.</summary>
     public required string ModelType { get; init; }

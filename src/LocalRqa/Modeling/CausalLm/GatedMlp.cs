@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.CausalLm;
 
 /// <summary>The gated feed-forward of Llama-style decoders (Shazeer 2020): down(act(gate(x)) · up(x)).</summary>
-public sealed class GatedMlp : nn.Module<Tensor, Tensor>
+internal sealed class GatedMlp : nn.Module<Tensor, Tensor>
 {
     readonly Linear gate_proj;
     readonly Linear up_proj;

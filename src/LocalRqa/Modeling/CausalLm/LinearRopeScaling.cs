@@ -1,7 +1,7 @@
 namespace LocalRqa.Modeling.CausalLm;
 
 /// <summary>Position interpolation (Chen et al. 2023): every angle divided by <paramref name="Factor"/>.</summary>
-public sealed record LinearRopeScaling(double Factor) : RopeScaling
+internal sealed record LinearRopeScaling(double Factor) : RopeScaling
 {
     public override double[] Rescale(double[] inverseFrequencies) =>
         inverseFrequencies.Select(f => f / Factor).ToArray();

@@ -5,7 +5,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// λ &lt; C / high_freq_factor keeps f (high frequencies); λ &gt; C / low_freq_factor divides it by the factor
 /// (low frequencies); in between f' = (1 − s)·f/factor + s·f with s = (C/λ − low) / (high − low).
 /// </summary>
-public sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, double OriginalMaxPositionEmbeddings)
+internal sealed record Llama3RopeScaling(double Factor, double LowFreqFactor, double HighFreqFactor, double OriginalMaxPositionEmbeddings)
     : RopeScaling
 {
     public override double[] Rescale(double[] inverseFrequencies)

@@ -5,7 +5,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// grouped-query attention, SiLU-gated MLP; attention_bias puts biases on q, k, v and o; mlp_bias on the MLP.
 /// Mistral adds a sliding attention window.
 /// </summary>
-public sealed class LlamaFamily : CausalLmFamily
+internal sealed class LlamaFamily : CausalLmFamily
 {
     public override IReadOnlyList<string> ModelTypes => ["llama", "mistral"];
     public override IReadOnlyList<string> Architectures => ["LlamaForCausalLM", "MistralForCausalLM"];

@@ -1,7 +1,7 @@
 namespace LocalRqa.Modeling.CausalLm;
 
 /// <summary>The normalisation a decoder family uses before attention, before the MLP and at the end.</summary>
-public enum NormalizationKind
+internal enum NormalizationKind
 {
     /// <summary>RMSNorm (Zhang &amp; Sennrich 2019), weight only, computed in float32 as Llama does.</summary>
     Rms,

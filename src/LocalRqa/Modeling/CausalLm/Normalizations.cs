@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.CausalLm;
 
 /// <summary>Builds the norm module a family uses (input_layernorm, post_attention_layernorm, model.norm).</summary>
-public static class Normalizations
+internal static class Normalizations
 {
     public static nn.Module<Tensor, Tensor> Create(DecoderSettings settings) => settings.Normalization switch
     {

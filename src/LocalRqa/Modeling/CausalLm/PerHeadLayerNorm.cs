@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// StableLM's qk_layernorm: a separate bias-free LayerNorm over head_dim for every head (HF names
 /// `q_layernorm.norms.{h}.weight`).
 /// </summary>
-public sealed class PerHeadLayerNorm : nn.Module<Tensor, Tensor>
+internal sealed class PerHeadLayerNorm : nn.Module<Tensor, Tensor>
 {
     readonly ModuleList<LayerNorm> norms;
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Modeling.CausalLm;
 
 /// <summary>Qwen2ForCausalLM: the Llama layout with biases on q, k and v (none on o or the MLP).</summary>
-public sealed class Qwen2Family : CausalLmFamily
+internal sealed class Qwen2Family : CausalLmFamily
 {
     public override IReadOnlyList<string> ModelTypes => ["qwen2"];
     public override IReadOnlyList<string> Architectures => ["Qwen2ForCausalLM"];

@@ -6,7 +6,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// A config's rope_scaling: a rule that rewrites the rotary inverse frequencies. Only the rules that leave
 /// the rotation a plain function of the position are supported; others are a clear error, never ignored.
 /// </summary>
-public abstract record RopeScaling
+internal abstract record RopeScaling
 {
     public static readonly IReadOnlyList<string> SupportedTypes = ["linear", "llama3"];
 

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// pairs with k + r/2, and the pair at position p turns by p · inv_freq[k]. The inverse frequencies are not a
 /// state-dict entry (older checkpoints that stored `rotary_emb.inv_freq` have it dropped on load).
 /// </summary>
-public sealed class RotaryEmbedding(RotarySettings settings)
+internal sealed class RotaryEmbedding(RotarySettings settings)
 {
     readonly float[] inverseFrequencies = settings.InverseFrequencies();
 

@@ -4,7 +4,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// <param name="Dims">Rotated dimensions per head: head_dim, or head_dim × partial_rotary_factor (StableLM).</param>
 /// <param name="Theta">rope_theta, the base of the frequency ladder.</param>
 /// <param name="Scaling">rope_scaling, or null for the plain ladder.</param>
-public sealed record RotarySettings(int Dims, double Theta, RopeScaling? Scaling)
+internal sealed record RotarySettings(int Dims, double Theta, RopeScaling? Scaling)
 {
     /// <summary>
     /// inv_freq[i] = 1 / theta^(2i / Dims), i = 0 .. Dims/2 - 1, then rescaled. The exponent is formed in

@@ -5,7 +5,7 @@ namespace LocalRqa.Modeling.CausalLm;
 /// of each head, optional q/k/v biases (use_qkv_bias), optional per-head q/k LayerNorm (qk_layernorm) and
 /// optional parallel residual (use_parallel_residual); o_proj and the MLP carry no bias.
 /// </summary>
-public sealed class StableLmFamily : CausalLmFamily
+internal sealed class StableLmFamily : CausalLmFamily
 {
     public override IReadOnlyList<string> ModelTypes => ["stablelm"];
     public override IReadOnlyList<string> Architectures => ["StableLmForCausalLM"];

@@ -8,7 +8,7 @@ namespace LocalRqa.Modeling.T5;
 /// 1/sqrt(d_kv) scaling, because T5 folds that factor into the initialisation of q (Mesh TensorFlow). The first
 /// block of each stack also owns the learned relative position bias that every later block reuses.
 /// </summary>
-public sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     readonly Linear q;
     readonly Linear k;

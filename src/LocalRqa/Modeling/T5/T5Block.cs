@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.T5;
 /// One T5 block, HF name `block.{i}.layer.{j}`: self-attention, then (decoder only) cross-attention, then the
 /// feed-forward. The sublayers differ in type, so they sit in one untyped list and are read through properties.
 /// </summary>
-public sealed class T5Block : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class T5Block : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly ModuleList<nn.Module> layer;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace LocalRqa.Modeling.T5;
 
 /// <summary>The fields of a HuggingFace T5 config.json that shape the encoder-decoder network.</summary>
-public sealed record T5Config
+internal sealed record T5Config
 {
     [JsonPropertyName("model_type")] public string? ModelType { get; init; }
     [JsonPropertyName("is_encoder_decoder")] public bool IsEncoderDecoder { get; init; } = true;

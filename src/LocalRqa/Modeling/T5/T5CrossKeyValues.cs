@@ -6,7 +6,7 @@ namespace LocalRqa.Modeling.T5;
 /// The encoder output projected to keys and values by every decoder block's cross-attention. Computed once per
 /// encoder output: a multi-step decode would otherwise project all passages' tokens again at every step.
 /// </summary>
-public sealed class T5CrossKeyValues : IDisposable
+internal sealed class T5CrossKeyValues : IDisposable
 {
     /// <summary>Per decoder block: keys and values, each [B, h, S, d_kv].</summary>
     public IReadOnlyList<(Tensor Keys, Tensor Values)> Layers { get; }

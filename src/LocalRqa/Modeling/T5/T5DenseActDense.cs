@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.T5;
 
 /// <summary>The original T5 feed-forward (feed_forward_proj "relu" etc.): wo(dropout(act(wi x))), no biases.</summary>
-public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
+internal sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
 {
     readonly Linear wi;
     readonly Linear wo;

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.T5;
 /// The gated feed-forward of T5 v1.1 / Flan-T5 (feed_forward_proj "gated-ACT"; Shazeer 2020, GLU variants):
 /// wo(dropout(act(wi_0 x) ⊙ wi_1 x)), no biases.
 /// </summary>
-public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
+internal sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
 {
     readonly Linear wi_0;
     readonly Linear wi_1;

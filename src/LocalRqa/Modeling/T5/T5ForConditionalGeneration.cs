@@ -9,7 +9,7 @@ namespace LocalRqa.Modeling.T5;
 /// without renaming. One `shared` embedding table feeds both stacks; when tie_word_embeddings is set it is
 /// also the output projection, and the decoder output is scaled by d_model^-0.5 first (Mesh TensorFlow).
 /// </summary>
-public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     readonly Embedding shared;
     readonly T5Stack encoder;

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.T5;
 /// Pre-norm residual encoder-decoder attention sublayer. It has no relative position bias: T5 gives
 /// cross-attention a zero position bias, so only the encoder padding mask is added to its logits.
 /// </summary>
-public sealed class T5LayerCrossAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class T5LayerCrossAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly T5Attention EncDecAttention;

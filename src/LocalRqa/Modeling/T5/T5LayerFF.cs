@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.T5;
 
 /// <summary>Pre-norm residual feed-forward sublayer: x + dropout(ff(rms_norm(x))).</summary>
-public sealed class T5LayerFF : nn.Module<Tensor, Tensor>
+internal sealed class T5LayerFF : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly nn.Module<Tensor, Tensor> DenseReluDense;

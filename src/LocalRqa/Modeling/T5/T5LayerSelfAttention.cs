@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Modeling.T5;
 
 /// <summary>Pre-norm residual self-attention sublayer: x + dropout(attn(rms_norm(x))).</summary>
-public sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // the checkpoint key: TorchSharp names a submodule after its field
     readonly T5Attention SelfAttention;

@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.T5;
 /// logarithmically wider ones up to max_distance, beyond which all distances share the last bucket. The
 /// encoder looks both ways (half the buckets per direction); the decoder only backwards.
 /// </summary>
-public static class T5RelativePosition
+internal static class T5RelativePosition
 {
     /// <param name="relativePosition">key position − query position, int64 of any shape</param>
     /// <returns>bucket ids in [0, numBuckets), int64 of the same shape</returns>

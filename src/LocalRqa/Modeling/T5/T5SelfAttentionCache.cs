@@ -7,7 +7,7 @@ namespace LocalRqa.Modeling.T5;
 /// greedy step runs the decoder on the new token only instead of the whole prefix. It owns its tensors (they
 /// live outside every dispose scope) and frees them on Dispose.
 /// </summary>
-public sealed class T5SelfAttentionCache : IDisposable
+internal sealed class T5SelfAttentionCache : IDisposable
 {
     readonly (Tensor Keys, Tensor Values)?[] layers;
 

@@ -8,7 +8,7 @@ namespace LocalRqa.Modeling.T5;
 /// happens in the owning model, whose single `shared` table both stacks use. Block 0's relative position bias
 /// is computed once per forward and reused by every block, as T5 shares it across layers.
 /// </summary>
-public sealed class T5Stack : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class T5Stack : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly ModuleList<T5Block> block;
     readonly RmsNorm final_layer_norm;

@@ -12,7 +12,7 @@ namespace LocalRqa.Teachers.Fid;
 /// FidDataset + FidCollator), tokenized with the reader's tokenizer and truncated to <c>text_maxlength</c>; a batch is
 /// padded to [B, n_context, L] and scored by <see cref="FidReader.Scores"/> (one decoder step, no gradients).
 /// </summary>
-public sealed class FidPassageScorer : IPassageScorer, IDisposable
+internal sealed class FidPassageScorer : IPassageScorer, IDisposable
 {
     readonly FidReader reader;
     readonly ITextTokenizer tokenizer;

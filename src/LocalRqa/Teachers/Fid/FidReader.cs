@@ -8,7 +8,7 @@ namespace LocalRqa.Teachers.Fid;
 /// ("question: … title: … context: …") is encoded on its own, then the decoder attends to the concatenation of
 /// one question's encoded passages. Its cross-attention gives the passage scores a retriever is distilled from.
 /// </summary>
-public sealed class FidReader
+internal sealed class FidReader
 {
     public T5ForConditionalGeneration Model { get; }
 

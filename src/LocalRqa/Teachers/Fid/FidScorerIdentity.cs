@@ -7,7 +7,7 @@ namespace LocalRqa.Teachers.Fid;
 /// (<see cref="ModelFolderFingerprint"/>, not its path: a retrained folder scores differently), --text_maxlength and
 /// rqa's scoring code. Saved reader scores carry this text and are reused only by a run whose identity is the same.
 /// </summary>
-public static class FidScorerIdentity
+internal static class FidScorerIdentity
 {
     /// <summary>Bump when tokenization or <see cref="FidScores"/> change what the same inputs score.</summary>
     public const string ScoringCodeVersion = "rqa-fid-score-1";

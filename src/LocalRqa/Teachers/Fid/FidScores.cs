@@ -8,7 +8,7 @@ namespace LocalRqa.Teachers.Fid;
 /// heads and a passage's unmasked tokens, divided by (unmasked tokens × layers × heads). A pure function of the
 /// logits, so it is testable without a model.
 /// </summary>
-public static class FidScores
+internal static class FidScores
 {
     /// <param name="crossAttentionLogits">per decoder layer, [B, h, T, P·L]; only decoder position 0 is used</param>
     /// <param name="passageMask">[B, P, L], 1 for tokens and 0 for padding</param>

@@ -3,11 +3,11 @@ using LocalRqa.Data.Dca;
 namespace LocalRqa.Teachers.Fid;
 
 /// <summary>
-/// `--with_score False`: scores every question of a DCA file with the reader, <paramref name="batchSize"/>
+/// `--with_score False`: scores every question of a DCA file with the reader, a batch of
 /// questions at a time, recording each batch in the file's <see cref="DcaScoreStore"/> as it finishes, so a
 /// killed run resumes at the first unscored batch and a finished one is not scored again.
 /// </summary>
-public static class PassageScoring
+internal static class PassageScoring
 {
     /// <summary>For the tests that kill a run mid-scoring: a pause after each saved batch, announced on stderr.</summary>
     public const string KillTestDelayVariable = "RQA_TEST_READER_BATCH_DELAY_MS";

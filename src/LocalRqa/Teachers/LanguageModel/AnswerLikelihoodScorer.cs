@@ -8,7 +8,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// (<see cref="AnswerSequence.Build"/>), the pairs go through the LM as one right-padded batch, and only the
 /// positions that predict answer tokens are projected to the vocabulary and log-softmaxed (in float32).
 /// </summary>
-public sealed class AnswerLikelihoodScorer(CausalLanguageModel model, int maxAnswerTokens = AnswerSequence.DefaultMaxAnswerTokens)
+internal sealed class AnswerLikelihoodScorer(CausalLanguageModel model, int maxAnswerTokens = AnswerSequence.DefaultMaxAnswerTokens)
 {
     /// <summary>Per-token log-probabilities and their mean for each pair, in order, from one LM run.</summary>
     /// <param name="pairs">already tokenized prompts and answers</param>

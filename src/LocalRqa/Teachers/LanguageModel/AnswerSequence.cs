@@ -5,7 +5,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// the answer is predicted by the LM output at position AnswerStart + t − 1, so at least one prompt token
 /// must remain in front of it.
 /// </summary>
-public sealed record AnswerSequence(int[] Ids, int AnswerStart)
+internal sealed record AnswerSequence(int[] Ids, int AnswerStart)
 {
     /// <summary>The cap on answer tokens LocalRQA scores (longer answers keep their first tokens).</summary>
     public const int DefaultMaxAnswerTokens = 128;

@@ -7,7 +7,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// A SHA-256 that names one frozen LM as the score cache sees it (<see cref="ModelFolderFingerprint"/>): the dtype
 /// it runs in (bfloat16 scores differ from float32 ones), config.json, the tokenizer files and every weight file.
 /// </summary>
-public static class LmFingerprint
+internal static class LmFingerprint
 {
     static readonly string[] DefiningFiles =
         ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "tokenizer.model"];

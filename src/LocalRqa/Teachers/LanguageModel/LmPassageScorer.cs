@@ -21,7 +21,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// others. The tokenizer.json truncation setting is not applied (HF's __call__ without truncation=True does not
 /// apply it either); the only cut is the left cut to text_maxlength.
 /// </remarks>
-public sealed class LmPassageScorer : IDisposable
+internal sealed class LmPassageScorer : IDisposable
 {
     readonly CausalLanguageModel model;
     readonly ITextTokenizer tokenizer;

@@ -12,7 +12,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// process at a time: the file is opened without sharing (another rqa process opening it fails), and every
 /// method locks, so threads of one process may share the cache.
 /// </summary>
-public sealed class LmScoreCache : IDisposable
+internal sealed class LmScoreCache : IDisposable
 {
     const string HeaderField = "rqa_lm_score_cache";
     const int FormatVersion = 1;

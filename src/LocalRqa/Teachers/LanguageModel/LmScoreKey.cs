@@ -10,7 +10,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// the rest is the example: question, passage identity (metadata.source + page_content, LocalRQA's notion of the
 /// same document) and answer.
 /// </summary>
-public readonly record struct LmScoreKey(string ScorerSettings, string Question, DocumentIdentity Passage, string Answer)
+internal readonly record struct LmScoreKey(string ScorerSettings, string Question, DocumentIdentity Passage, string Answer)
 {
     /// <summary>Bump when tokenization or scoring change what the same inputs score.</summary>
     public const string ScoringCodeVersion = "rqa-lm-score-1";

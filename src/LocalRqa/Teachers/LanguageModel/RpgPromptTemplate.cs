@@ -11,7 +11,7 @@ namespace LocalRqa.Teachers.LanguageModel;
 /// other <c>{field}</c> is an error, and both values are substituted in one pass (a passage that contains
 /// "{formatted_chat}" stays as it is).
 /// </summary>
-public sealed class RpgPromptTemplate
+internal sealed class RpgPromptTemplate
 {
     public const string DocumentsField = "formatted_documents";
     public const string ChatField = "formatted_chat";

@@ -7,7 +7,7 @@ namespace LocalRqa.Tokenization.Decoders;
 /// tokenizers "ByteFallback" decoder: runs of &lt;0xNN&gt; tokens become the text of their bytes; a run that is not
 /// valid UTF-8 becomes one U+FFFD per byte, as in tokenizers.
 /// </summary>
-public sealed class ByteFallbackDecoder : ITokenDecoder
+internal sealed class ByteFallbackDecoder : ITokenDecoder
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -4,7 +4,7 @@ using LocalRqa.Tokenization.PreTokenizers;
 namespace LocalRqa.Tokenization.Decoders;
 
 /// <summary>tokenizers "ByteLevel" decoder: alphabet chars back to bytes, the bytes read as UTF-8 (invalid → U+FFFD).</summary>
-public sealed class ByteLevelDecoder : ITokenDecoder
+internal sealed class ByteLevelDecoder : ITokenDecoder
 {
     public List<string> DecodeChain(List<string> tokens)
     {

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Decoders;
 
 /// <summary>tokenizers "Fuse" decoder: all tokens into one string.</summary>
-public sealed class FuseDecoder : ITokenDecoder
+internal sealed class FuseDecoder : ITokenDecoder
 {
     public List<string> DecodeChain(List<string> tokens) => [string.Concat(tokens)];
 }

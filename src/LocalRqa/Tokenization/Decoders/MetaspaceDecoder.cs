@@ -6,7 +6,7 @@ namespace LocalRqa.Tokenization.Decoders;
 /// tokenizers "Metaspace" decoder: the replacement char becomes a space again, and the space the pre-tokenizer
 /// prepended is dropped from the first token (unless the prepend scheme is "never").
 /// </summary>
-public sealed class MetaspaceDecoder(char replacement = '▁', MetaspacePrependScheme prepend = MetaspacePrependScheme.Always) : ITokenDecoder
+internal sealed class MetaspaceDecoder(char replacement = '▁', MetaspacePrependScheme prepend = MetaspacePrependScheme.Always) : ITokenDecoder
 {
     public List<string> DecodeChain(List<string> tokens)
     {

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Decoders;
 
 /// <summary>tokenizers "Sequence" of decoders, each rewriting the previous one's tokens.</summary>
-public sealed class SequenceDecoder(IReadOnlyList<ITokenDecoder> decoders) : ITokenDecoder
+internal sealed class SequenceDecoder(IReadOnlyList<ITokenDecoder> decoders) : ITokenDecoder
 {
     public IReadOnlyList<ITokenDecoder> Decoders { get; } = decoders;
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Decoders;
 
 /// <summary>tokenizers "Strip" decoder: up to <c>start</c> leading and <c>stop</c> trailing <c>content</c> chars off every token.</summary>
-public sealed record StripDecoder(char Content, int Start, int Stop) : ITokenDecoder
+internal sealed record StripDecoder(char Content, int Start, int Stop) : ITokenDecoder
 {
     public List<string> DecodeChain(List<string> tokens) => tokens.Select(StripOne).ToList();
 

@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.Decoders;
 /// tokenizers "WordPiece" decoder: continuation pieces lose their prefix and join the previous token, other tokens
 /// are separated by a space; with cleanup, the spaces BERT's tokenization put before punctuation are removed.
 /// </summary>
-public sealed record WordPieceDecoder(string Prefix = "##", bool Cleanup = true) : ITokenDecoder
+internal sealed record WordPieceDecoder(string Prefix = "##", bool Cleanup = true) : ITokenDecoder
 {
     public List<string> DecodeChain(List<string> tokens)
     {

@@ -9,7 +9,7 @@ namespace LocalRqa.Tokenization.Models;
 /// Characters missing from the vocabulary become &lt;0xNN&gt; byte pieces (byte_fallback) or the unk token (fused
 /// into one when fuse_unk), or vanish when there is no unk token, as in tokenizers.
 /// </summary>
-public sealed class BpeModel : ITokenizerModel
+internal sealed class BpeModel : ITokenizerModel
 {
     private const int MaxCachedWordLength = 256;
     private const int MaxCacheEntries = 50_000;

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Models;
 
 /// <summary>The settings of a tokenizer.json "BPE" model besides its vocabulary and merges.</summary>
-public sealed record BpeOptions
+internal sealed record BpeOptions
 {
     /// <summary>Token for characters missing from the vocabulary; null drops them (GPT-2 style files never need it).</summary>
     public string? UnkToken { get; init; }

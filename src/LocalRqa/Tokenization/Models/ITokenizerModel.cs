@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Models;
 
 /// <summary>A tokenizer.json "model" (WordPiece here; Unigram and BPE slot in the same way): one word to ids.</summary>
-public interface ITokenizerModel
+internal interface ITokenizerModel
 {
     /// <summary>Appends the ids of one pre-tokenized word to <paramref name="ids"/>.</summary>
     void Tokenize(ReadOnlySpan<char> word, List<int> ids);

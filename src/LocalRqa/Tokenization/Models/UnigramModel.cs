@@ -9,7 +9,7 @@ namespace LocalRqa.Tokenization.Models;
 /// min(score) − 10, as sentencepiece and tokenizers do; consecutive unknowns fuse into one unk token, or into
 /// &lt;0xNN&gt; byte pieces when byte_fallback is on.
 /// </summary>
-public sealed class UnigramModel : ITokenizerModel
+internal sealed class UnigramModel : ITokenizerModel
 {
     /// <summary>sentencepiece's kUnkPenalty: how much less likely than the rarest piece an unknown character is.</summary>
     public const double UnknownPenalty = 10.0;

@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.Models;
 /// WordPiece: greedy longest-match-first from the left, continuation pieces carry <see cref="ContinuingSubwordPrefix"/>;
 /// a word with any unmatched remainder, or longer than <see cref="MaxInputCharsPerWord"/> code points, is one unk token.
 /// </summary>
-public sealed class WordPieceModel : ITokenizerModel
+internal sealed class WordPieceModel : ITokenizerModel
 {
     private readonly Dictionary<string, int> vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup;

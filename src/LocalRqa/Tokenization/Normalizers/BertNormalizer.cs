@@ -6,7 +6,7 @@ namespace LocalRqa.Tokenization.Normalizers;
 /// BERT's text cleanup in the tokenizers library's order: clean text, space out CJK ideographs, strip accents, lower-case.
 /// <paramref name="ComposeFirst"/> adds the NFC step that transformers' (slow) BasicTokenizer applies before it splits.
 /// </summary>
-public sealed record BertNormalizer(
+internal sealed record BertNormalizer(
     bool CleanText = true, bool HandleChineseChars = true, bool? StripAccents = null, bool Lowercase = true,
     bool ComposeFirst = false) : INormalizer
 {

@@ -15,7 +15,7 @@ namespace LocalRqa.Tokenization.Normalizers;
 /// bytes start with a key is replaced whole by the replacement of the shortest such key; otherwise each code point
 /// is looked up alone (again the shortest key that prefixes it) and kept when none matches.
 /// </remarks>
-public sealed class PrecompiledNormalizer : INormalizer
+internal sealed class PrecompiledNormalizer : INormalizer
 {
     private const int MaxWholeClusterBytes = 6;
 

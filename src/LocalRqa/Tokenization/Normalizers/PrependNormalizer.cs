@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Normalizers;
 
 /// <summary>tokenizers "Prepend": adds a prefix to non-empty text only.</summary>
-public sealed record PrependNormalizer(string Prefix) : INormalizer
+internal sealed record PrependNormalizer(string Prefix) : INormalizer
 {
     public string Normalize(string text) => text.Length == 0 ? text : Prefix + text;
 }

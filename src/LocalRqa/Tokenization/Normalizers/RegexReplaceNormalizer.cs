@@ -6,7 +6,7 @@ namespace LocalRqa.Tokenization.Normalizers;
 /// tokenizers "Replace" with a Regex pattern, e.g. the Replace(" {2,}", "▁") that transformers puts after the
 /// Precompiled normalizer of t5 and other sentencepiece conversions. The content is literal text, not a substitution.
 /// </summary>
-public sealed class RegexReplaceNormalizer(Regex pattern, string content) : INormalizer
+internal sealed class RegexReplaceNormalizer(Regex pattern, string content) : INormalizer
 {
     public Regex Pattern { get; } = pattern;
     public string Content { get; } = content;

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Normalizers;
 
 /// <summary>tokenizers "Sequence" of normalizers, applied in order.</summary>
-public sealed class SequenceNormalizer(IReadOnlyList<INormalizer> normalizers) : INormalizer
+internal sealed class SequenceNormalizer(IReadOnlyList<INormalizer> normalizers) : INormalizer
 {
     public IReadOnlyList<INormalizer> Normalizers { get; } = normalizers;
 

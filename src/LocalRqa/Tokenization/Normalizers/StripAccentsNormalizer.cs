@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.Normalizers;
 /// tokenizers "StripAccents": drops every combining mark (Mn, Mc, Me) but does not decompose, so it is paired with NFD
 /// in a Sequence (unlike BertNormalizer's accent stripping, which decomposes and drops only Mn).
 /// </summary>
-public sealed class StripAccentsNormalizer : INormalizer
+internal sealed class StripAccentsNormalizer : INormalizer
 {
     public string Normalize(string text) => UnicodeNormalizer.RemoveMarks(text, nonspacingOnly: false);
 }

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.Normalizers;
 
 /// <summary>tokenizers "Strip": trims Unicode whitespace on the chosen sides.</summary>
-public sealed record StripNormalizer(bool Left, bool Right) : INormalizer
+internal sealed record StripNormalizer(bool Left, bool Right) : INormalizer
 {
     public string Normalize(string text)
     {

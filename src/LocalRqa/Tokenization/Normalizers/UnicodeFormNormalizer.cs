@@ -3,7 +3,7 @@ using System.Text;
 namespace LocalRqa.Tokenization.Normalizers;
 
 /// <summary>tokenizers "NFD", "NFC", "NFKD" and "NFKC".</summary>
-public sealed record UnicodeFormNormalizer(NormalizationForm Form) : INormalizer
+internal sealed record UnicodeFormNormalizer(NormalizationForm Form) : INormalizer
 {
     public string Normalize(string text) => UnicodeNormalizer.Normalize(text, Form);
 }

@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.PostProcessors;
 /// A post-processor that adds nothing: tokenizers "ByteLevel" as a post_processor only trims offsets, which ids
 /// never see.
 /// </summary>
-public sealed class PassThroughPostProcessor : IPostProcessor
+internal sealed class PassThroughPostProcessor : IPostProcessor
 {
     public static PassThroughPostProcessor Instance { get; } = new();
 

@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.PostProcessors;
 /// tokenizers "Sequence" of post-processors (Llama 3: ByteLevel then TemplateProcessing): each one wraps what the
 /// previous one produced; type ids are those of the last one.
 /// </summary>
-public sealed class SequencePostProcessor(IReadOnlyList<IPostProcessor> processors) : IPostProcessor
+internal sealed class SequencePostProcessor(IReadOnlyList<IPostProcessor> processors) : IPostProcessor
 {
     public IReadOnlyList<IPostProcessor> Processors { get; } = processors;
 

@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.PostProcessors;
 /// One item of a single-sequence template: the sequence itself (<see cref="SpecialIds"/> null) or the ids of a special
 /// token (one special may expand to several ids in tokenizers' TemplateProcessing).
 /// </summary>
-public sealed record TemplatePiece(int[]? SpecialIds, int TypeId)
+internal sealed record TemplatePiece(int[]? SpecialIds, int TypeId)
 {
     public static TemplatePiece Sequence(int typeId = 0) => new(null, typeId);
 

@@ -4,7 +4,7 @@ namespace LocalRqa.Tokenization.PostProcessors;
 /// Single-sequence post-processing as a template. tokenizers' BertProcessing ([CLS] $A [SEP]), RobertaProcessing
 /// (&lt;s&gt; $A &lt;/s&gt;) and TemplateProcessing all reduce to one for a single sequence.
 /// </summary>
-public sealed class TemplatePostProcessor : IPostProcessor
+internal sealed class TemplatePostProcessor : IPostProcessor
 {
     private readonly TemplatePiece[] pieces;
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace LocalRqa.Tokenization.PreTokenizers;
 
 /// <summary>tokenizers "BertPreTokenizer": split on whitespace (dropped), then isolate every punctuation character.</summary>
-public sealed class BertPreTokenizer : IPreTokenizer
+internal sealed class BertPreTokenizer : IPreTokenizer
 {
     public void PreTokenize(TextPiece piece, List<TextPiece> output)
     {

@@ -8,7 +8,7 @@ namespace LocalRqa.Tokenization.PreTokenizers;
 /// split with GPT-2's regex, then every piece rewritten as the <see cref="ByteLevelAlphabet"/> chars of its UTF-8
 /// bytes. With use_regex false (Llama 3, Qwen2) a preceding Split pre-tokenizer has already cut the words.
 /// </summary>
-public sealed class ByteLevelPreTokenizer : IPreTokenizer
+internal sealed class ByteLevelPreTokenizer : IPreTokenizer
 {
     /// <summary>GPT-2's word regex: contractions, letters, digits, other symbols, each with one optional leading space.</summary>
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";

@@ -6,7 +6,7 @@ namespace LocalRqa.Tokenization.PreTokenizers;
 /// tokenizers "Digits": numeric characters (Rust's char::is_numeric, i.e. Nd, Nl, No) apart from the rest, each
 /// digit alone when <see cref="IndividualDigits"/>, else runs of digits together.
 /// </summary>
-public sealed record DigitsPreTokenizer(bool IndividualDigits = false) : IPreTokenizer
+internal sealed record DigitsPreTokenizer(bool IndividualDigits = false) : IPreTokenizer
 {
     public void PreTokenize(TextPiece piece, List<TextPiece> output) =>
         PieceSplitter.Split(piece, Rune.IsNumber, IndividualDigits ? SplitBehavior.Isolated : SplitBehavior.Contiguous, output);

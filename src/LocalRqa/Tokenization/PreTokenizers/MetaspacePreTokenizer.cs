@@ -5,7 +5,7 @@ namespace LocalRqa.Tokenization.PreTokenizers;
 /// ("▁"), a replacement is put in front of a piece that does not start with one (per <see cref="Prepend"/>), and with
 /// <see cref="Split"/> the piece is cut in front of every replacement (MergedWithNext), so "a  b" gives "▁a", "▁", "▁b".
 /// </summary>
-public sealed class MetaspacePreTokenizer(char replacement = '▁', MetaspacePrependScheme prepend = MetaspacePrependScheme.Always,
+internal sealed class MetaspacePreTokenizer(char replacement = '▁', MetaspacePrependScheme prepend = MetaspacePrependScheme.Always,
     bool split = true) : IPreTokenizer
 {
     public char Replacement { get; } = replacement;

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.PreTokenizers;
 
 /// <summary>When Metaspace puts a replacement char in front of a piece (tokenizers' PrependScheme).</summary>
-public enum MetaspacePrependScheme
+internal enum MetaspacePrependScheme
 {
     /// <summary>Every piece (legacy add_prefix_space: true).</summary>
     Always,

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.PreTokenizers;
 
 /// <summary>tokenizers "Sequence" of pre-tokenizers: each one splits every piece the previous one produced.</summary>
-public sealed class SequencePreTokenizer(IReadOnlyList<IPreTokenizer> preTokenizers) : IPreTokenizer
+internal sealed class SequencePreTokenizer(IReadOnlyList<IPreTokenizer> preTokenizers) : IPreTokenizer
 {
     public IReadOnlyList<IPreTokenizer> PreTokenizers { get; } = preTokenizers;
 

@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.PreTokenizers;
 
 /// <summary>What a pre-tokenizer does with its delimiters (tokenizers' SplitDelimiterBehavior).</summary>
-public enum SplitBehavior
+internal enum SplitBehavior
 {
     Removed,
     Isolated,

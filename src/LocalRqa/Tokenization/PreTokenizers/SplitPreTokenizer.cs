@@ -12,7 +12,7 @@ namespace LocalRqa.Tokenization.PreTokenizers;
 /// (\p{L}, \p{N}, \s, (?i:...), lookahead, {1,3}) mean the same in both, with one known difference: .NET classes
 /// work on UTF-16 units, so a letter outside the BMP (e.g. U+1D400) counts as "other", not as \p{L}.
 /// </remarks>
-public sealed class SplitPreTokenizer : IPreTokenizer
+internal sealed class SplitPreTokenizer : IPreTokenizer
 {
     public SplitPreTokenizer(Regex pattern, SplitBehavior behavior, bool invert = false)
     {

@@ -4,4 +4,4 @@ namespace LocalRqa.Tokenization.PreTokenizers;
 /// One piece of normalized text between pre-tokenizers. <see cref="StartsText"/> is true only for a piece that begins
 /// at the very start of the encoded text (Metaspace's prepend_scheme "first" needs it).
 /// </summary>
-public readonly record struct TextPiece(ReadOnlyMemory<char> Text, bool StartsText);
+internal readonly record struct TextPiece(ReadOnlyMemory<char> Text, bool StartsText);

@@ -3,7 +3,7 @@ using System.Text;
 namespace LocalRqa.Tokenization.PreTokenizers;
 
 /// <summary>tokenizers "Whitespace": the regex \w+|[^\w\s]+, i.e. runs of word characters and runs of other non-space characters.</summary>
-public sealed class WhitespacePreTokenizer : IPreTokenizer
+internal sealed class WhitespacePreTokenizer : IPreTokenizer
 {
     private enum Kind { Space, Word, Other }
 

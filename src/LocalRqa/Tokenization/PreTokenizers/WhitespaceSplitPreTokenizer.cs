@@ -1,7 +1,7 @@
 namespace LocalRqa.Tokenization.PreTokenizers;
 
 /// <summary>tokenizers "WhitespaceSplit": split on Unicode whitespace, which is dropped.</summary>
-public sealed class WhitespaceSplitPreTokenizer : IPreTokenizer
+internal sealed class WhitespaceSplitPreTokenizer : IPreTokenizer
 {
     // One scan without the generic splitter's run lists: t5 files run every word of every passage through here.
     // White_Space has no code point outside the BMP, so testing chars is testing runes.

@@ -6,7 +6,7 @@ namespace LocalRqa.Training.Batches;
 /// One batch served by <see cref="QuestionBatchLoader"/>: its examples, where it starts (<see cref="From"/>) and the
 /// state to save once it is trained on (<see cref="Next"/>, rolled over to the next epoch after the last batch).
 /// </summary>
-public sealed record QuestionBatch(QuestionLoaderState From, QuestionLoaderState Next, int Index, IReadOnlyList<RetrievalExample> Examples)
+internal sealed record QuestionBatch(QuestionLoaderState From, QuestionLoaderState Next, int Index, IReadOnlyList<RetrievalExample> Examples)
 {
     public int Epoch => From.Epoch;
 

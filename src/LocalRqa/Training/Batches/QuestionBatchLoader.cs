@@ -9,7 +9,7 @@ namespace LocalRqa.Training.Batches;
 /// with rng = new Random(derive(seed, shuffle, e)); so the order depends on (seed, epoch) only and a run resumed
 /// at (seed, epoch, position) serves exactly the batches it would have served.
 /// </summary>
-public sealed class QuestionBatchLoader
+internal sealed class QuestionBatchLoader
 {
     readonly IReadOnlyList<RetrievalExample> examples;
 

@@ -8,7 +8,7 @@ namespace LocalRqa.Training.Batches;
 /// <see cref="Epoch"/>'s permutation of the training set, which is derived from <see cref="Seed"/> and the
 /// epoch alone. These three integers are the whole state a checkpoint has to keep.
 /// </summary>
-public readonly record struct QuestionLoaderState(int Seed, int Epoch, int Position)
+internal readonly record struct QuestionLoaderState(int Seed, int Epoch, int Position)
 {
     const string Where = "objective_state.json";
 

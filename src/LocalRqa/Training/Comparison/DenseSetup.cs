@@ -10,7 +10,7 @@ namespace LocalRqa.Training.Comparison;
 /// How a run's dense retrievers were evaluated, and so how one must be deployed to score as measured: the similarity
 /// and the prompts (base and saved model share them: the method configures the encoder before the evaluation at step 0).
 /// </summary>
-public sealed record DenseSetup(Similarity Similarity, string QueryPrompt = "", string PassagePrompt = "")
+internal sealed record DenseSetup(Similarity Similarity, string QueryPrompt = "", string PassagePrompt = "")
 {
     public static DenseSetup Of(SentenceEncoder encoder, Similarity similarity) =>
         new(similarity, encoder.Settings.QueryPrompt, encoder.Settings.PassagePrompt);

@@ -11,7 +11,7 @@ namespace LocalRqa.Training.Comparison;
 /// With them, every hybrid the final table shows, under every candidate weight, is a fusion per question: no model
 /// runs again. A ranking is Q × depth hits, about 0.8 MB per evaluation for 1,000 questions at depth 100.
 /// </summary>
-public sealed class EvalRankings(IReadOnlyList<RetrievalExample> eval, DocumentCollection documents, int depth, int batchSize)
+internal sealed class EvalRankings(IReadOnlyList<RetrievalExample> eval, DocumentCollection documents, int depth, int batchSize)
 {
     readonly Dictionary<int, DenseRankings> dense = [];
     readonly IReadOnlyList<string> questions = eval.Select(e => e.Question).ToList();

@@ -11,7 +11,7 @@ namespace LocalRqa.Training.Comparison;
 /// row is scored by the same evaluator on the same eval questions; the hybrids are fusions of those rankings, with
 /// the fixed --hybrid_weight or, with auto, the weight <see cref="HybridWeightSearch"/> picks for that model.
 /// </summary>
-public static class FinalComparison
+internal static class FinalComparison
 {
     /// <param name="fusion">the fusion flags (under auto, the weight is searched per model)</param>
     /// <param name="savedStep">the step of the saved model's evaluation</param>

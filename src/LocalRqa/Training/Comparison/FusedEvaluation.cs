@@ -8,7 +8,7 @@ namespace LocalRqa.Training.Comparison;
 /// A hybrid evaluated from rankings already computed: each question's dense and BM25 candidates fused
 /// (<see cref="RankFusion"/>, as <see cref="HybridRetriever"/> fuses them) and scored by the evaluator.
 /// </summary>
-public static class FusedEvaluation
+internal static class FusedEvaluation
 {
     public static RetrieverEvaluation Evaluate(RetrieverEvaluator evaluator, IReadOnlyList<string> questions, DenseRankings dense,
         SearchHit[][] bm25, HybridSettings settings)

@@ -9,7 +9,7 @@ namespace LocalRqa.Training.Comparison;
 /// --metric_for_best_model. Both sides' rankings are computed once and fused per candidate, so the search costs seven
 /// fusions, not seven evaluations. Ties go to the weight closest to 0.5 (the equal-share default), then to the lower.
 /// </summary>
-public static class HybridWeightSearch
+internal static class HybridWeightSearch
 {
     public static IReadOnlyList<double> Candidates { get; } = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 

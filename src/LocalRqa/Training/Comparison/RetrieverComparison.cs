@@ -8,7 +8,7 @@ namespace LocalRqa.Training.Comparison;
 /// hybrid(saved + BM25) on the same eval questions (rows absent when not computed), and the one to deploy: the best by
 /// --metric_for_best_model, ties to the simpler (<see cref="RetrieverRole"/>).
 /// </summary>
-public sealed record RetrieverComparison(IReadOnlyList<ComparedRetriever> Rows, string Metric, bool GreaterIsBetter)
+internal sealed record RetrieverComparison(IReadOnlyList<ComparedRetriever> Rows, string Metric, bool GreaterIsBetter)
 {
     /// <summary>The file beside the saved model with every row's metrics, the deployment choice and the weights tried.</summary>
     public const string FileName = "retriever_comparison.json";

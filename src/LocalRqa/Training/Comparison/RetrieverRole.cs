@@ -4,7 +4,7 @@ namespace LocalRqa.Training.Comparison;
 /// The retrievers a run's final table compares, simplest first: on a tie the simpler one is the one to deploy (no
 /// model beats a model, an untrained model beats training, one retriever beats two).
 /// </summary>
-public enum RetrieverRole
+internal enum RetrieverRole
 {
     Bm25,
     BaseDense,

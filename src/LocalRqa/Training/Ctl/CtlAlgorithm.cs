@@ -14,7 +14,7 @@ namespace LocalRqa.Training.Ctl;
 /// hard negatives, optionally mined before training (`--mine_hard_negatives`).
 /// </summary>
 /// <param name="hybrid">the fusion flags of --mine_hard_negatives hybrid; null: none given</param>
-public sealed class CtlAlgorithm(CtlArguments ctl, HybridArguments? hybrid = null) : TrainingAlgorithm
+internal sealed class CtlAlgorithm(CtlArguments ctl, HybridArguments? hybrid = null) : TrainingAlgorithm
 {
     IReadOnlyList<RetrievalExample>? train;
     int trainMaxLength;

@@ -12,9 +12,13 @@ namespace LocalRqa.Training.Ctl;
 /// </summary>
 public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
 {
+    /// <summary>`--hard_neg_ratio`: Hard negatives added per batch, as a fraction of the batch size.</summary>
     public double HardNegRatio { get; init; } = 0.05;
+    /// <summary>`--temperature`: Divides the similarity scores before the softmax of the contrastive loss.</summary>
     public double Temperature { get; init; } = 0.05;
+    /// <summary>`--similarity`: Score of a question against a passage: dot product of the embeddings as pooled (LocalRQA), or cosine.</summary>
     public ContrastiveSimilarity Similarity { get; init; } = ContrastiveSimilarity.Dot;
+    /// <summary>`--mask_false_negatives`: Leave out of the loss in-batch passages that are also gold for the question.</summary>
     public bool MaskFalseNegatives { get; init; } = true;
     /// <summary>GradCache chunk size in texts; 0 encodes each batch in one pass.</summary>
     public int GradCacheChunkSize { get; init; }
@@ -22,13 +26,18 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
     public int? MaxLength { get; init; }
     /// <summary>Tokens per text when evaluating; null: the model's own maximum, whatever --max_length trains with.</summary>
     public int? EvalMaxLength { get; init; }
+    /// <summary>`--use_prompts`: Prefix questions and passages with the model's prompts (e.g. e5's "query: " and "passage: ").</summary>
     public bool UsePrompts { get; init; } = true;
+    /// <summary>`--mine_hard_negatives`: Before training, search each question in --full_dataset_file_path (with BM25, with the model before training, or both fused: hybrid) and add the passages it ranks just below the top to the question's hard negatives.</summary>
     public NegativeMiningSource MineHardNegatives { get; init; } = NegativeMiningSource.None;
+    /// <summary>`--mined_negatives_per_question`: Hard negatives mined per question (they join the file's own hard_neg_docs in the batch pool).</summary>
     public int MinedNegativesPerQuestion { get; init; } = 2;
+    /// <summary>`--mining_skip_top`: Ranks skipped before mining starts: the very top often holds unlabelled answers (neighbouring chunks).</summary>
     public int MiningSkipTop { get; init; } = 3;
+    /// <summary>`--mining_depth`: How deep each question's ranking is searched for negatives.</summary>
     public int MiningDepth { get; init; } = 30;
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<CtlArguments>(new(), "contrastive_args")
         .Number("hard_neg_ratio", a => a.HardNegRatio, (a, v) => a with { HardNegRatio = v },
             "Hard negatives added per batch, as a fraction of the batch size.")
         .Number("temperature", a => a.Temperature, (a, v) => a with { Temperature = v },
@@ -72,7 +81,7 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
     bool IHybridRetrievalUser.ChoosesAutoWeight => false;
     string IHybridRetrievalUser.HybridFlag => "--mine_hard_negatives hybrid";
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(HardNegRatio is >= 0 and <= 1, $"--hard_neg_ratio must be in [0, 1], got {F(HardNegRatio)}");
         Require(Temperature > 0, $"--temperature must be > 0, got {F(Temperature)}");
@@ -88,7 +97,7 @@ public sealed record CtlArguments : IArgumentRecord, IHybridRetrievalUser
             "--mine_hard_negatives searches the document database: it needs --full_dataset_file_path");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         var training = arguments.Records.OfType<TrainingArguments>().SingleOrDefault();
         if (training is { GradientAccumulationSteps: > 1 })

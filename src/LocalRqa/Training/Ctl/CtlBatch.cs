@@ -8,7 +8,7 @@ namespace LocalRqa.Training.Ctl;
 /// then H sampled hard negatives) and, when false-negative masking is on, which candidates leave each query's
 /// softmax.
 /// </summary>
-public sealed class CtlBatch
+internal sealed class CtlBatch
 {
     public CtlBatch(IReadOnlyList<string> queries, IReadOnlyList<Document> candidates, bool[,]? falseNegativeMask,
         int requestedHardNegatives)

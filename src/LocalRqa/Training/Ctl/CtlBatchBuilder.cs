@@ -19,7 +19,7 @@ namespace LocalRqa.Training.Ctl;
 /// batch often holds the same gold twice, and LocalRQA then pushes a query away from its own passage.</item>
 /// </list>
 /// </summary>
-public sealed class CtlBatchBuilder
+internal sealed class CtlBatchBuilder
 {
     /// <summary>LocalRQA's default <c>hard_neg_ratio</c>.</summary>
     public const double DefaultHardNegRatio = 0.05;

@@ -13,7 +13,7 @@ namespace LocalRqa.Training.Ctl;
 /// <see cref="CtlBatchBuilder"/> and <see cref="ContrastiveLoss"/>), optionally through GradCache so a large
 /// batch fits in memory. The data position (seed, epoch, position) is its whole resumable state.
 /// </summary>
-public sealed class CtlObjective : ITrainingObjective
+internal sealed class CtlObjective : ITrainingObjective
 {
     readonly QuestionBatchLoader loader;
     readonly CtlBatchBuilder builder;

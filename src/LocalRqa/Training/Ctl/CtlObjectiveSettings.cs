@@ -6,7 +6,7 @@ namespace LocalRqa.Training.Ctl;
 /// Everything <see cref="CtlObjective"/> needs besides its model and data. No defaults here: they are declared once,
 /// on the flags (<see cref="CtlArguments"/>, <see cref="TrainingArguments"/>), and <see cref="From"/> carries them over.
 /// </summary>
-public sealed record CtlObjectiveSettings
+internal sealed record CtlObjectiveSettings
 {
     public required int BatchSize { get; init; }
     public required int Seed { get; init; }

@@ -22,7 +22,7 @@ namespace LocalRqa.Training.Dca;
 /// (first) ctx's score is then boosted (<see cref="GoldScoreBoost"/>, on both paths, as LocalRQA's modify_score). LocalRQA
 /// train/eval files get their ctxs first with <c>--prepare_ctxs</c>.
 /// </summary>
-public sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
+internal sealed class DcaAlgorithm(DcaArguments dca) : TrainingAlgorithm
 {
     IReadOnlyList<DcaQuestion>? train;
     IReadOnlyList<DcaQuestion>? evalQuestions;

@@ -10,23 +10,34 @@ namespace LocalRqa.Training.Dca;
 /// </summary>
 public sealed record DcaArguments : IArgumentRecord
 {
+    /// <summary>`--reader_model_path`: FiD reader whose cross-attention scores the passages: a T5 encoder-decoder folder or Hub id (from the local cache).</summary>
     public string ReaderModelPath { get; init; } = "google/flan-t5-xl";
+    /// <summary>`--with_score`: True: the train/eval files already carry crossattention_score (or &lt;name&gt;_wscore.json exists beside them); False: score them with the reader first and save &lt;name&gt;_wscore.json beside the inputs.</summary>
     public bool WithScore { get; init; }
+    /// <summary>`--text_maxlength`: Tokens kept per reader input (question + passage) and per retriever passage.</summary>
     public int TextMaxlength { get; init; } = 512;
+    /// <summary>`--n_context`: Passages (ctxs) per question, best-scored first.</summary>
     public int NContext { get; init; } = 50;
+    /// <summary>`--apply_question_mask`: Mask question padding in attention and pooling; False attends to and averages over padding, as LocalRQA does.</summary>
     public bool ApplyQuestionMask { get; init; } = true;
+    /// <summary>`--apply_passage_mask`: Mask passage padding; False pads passages to --text_maxlength and averages over the padding too.</summary>
     public bool ApplyPassageMask { get; init; } = true;
+    /// <summary>`--extract_cls`: Embed with the first token's state instead of a mean.</summary>
     public bool ExtractCls { get; init; }
+    /// <summary>`--projection`: Train a Linear(hidden → --indexing_dimension) + LayerNorm on token states before pooling; saved with the model in projection/.</summary>
     public bool Projection { get; init; }
+    /// <summary>`--reader_temperature`: T of the target softmax(reader score / T).</summary>
     public double ReaderTemperature { get; init; } = 0.1;
+    /// <summary>`--reader_batch_size`: Questions per reader batch (each with --n_context passages) while scoring.</summary>
     public int ReaderBatchSize { get; init; } = 4;
+    /// <summary>`--indexing_dimension`: Embedding size of --projection.</summary>
     public int IndexingDimension { get; init; } = 768;
     /// <summary>Builds ctxs for LocalRQA train/eval files before training; None expects DCA files.</summary>
     public NegativeMiningSource PrepareCtxs { get; init; } = NegativeMiningSource.None;
     /// <summary>The dense model of --prepare_ctxs dense; null: --model_name_or_path as it is before training.</summary>
     public string? PrepareCtxsModel { get; init; }
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<DcaArguments>(new(), "fid_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<DcaArguments>(new(), "fid_args")
         .Text("reader_model_path", a => a.ReaderModelPath, (a, v) => a with { ReaderModelPath = v },
             "FiD reader whose cross-attention scores the passages: a T5 encoder-decoder folder or Hub id (from the local cache).")
         .Number("reader_temperature", a => a.ReaderTemperature, (a, v) => a with { ReaderTemperature = v },
@@ -60,7 +71,7 @@ public sealed record DcaArguments : IArgumentRecord
 
     ArgumentSchema IArgumentRecord.Schema => Schema;
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(ReaderModelPath.Trim().Length > 0 || WithScore, "--reader_model_path needs a value (or pass --with_score True with scored files)");
         Require(ReaderTemperature > 0, $"--reader_temperature must be > 0, got {F(ReaderTemperature)}");
@@ -73,7 +84,7 @@ public sealed record DcaArguments : IArgumentRecord
             "--prepare_ctxs retrieves ctxs from the document database: it needs --full_dataset_file_path");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         // A rule on another record's flag: the shared --pooling_type is not how DCA pools (--extract_cls is).
         if (arguments.Records.OfType<TrainingArguments>().SingleOrDefault() is { PoolingType: not PoolingType.Mean } training)

@@ -12,7 +12,7 @@ namespace LocalRqa.Training.Dca;
 /// text_maxlength and questions to the longest in the batch, so pad passages with
 /// <see cref="TokenBatch.Create(IReadOnlyList{Tokenization.TokenizedText}, int, int?)"/>'s length to match it.
 /// </summary>
-public static class DcaEmbedder
+internal static class DcaEmbedder
 {
     /// <returns>[B, D] embeddings, with a graph when gradients are enabled; not normalised (LocalRQA's are not)</returns>
     public static Tensor Embed(SentenceEncoder encoder, TokenBatch batch, bool applyMask, bool extractCls)

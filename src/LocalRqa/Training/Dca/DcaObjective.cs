@@ -16,7 +16,7 @@ namespace LocalRqa.Training.Dca;
 /// FidDataset hands them to it: <c>question: {q}</c> and <c>title: {title} context: {text}</c>. The data order is CTL's
 /// seeded per-epoch shuffle, so (seed, epoch, position) is the whole resumable state.
 /// </summary>
-public sealed class DcaObjective : ITrainingObjective
+internal sealed class DcaObjective : ITrainingObjective
 {
     readonly IReadOnlyList<DcaQuestion> questions;
     readonly int batchSize;

@@ -5,7 +5,7 @@ namespace LocalRqa.Training.Dca;
 /// Everything <see cref="DcaObjective"/> needs besides its model and data. No defaults here: they are declared once,
 /// on the flags (<see cref="DcaArguments"/>, <see cref="TrainingArguments"/>), and <see cref="From"/> carries them over.
 /// </summary>
-public sealed record DcaObjectiveSettings
+internal sealed record DcaObjectiveSettings
 {
     public required int BatchSize { get; init; }
     public required int Seed { get; init; }

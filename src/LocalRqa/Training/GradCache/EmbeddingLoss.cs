@@ -9,4 +9,4 @@ namespace LocalRqa.Training.GradCache;
 /// <param name="queries">[B, H]</param>
 /// <param name="documents">[C, H]</param>
 /// <returns>a scalar (one element)</returns>
-public delegate Tensor EmbeddingLoss(Tensor queries, Tensor documents);
+internal delegate Tensor EmbeddingLoss(Tensor queries, Tensor documents);

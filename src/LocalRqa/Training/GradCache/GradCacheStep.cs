@@ -10,7 +10,7 @@ namespace LocalRqa.Training.GradCache;
 /// parameter gradients as <see cref="PlainStep"/>. Only one chunk's graph is alive at any time; what is kept
 /// for the whole batch is its embeddings and their gradients, [B + C, H].
 /// </summary>
-public static class GradCacheStep
+internal static class GradCacheStep
 {
     /// <summary>
     /// Accumulates the loss's parameter gradients into <c>.grad</c> (the caller zeroes them) and returns the loss.

@@ -9,7 +9,7 @@ namespace LocalRqa.Training.GradCache;
 /// all embeddings and backpropagated once, so activation memory grows with the whole batch. It is the reference
 /// GradCache must reproduce, and the path taken when one chunk already holds a whole tower's batch.
 /// </summary>
-public static class PlainStep
+internal static class PlainStep
 {
     /// <summary>
     /// Texts per forward pass when the caller does not say: length-sorted passes of 16 pad far less than one pass

@@ -10,7 +10,7 @@ namespace LocalRqa.Training.Mining;
 /// unlabelled answers (a neighbouring chunk of the same article), and training against them teaches the model
 /// to push real answers away.
 /// </summary>
-public sealed class HardNegativeMiner
+internal sealed class HardNegativeMiner
 {
     public HardNegativeMiner(int perQuestion, int skipTop, int depth)
     {

@@ -3,4 +3,4 @@ using LocalRqa.Data;
 namespace LocalRqa.Training.Mining;
 
 /// <summary>Training examples after mining, and how many questions got fewer negatives than asked.</summary>
-public sealed record MiningResult(IReadOnlyList<RetrievalExample> Examples, int Shortfall);
+internal sealed record MiningResult(IReadOnlyList<RetrievalExample> Examples, int Shortfall);

@@ -9,7 +9,7 @@ namespace LocalRqa.Training.Optimization;
 /// as torch does: p *= 1 - lr*wd (decoupled decay), m = b1*m + (1-b1)*g, v = b2*v + (1-b2)*g^2,
 /// p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps).
 /// </summary>
-public sealed class AdamWOptimizer : IDisposable
+internal sealed class AdamWOptimizer : IDisposable
 {
     readonly AdamW optimizer;
     readonly IReadOnlyList<(string Name, Parameter Parameter)> parameters;

@@ -4,7 +4,7 @@ namespace LocalRqa.Training.Optimization;
 /// AdamW hyperparameters with HF TrainingArguments' defaults: adam_beta1 0.9, adam_beta2 0.999,
 /// adam_epsilon 1e-8, weight_decay 0.
 /// </summary>
-public sealed record AdamWSettings(double LearningRate, double WeightDecay = 0, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8)
+internal sealed record AdamWSettings(double LearningRate, double WeightDecay = 0, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8)
 {
     public void Validate()
     {

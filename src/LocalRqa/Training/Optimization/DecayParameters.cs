@@ -9,7 +9,7 @@ namespace LocalRqa.Training.Optimization;
 /// nn.LayerNorm module, then names containing "bias" are dropped. For BERT this leaves the Linear and
 /// Embedding weights; every "*.bias" and "*.LayerNorm.weight" is trained without decay.
 /// </summary>
-public static class DecayParameters
+internal static class DecayParameters
 {
     /// <summary>The names of <paramref name="model"/>'s trainable parameters that HF would decay.</summary>
     public static IReadOnlySet<string> Names(nn.Module model)

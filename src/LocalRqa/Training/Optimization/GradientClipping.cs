@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Training.Optimization;
 
 /// <summary>HF Trainer's max_grad_norm step: clip_grad_norm_ over all parameters, logging the pre-clip norm as grad_norm.</summary>
-public static class GradientClipping
+internal static class GradientClipping
 {
     /// <summary>
     /// Scales the gradients in place so their global L2 norm is at most <paramref name="maxNorm"/> and returns

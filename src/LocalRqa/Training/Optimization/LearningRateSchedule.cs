@@ -4,7 +4,7 @@ namespace LocalRqa.Training.Optimization;
 /// HF get_scheduler as a pure function of the optimizer step, so a resumed run needs only the step count.
 /// Semantics are LambdaLR's: the lr used by optimizer step s (0-based) is base lr × Factor(s).
 /// </summary>
-public sealed record LearningRateSchedule(LearningRateScheduleKind Kind, long WarmupSteps, long TrainingSteps)
+internal sealed record LearningRateSchedule(LearningRateScheduleKind Kind, long WarmupSteps, long TrainingSteps)
 {
     /// <summary>HF's lr_scheduler_type names.</summary>
     public static LearningRateScheduleKind ParseKind(string name) => name switch

@@ -11,7 +11,7 @@ namespace LocalRqa.Training.Optimization;
 /// optimizer.json with each parameter's AdamW step count, the completed optimizer steps and the schedule.
 /// The schedule is a pure function of the step, so the step count is its whole state.
 /// </summary>
-public static class OptimizerCheckpoint
+internal static class OptimizerCheckpoint
 {
     public const string TensorsFile = "optimizer.safetensors";
     public const string StateFile = "optimizer.json";

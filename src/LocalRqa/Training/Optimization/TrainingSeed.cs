@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LocalRqa.Training.Optimization;
 
 /// <summary>HF's set_seed for a CPU run: seeds torch's generator (dropout, initialization) and the data order.</summary>
-public static class TrainingSeed
+internal static class TrainingSeed
 {
     /// <summary>Seeds torch with <paramref name="seed"/> and returns the generator to shuffle examples with.</summary>
     public static Random Apply(int seed)

@@ -9,7 +9,7 @@ namespace LocalRqa.Training.Reports;
 /// model, by its Hub id) as such, also when given as the folder a cache keeps it in; any other local folder by its
 /// absolute path, since a path relative to where training ran means nothing to the card's reader.
 /// </summary>
-public static class BaseModelReference
+internal static class BaseModelReference
 {
     /// <summary>The reference for `--model_name_or_path`, decided as <see cref="ModelResolver"/> decides: an existing folder wins.</summary>
     public static string For(string nameOrPath)

@@ -12,7 +12,7 @@ namespace LocalRqa.Training.Reports;
 /// worth deploying, shown beside the base and trained models (`--bm25_baseline`, on by default). It takes a second or
 /// two for thousands of passages, against minutes for one dense evaluation.
 /// </summary>
-public static class Bm25Reference
+internal static class Bm25Reference
 {
     /// <param name="retriever">the run's BM25 over <paramref name="documents"/>, when it already built one (its index is built once per run)</param>
     /// <returns>the metrics under the "eval" prefix, as the trainers log theirs; null when off or nothing to evaluate</returns>

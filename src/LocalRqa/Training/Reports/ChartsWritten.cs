@@ -1,4 +1,4 @@
 namespace LocalRqa.Training.Reports;
 
 /// <summary>What <see cref="TrainingCharts.Write"/> produced: file names inside the folder, and a note when text could not be drawn.</summary>
-public sealed record ChartsWritten(IReadOnlyList<string> Files, string? Warning);
+internal sealed record ChartsWritten(IReadOnlyList<string> Files, string? Warning);

@@ -10,7 +10,7 @@ namespace LocalRqa.Training.Reports;
 /// that was kept, metric by metric, with the change; then, when given, a reference retriever (BM25) and the kept
 /// model's margin over it. Built from trainer_state's log history, so every trainer prints the same table.
 /// </summary>
-public static class GainTable
+internal static class GainTable
 {
     // Labelled as everywhere else (ReportMetrics.Label): the names rqa test-retriever prints.
     static readonly (string Label, string Key)[] Rows = new[]

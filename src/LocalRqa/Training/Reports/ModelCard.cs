@@ -10,7 +10,7 @@ namespace LocalRqa.Training.Reports;
 /// The README.md of a saved model folder, in HuggingFace model-card style: YAML front matter the Hub reads
 /// (library, pipeline, base model, tags), then what the model is, how to use it, its data, arguments, results and charts.
 /// </summary>
-public static class ModelCard
+internal static class ModelCard
 {
     public const string FileName = "README.md";
 

@@ -3,7 +3,7 @@ using LocalRqa.Training.Comparison;
 namespace LocalRqa.Training.Reports;
 
 /// <summary>What <see cref="ModelCard.Write"/> needs to describe a trained retriever.</summary>
-public sealed record ModelCardInfo
+internal sealed record ModelCardInfo
 {
     /// <summary>Title, and the path used in the usage snippets (e.g. the output folder).</summary>
     public required string ModelName { get; init; }

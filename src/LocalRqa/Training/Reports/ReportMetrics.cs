@@ -5,7 +5,7 @@ namespace LocalRqa.Training.Reports;
 /// ("eval_retr/document_recall/recall4" ends with "document_recall/recall4"), and the one naming style of every report:
 /// a metric's name as `rqa test-retriever` and LocalRQA print it, the last part of its key (recall4, recall@10, mrr@10).
 /// </summary>
-public static class ReportMetrics
+internal static class ReportMetrics
 {
     /// <summary>"eval_retr/ranking/mrr@10" → "mrr@10", "eval_retr/document_recall/recall4" → "recall4".</summary>
     public static string Label(string key) => key[(key.LastIndexOf('/') + 1)..];

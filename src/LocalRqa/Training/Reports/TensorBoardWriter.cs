@@ -8,7 +8,7 @@ namespace LocalRqa.Training.Reports;
 /// event is flushed as it is written, so whatever was logged before a crash is kept and can be read while
 /// training runs. Safe to call from several threads.
 /// </summary>
-public sealed class TensorBoardWriter : IDisposable
+internal sealed class TensorBoardWriter : IDisposable
 {
     /// <summary>The file version TensorBoard expects in the first event.</summary>
     public const string FileVersion = "brain.Event:2";

@@ -8,7 +8,7 @@ namespace LocalRqa.Training.Reports;
 /// on a right axis), <see cref="LearningRateFile"/> and <see cref="EvalFile"/> (headline eval metrics over steps,
 /// with dashed baseline lines). A chart without data is not drawn.
 /// </summary>
-public static class TrainingCharts
+internal static class TrainingCharts
 {
     public const string LossFile = "loss.png";
     public const string LearningRateFile = "learning_rate.png";

@@ -9,7 +9,7 @@ namespace LocalRqa.Training.Reports;
 /// How every trainer's run ends: the gain table (base model against the saved one, with BM25 for reference) in the
 /// log, the charts, and the model card beside the saved model.
 /// </summary>
-public static class TrainingReport
+internal static class TrainingReport
 {
     /// <param name="algorithm">the model card's one-line name of the training method</param>
     /// <param name="arguments">the settings the card lists, after the shared ones it adds itself</param>

@@ -5,7 +5,7 @@ namespace LocalRqa.Training.Rpg;
 /// rank order. A retrieved gold moves to the front; a gold the retriever missed is inserted and the last retrieved
 /// passage dropped, so the list keeps its length.
 /// </summary>
-public static class GoldFirst
+internal static class GoldFirst
 {
     /// <param name="retrieved">the top passages, best first (at least one)</param>
     /// <returns>as many passages as <paramref name="retrieved"/> with the gold first, and whether the retriever had found it</returns>

@@ -13,7 +13,7 @@ namespace LocalRqa.Training.Rpg;
 /// `rqa train rpg` (LocalRQA's scripts/train/retriever/train_replug_retriever.py): distils a frozen causal LM's
 /// likelihood of the gold answer into the retriever (<see cref="RpgObjective"/>), refreshing its passage index as it trains.
 /// </summary>
-public sealed class RpgAlgorithm(RpgArguments rpg) : TrainingAlgorithm
+internal sealed class RpgAlgorithm(RpgArguments rpg) : TrainingAlgorithm
 {
     IReadOnlyList<RetrievalExample>? train;
     RpgPromptTemplate? template;

@@ -11,24 +11,32 @@ namespace LocalRqa.Training.Rpg;
 /// </summary>
 public sealed record RpgArguments : IArgumentRecord
 {
+    /// <summary>`--lm_model_path`: The frozen causal LM (folder or hub id; Llama, Mistral, Qwen2, StableLM) whose answer likelihood scores the passages.</summary>
     public string LmModelPath { get; init; } = "stabilityai/stablelm-zephyr-3b";
+    /// <summary>`--text_maxlength`: Tokens of prompt + answer the LM reads; longer sequences are cut from the left.</summary>
     public int TextMaxlength { get; init; } = 512;
+    /// <summary>`--lm_temperature`: Divides the LM scores (mean answer log-probabilities) before their softmax: the target distribution.</summary>
     public double LmTemperature { get; init; } = 0.1;
+    /// <summary>`--retrieve_temperature`: Divides the retriever's cosine scores before their softmax.</summary>
     public double RetrieveTemperature { get; init; } = 0.1;
+    /// <summary>`--num_docs`: Passages retrieved per training question (the gold passage is always among them, first).</summary>
     public int NumDocs { get; init; } = 20;
+    /// <summary>`--refresh_step`: Re-embed the whole database with the current retriever every this many optimizer steps.</summary>
     public int RefreshStep { get; init; } = 10;
 
     // rqa additions
+    /// <summary>`--lm_dtype`: Weights of the LM: float32, or bfloat16 (half the memory; slow on CPUs without native bfloat16).</summary>
     public ScalarType LmDtype { get; init; } = ScalarType.Float32;
     /// <summary>A prompt template file; null: LocalRQA's RPG prompt (<see cref="RpgPromptTemplate.Default"/>).</summary>
     public string? LmPromptTemplate { get; init; }
+    /// <summary>`--train_passage_encoder`: Train the passage side too (LocalRQA); false: passages keep the initial model's embeddings, so the index never needs a refresh.</summary>
     public bool TrainPassageEncoder { get; init; } = true;
     /// <summary>The LM score cache file; null: <see cref="DefaultScoreCachePath"/>.</summary>
     public string? LmScoreCache { get; init; }
     /// <summary>Sequences per LM forward pass; 0 = the num_docs passages of a question at once.</summary>
     public int LmBatchSize { get; init; }
 
-    public static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<RpgArguments>(new(), "replug_args")
+    internal static ArgumentSchema Schema { get; } = new ArgumentSchemaBuilder<RpgArguments>(new(), "replug_args")
         .Text("lm_model_path", a => a.LmModelPath, (a, v) => a with { LmModelPath = v },
             "The frozen causal LM (folder or hub id; Llama, Mistral, Qwen2, StableLM) whose answer likelihood scores the passages.")
         .Integer("text_maxlength", a => a.TextMaxlength, (a, v) => a with { TextMaxlength = v },
@@ -58,14 +66,14 @@ public sealed record RpgArguments : IArgumentRecord
     ArgumentSchema IArgumentRecord.Schema => Schema;
 
     /// <summary>The prompt template this run uses (read and checked here, so a bad file fails before anything is written).</summary>
-    public RpgPromptTemplate Template() => LmPromptTemplate is { } path ? RpgPromptTemplate.Load(path) : RpgPromptTemplate.Default;
+    internal RpgPromptTemplate Template() => LmPromptTemplate is { } path ? RpgPromptTemplate.Load(path) : RpgPromptTemplate.Default;
 
     /// <summary>
     /// The cache file when --lm_score_cache is not given: one file per LM under the rqa cache folder (RQA_CACHE, else
     /// ~/.cache/localrqa), outside output_dir so that later runs, with other output folders, reuse the scores. The keys
     /// hold the LM's fingerprint, so a changed LM under the same name never reads stale scores.
     /// </summary>
-    public string DefaultScoreCachePath(string? cacheRoot = null)
+    internal string DefaultScoreCachePath(string? cacheRoot = null)
     {
         var trimmed = LmModelPath.TrimEnd('/', '\\');
         var name = Directory.Exists(trimmed)
@@ -75,7 +83,7 @@ public sealed record RpgArguments : IArgumentRecord
         return Path.Combine(cacheRoot ?? BuiltInModels.DefaultCacheRoot(), "lm-scores", safe + ".jsonl");
     }
 
-    public void Validate(ArgumentSet arguments)
+    void IArgumentRecord.Validate(ArgumentSet arguments)
     {
         Require(LmModelPath.Trim().Length > 0, "--lm_model_path needs a value");
         Require(TextMaxlength >= 2, $"--text_maxlength must be at least 2, got {F(TextMaxlength)}");
@@ -90,7 +98,7 @@ public sealed record RpgArguments : IArgumentRecord
             "rqa train rpg retrieves its training passages from the document database: it needs --full_dataset_file_path");
     }
 
-    public IEnumerable<string> Warnings(ArgumentSet arguments)
+    IEnumerable<string> IArgumentRecord.Warnings(ArgumentSet arguments)
     {
         if (LmDtype == ScalarType.BFloat16)
             yield return "--lm_dtype bfloat16 halves the LM's memory but is slow on CPUs without native bfloat16 arithmetic; float32 is faster where it fits";

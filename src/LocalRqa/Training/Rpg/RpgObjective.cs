@@ -34,7 +34,7 @@ namespace LocalRqa.Training.Rpg;
 /// initial model (before any checkpoint is restored) and only the question side learns: nothing goes stale and no
 /// refresh is needed, at the price of a retriever whose passage side is the base model's.
 /// </remarks>
-public sealed class RpgObjective : ITrainingObjective, IDisposable
+internal sealed class RpgObjective : ITrainingObjective, IDisposable
 {
     static readonly IEqualityComparer<Document> SameDocument =
         EqualityComparer<Document>.Create((a, b) => a!.Identity == b!.Identity, d => d.Identity.GetHashCode());

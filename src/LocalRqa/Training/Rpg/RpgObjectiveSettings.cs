@@ -6,7 +6,7 @@ namespace LocalRqa.Training.Rpg;
 /// declared once, on the flags (<see cref="RpgArguments"/>, <see cref="TrainingArguments"/>), and <see cref="From"/>
 /// carries them over.
 /// </summary>
-public sealed record RpgObjectiveSettings
+internal sealed record RpgObjectiveSettings
 {
     public required int NumDocs { get; init; }
     public required double RetrieveTemperature { get; init; }
