@@ -1,7 +1,7 @@
 using LocalRqa.BuiltIn;
 using LocalRqa.Tokenization;
+using LocalRqa.Tests.Onnx;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace LocalRqa.Tests.BuiltIn;
 
@@ -21,22 +21,7 @@ public sealed class OnnxRuntimeReference : IDisposable
     /// <summary>last_hidden_state [B, T, H] (flattened) of token ids padded to the longest with <paramref name="padId"/>.</summary>
     internal float[] LastHiddenState(IReadOnlyList<TokenizedText> batch, int padId, out int length)
     {
-        length = batch.Max(t => t.Ids.Length);
-        int[] shape = [batch.Count, length];
-        var ids = new DenseTensor<long>(shape);
-        var mask = new DenseTensor<long>(shape);
-        for (var row = 0; row < batch.Count; row++)
-            for (var i = 0; i < length; i++)
-            {
-                ids[row, i] = i < batch[row].Ids.Length ? batch[row].Ids[i] : padId;
-                mask[row, i] = i < batch[row].Ids.Length ? 1 : 0;
-            }
-        var inputs = new List<NamedOnnxValue>
-        {
-            NamedOnnxValue.CreateFromTensor("input_ids", ids),
-            NamedOnnxValue.CreateFromTensor("attention_mask", mask),
-            NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(shape)),
-        };
+        var inputs = OrtBertInputs.Padded(batch, padId, out length);
         using var results = session.Run(inputs);
         return results.First(r => r.Name == "last_hidden_state").AsEnumerable<float>().ToArray();
     }

@@ -1,6 +1,7 @@
 using LocalRqa.Encoders;
 using LocalRqa.Export;
 using LocalRqa.Tokenization;
+using LocalRqa.Tests.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -39,22 +40,7 @@ internal sealed class ExportedModelSession : IDisposable
     /// </summary>
     public float[][] Embed(IReadOnlyList<TokenizedText> batch)
     {
-        var length = batch.Max(t => t.Ids.Length);
-        int[] shape = [batch.Count, length];
-        var ids = new DenseTensor<long>(shape);
-        var mask = new DenseTensor<long>(shape);
-        for (var row = 0; row < batch.Count; row++)
-            for (var i = 0; i < length; i++)
-            {
-                ids[row, i] = i < batch[row].Ids.Length ? batch[row].Ids[i] : Tokenizer.PadTokenId;
-                mask[row, i] = i < batch[row].Ids.Length ? 1 : 0;
-            }
-        var inputs = new List<NamedOnnxValue>
-        {
-            NamedOnnxValue.CreateFromTensor("input_ids", ids),
-            NamedOnnxValue.CreateFromTensor("attention_mask", mask),
-            NamedOnnxValue.CreateFromTensor("token_type_ids", new DenseTensor<long>(shape)),
-        };
+        var inputs = OrtBertInputs.Padded(batch, Tokenizer.PadTokenId, out _);
         using var results = session.Run(inputs);
         if (results.FirstOrDefault(r => r.Name == "sentence_embedding") is { } pooled)
         {
