@@ -145,10 +145,13 @@ internal sealed class ExactVectorIndex : IVectorIndex
         var scoredKeep = Math.Min(k, duplicates?.DistinctCount ?? Count);
         var results = new SearchHit[total][];
         using var _ = no_grad();
+        // One score buffer for the whole search, written in place by every chunk's product: a fresh [B, C] tensor per
+        // chunk (64 MiB at the defaults) is a fresh mmap whose pages fault in again each time.
+        using var scoreBuffer = empty(Math.Min(queryBatchSize, total), Math.Min(documentChunkSize, Count)); // [B, C]
         for (var start = 0; start < total; start += queryBatchSize)
         {
             var size = Math.Min(queryBatchSize, total - start);
-            var best = SearchBatch(queries, start, size, scoredKeep);
+            var best = SearchBatch(queries, start, size, scoredKeep, scoreBuffer);
             for (var r = 0; r < size; r++) results[start + r] = duplicates is null ? best.Hits(r) : WithCopies(best.Hits(r), keep);
         }
         return results;
@@ -168,7 +171,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
         return all.Take(keep).ToArray();
     }
 
-    RunningTopK SearchBatch(Tensor queries, int start, int size, int keep)
+    RunningTopK SearchBatch(Tensor queries, int start, int size, int keep, Tensor scoreBuffer)
     {
         using var scope = NewDisposeScope();
         var batch = queries.narrow(0, start, size).to(ScalarType.Float32); // [B, D]
@@ -190,26 +193,34 @@ internal sealed class ExactVectorIndex : IVectorIndex
             var chunkStart = Math.Min(next, Count - chunk);
             var overlap = next - chunkStart;
             var documents = embeddings.narrow(0, chunkStart, chunk); // [C, D]
-            var scores = queryNorms is null
-                ? batch.mm(documents.t()) // [B, C]
+            var scores = scoreBuffer.narrow(0, 0, size); // [B, C], rows of a contiguous buffer: contiguous
+            if (queryNorms is null) scores.addmm_(batch, documents.t(), beta: 0, alpha: 1); // beta 0: the buffer's old values are not read
+            else
+            {
                 // ||q||² - 2 q·d + ||d||², clamped: rounding can make a distance slightly negative.
-                : addmm(squaredNorms!.narrow(1, chunkStart, chunk), batch, documents.t(), beta: 1, alpha: -2).add_(queryNorms).clamp_min_(0); // [B, C]
+                scores.copy_(squaredNorms!.narrow(1, chunkStart, chunk).expand(size, chunk));
+                scores.addmm_(batch, documents.t(), beta: 1, alpha: -2).add_(queryNorms).clamp_min_(0);
+            }
             var unscored = higherIsBetter ? float.NegativeInfinity : float.PositiveInfinity;
             if (overlap > 0) scores.narrow(1, 0, overlap).fill_(unscored);
             if (copyMask is not null) scores.masked_fill_(copyMask.narrow(1, chunkStart, chunk), unscored);
             var eligible = duplicates?.DistinctIn(next, chunk - overlap) ?? chunk - overlap;
             if (eligible == 0) continue;
             var take = Math.Min(keep, eligible);
-            var (values, indices) = scores.topk(take, dim: 1, largest: higherIsBetter, sorted: true); // [B, take]
+            // One more than kept, when there is one: it shows whether a tie crosses the k boundary.
+            var probe = Math.Min(take + 1, chunk);
+            var (values, indices) = scores.topk(probe, dim: 1, largest: higherIsBetter, sorted: true); // [B, probe]
             var hostValues = values.data<float>().ToArray();
             var hostIndices = indices.data<long>().ToArray();
-            // topk's values are exact but which of several equal scores it picks is not: count, per query, the
-            // chunk's scores equal to the worst kept one, to spot ties cut by the k boundary.
-            var tiesInChunk = take < eligible ? scores.eq(values.narrow(1, take - 1, 1)).sum(1).data<long>().ToArray() : null; // [B]
+            // topk's values are exact but which of several equal scores it picks is not: where the next score equals the
+            // worst kept one, count the chunk's scores equal to it (a pass over the chunk, so only then), to spot ties cut
+            // by the k boundary. Masked scores (±infinity) never tie with a kept finite one.
+            var boundaryTie = take < eligible && probe > take && Enumerable.Range(0, size).Any(r => hostValues[r * probe + take] == hostValues[r * probe + take - 1]);
+            var tiesInChunk = boundaryTie ? scores.eq(values.narrow(1, take - 1, 1)).sum(1).data<long>().ToArray() : null; // [B]
             for (var r = 0; r < size; r++)
             {
                 var row = candidates.AsSpan(0, take);
-                for (var j = 0; j < take; j++) row[j] = new SearchHit(chunkStart + (int)hostIndices[r * take + j], hostValues[r * take + j]);
+                for (var j = 0; j < take; j++) row[j] = new SearchHit(chunkStart + (int)hostIndices[r * probe + j], hostValues[r * probe + j]);
                 row.Sort(best.Compare);
                 if (tiesInChunk is not null) KeepLowestTiedIndices(scores, r, row, tiesInChunk[r], chunkStart);
                 best.Merge(r, row);
