@@ -3,6 +3,7 @@ using LocalRqa.BuiltIn;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
 using LocalRqa.Export;
+using LocalRqa.Runtime;
 using LocalRqa.Tokenization;
 using static TorchSharp.torch;
 
@@ -30,12 +31,18 @@ internal static class EncodeBenchmark
         var tokens = encoder.Tokenize(texts, PromptKind.Passage);
         var batches = LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize)
             .Select(b => b.Select(i => tokens[i]).ToArray()).ToList();
+        Console.WriteLine(MachineDescription.Line());
         Console.WriteLine($"{texts.Count} passages from {documentsPath}; {tokens.Sum(t => t.Ids.Length)} tokens (max {maxLength}); " +
                           $"{batches.Count} length-sorted batches of {batchSize}; {threads} threads");
 
-        var torchSeconds = Time(() => EncodeWithTorch(encoder, batches[^1]), () => batches.ForEach(b => EncodeWithTorch(encoder, b)));
+        double torchSeconds;
+        List<float[]> torchEmbeddings;
+        using (GlibcMalloc.ForInference()) // as SentenceEncoder's embedding passes run
+        {
+            torchSeconds = Time(() => EncodeWithTorch(encoder, batches[^1]), () => batches.ForEach(b => EncodeWithTorch(encoder, b)));
+            torchEmbeddings = batches.SelectMany(b => EncodeWithTorch(encoder, b)).ToList();
+        }
         var torchRss = ProcessMemory.PeakRssMiB();
-        var torchEmbeddings = batches.SelectMany(b => EncodeWithTorch(encoder, b)).ToList();
 
         using var reference = new OnnxReferenceEncoder(model, threads);
         var pad = encoder.Tokenizer.PadTokenId;

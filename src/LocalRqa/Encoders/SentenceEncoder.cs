@@ -204,6 +204,7 @@ internal sealed class SentenceEncoder : IDisposable
         try
         {
             using var _ = inference_mode();
+            using var allocator = GlibcMalloc.ForInference(); // the same shapes batch after batch: keep large blocks
             var done = 0;
             long work = 0, totalWork = tokens.Sum(t => (long)t.Ids.Length); // tokens: what a batch costs, roughly
             foreach (var indices in LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize))

@@ -145,6 +145,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
         var scoredKeep = Math.Min(k, duplicates?.DistinctCount ?? Count);
         var results = new SearchHit[total][];
         using var _ = no_grad();
+        using var allocator = GlibcMalloc.ForInference();
         // One score buffer for the whole search, written in place by every chunk's product: a fresh [B, C] tensor per
         // chunk (64 MiB at the defaults) is a fresh mmap whose pages fault in again each time.
         using var scoreBuffer = empty(Math.Min(queryBatchSize, total), Math.Min(documentChunkSize, Count)); // [B, C]

@@ -83,6 +83,8 @@ internal sealed class TrainingRun
 
     TrainerState Train(Action<Trainer>? onTrainerCreated)
     {
+        // From here this process trains: its memory follows the training allocator settings, mining and evaluation included.
+        Runtime.GlibcMalloc.TrainingProcess = true;
         // Everything that can be wrong with the input is found before the output folder is touched.
         if (Args.Evaluates || algorithm.NeedsDocuments || Args.TestFile is not null) Documents();
         algorithm.CheckInputs(this);
