@@ -31,6 +31,7 @@ internal static class LmScoreBenchmark
         var seed = options.GetInt("seed", 42);
 
         TorchRuntime.Initialize();
+        Console.WriteLine(MachineDescription.Line());
         manual_seed(seed);
         var examples = RetrievalDataReader.Read(SharedData.Faire("eval_w_qa.jsonl")).Where(e => !string.IsNullOrWhiteSpace(e.GoldAnswer)).ToList();
         var work = Enumerable.Range(0, questions).Select(i =>

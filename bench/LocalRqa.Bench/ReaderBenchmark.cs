@@ -25,6 +25,7 @@ internal static class ReaderBenchmark
         var seed = options.GetInt("seed", 42);
 
         TorchRuntime.Initialize();
+        Console.WriteLine(MachineDescription.Line());
         manual_seed(seed);
         Console.WriteLine($"threads: {get_num_threads()} intra-op, {Environment.ProcessorCount} processors; " +
                           $"generation: {newTokens} greedy tokens, no early stop, self-attention key/value cache, cross-attention keys/values computed once");

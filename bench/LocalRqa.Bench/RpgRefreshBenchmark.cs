@@ -30,6 +30,7 @@ internal static class RpgRefreshBenchmark
         var textMaxLength = options.GetInt("text_maxlength", 128);
         var skipRefresh = options.Get("skip_refresh", "false") == "true";
         TorchRuntime.Initialize();
+        Console.WriteLine(MachineDescription.Line());
         var documents = DocumentCollection.Load(SharedData.Faire("documents.pkl"));
         Console.WriteLine($"threads: {get_num_threads()} intra-op, {Environment.ProcessorCount} processors; Faire database: {documents.Count} documents");
 

@@ -43,6 +43,7 @@ internal static class TrainBenchmark
 
         TorchRuntime.Initialize();
         manual_seed(seed);
+        Console.WriteLine(MachineDescription.Line());
         Console.WriteLine($"threads: {get_num_threads()} intra-op (TorchRuntime), {Environment.ProcessorCount} processors");
 
         // 1. The machine's matmul rate.
