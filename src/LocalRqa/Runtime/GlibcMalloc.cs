@@ -15,7 +15,8 @@ namespace LocalRqa.Runtime;
 /// Inference (<see cref="ForInference"/>: embedding passes, index search): the same few shapes over and over, nothing
 /// kept. There the 4 MiB threshold costs a page fault per 4 KiB of every block on every batch (bench encode, AMD EPYC:
 /// 5.7 M minor faults, 24.3 docs/s; with a 32 MiB threshold 2.3 M, 30.8 docs/s), so the threshold is raised to glibc's
-/// maximum for the scope and the freed heap is trimmed when it ends. Not in a process that trains
+/// maximum for the scope and the freed heap is trimmed when it ends. (Whether a freed block is reused also depends on the
+/// calling thread's arena; the benches measure the net effect.) Not in a process that trains
 /// (<see cref="TrainingProcess"/>): blocks kept in the heap by an inference scope are reused later from the heap, whatever
 /// the threshold, so a training run's memory would again depend on what ran before.
 /// </para>
