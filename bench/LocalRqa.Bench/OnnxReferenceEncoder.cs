@@ -15,12 +15,12 @@ internal sealed class OnnxReferenceEncoder : IDisposable
     readonly InferenceSession session;
     readonly BuiltInModel model;
 
-    public OnnxReferenceEncoder(BuiltInModel model, int threads) : this(model, PackagedOnnx(model), threads) { }
+    public OnnxReferenceEncoder(BuiltInModel model, int threads, string? profilePrefix = null) : this(model, PackagedOnnx(model), threads, profilePrefix) { }
 
     /// <summary>Another ONNX file of the same model (e.g. `rqa export onnx`'s), pooled the same way.</summary>
     public OnnxReferenceEncoder(BuiltInModel model, string onnxFile, int threads) : this(model, File.ReadAllBytes(onnxFile), threads) { }
 
-    OnnxReferenceEncoder(BuiltInModel model, byte[] onnx, int threads)
+    OnnxReferenceEncoder(BuiltInModel model, byte[] onnx, int threads, string? profilePrefix = null)
     {
         this.model = model;
         var options = new SessionOptions
@@ -29,8 +29,13 @@ internal sealed class OnnxReferenceEncoder : IDisposable
             InterOpNumThreads = 1,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        if (profilePrefix != null) options.EnableProfiling = true;
+        if (profilePrefix != null) options.ProfileOutputPathPrefix = profilePrefix;
         session = new InferenceSession(onnx, options);
     }
+
+    /// <summary>Ends ONNX Runtime's profiling (when asked for) and returns the JSON file it wrote.</summary>
+    public string EndProfiling() => session.EndProfiling();
 
     static byte[] PackagedOnnx(BuiltInModel model)
     {

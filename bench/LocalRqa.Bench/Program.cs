@@ -3,6 +3,7 @@ using LocalRqa.Bench;
 return args.FirstOrDefault() switch
 {
     "encode" => EncodeBenchmark.Run(args[1..]),
+    "encode-ops" => EncodeOpsBenchmark.Run(args[1..]),
     "search" => SearchBenchmark.Run(args[1..]),
     "index-checksum" => IndexChecksumBenchmark.Run(args[1..]),
     "train" => TrainBenchmark.Run(args[1..]),
@@ -17,6 +18,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: LocalRqa.Bench encode [--documents PATH] [--batch_size 16] [--max_length 512] [--limit N]");
+    Console.Error.WriteLine("       LocalRqa.Bench encode-ops [--batch_size 16] [--length 256] [--repeats 20]");
     Console.Error.WriteLine("       LocalRqa.Bench search [--docs 1000000] [--dim 384] [--queries 10000] [--k 10] [--naive_queries 20]");
     Console.Error.WriteLine("       LocalRqa.Bench index-checksum [--docs 1000000] [--dim 384] [--repeats 3] [--dir TMP]");
     Console.Error.WriteLine("       LocalRqa.Bench train [--train PATH] [--batch_size 32] [--hard_negatives 16] [--max_length 256] [--chunk_size 16]");
