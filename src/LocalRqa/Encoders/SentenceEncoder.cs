@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LocalRqa.Display;
 using LocalRqa.Checkpoints;
+using LocalRqa.Inference;
 using LocalRqa.Json;
 using LocalRqa.Modeling;
 using LocalRqa.Modeling.Bert;
@@ -28,6 +29,12 @@ internal sealed class SentenceEncoder : IDisposable
     public EncoderSettings Settings { get; set; }
     /// <summary>The folder it was loaded from (tokenizer files are copied from there when saving).</summary>
     public string SourceFolder { get; }
+
+    /// <summary>The engine of inference-only passes (<see cref="Encode"/>); null lets <see cref="EngineChoice"/> decide per pass.</summary>
+    public InferenceEngine? Engine { get; set; }
+
+    /// <summary>The engine the last <see cref="Encode"/> pass ran on (for the log); null before the first.</summary>
+    public InferenceEngine? LastPassEngine { get; private set; }
 
     /// <summary>Linear + LayerNorm on token states before pooling, saved in <c>projection/</c>; null for most models.</summary>
     public TokenProjection? Projection { get; private set; }
@@ -199,19 +206,20 @@ internal sealed class SentenceEncoder : IDisposable
     {
         var tokens = Tokenize(texts, prompt);
         var result = new float[texts.Count][];
+        long work = 0, totalWork = tokens.Sum(t => (long)t.Ids.Length); // tokens: what a batch costs, roughly
         var wasTraining = Model.training;
         Train(false);
         try
         {
             using var _ = inference_mode();
             using var allocator = GlibcMalloc.ForInference(); // the same shapes batch after batch: keep large blocks
+            using var onnx = (Engine ?? EngineChoice.For(totalWork)) == InferenceEngine.OnnxRuntime ? OnnxEncoderSession.TryCreate(this, get_num_threads()) : null;
+            LastPassEngine = onnx is null ? InferenceEngine.Torch : InferenceEngine.OnnxRuntime;
             var done = 0;
-            long work = 0, totalWork = tokens.Sum(t => (long)t.Ids.Length); // tokens: what a batch costs, roughly
             foreach (var indices in LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize))
             {
-                using var scope = NewDisposeScope();
-                using var batch = TokenBatch.Create(indices.Select(i => tokens[i]).ToArray(), Tokenizer.PadTokenId);
-                var embeddings = Forward(batch).contiguous().data<float>().ToArray();
+                var batch = indices.Select(i => tokens[i]).ToArray();
+                var embeddings = onnx?.Embed(batch) ?? EmbedWithTorch(batch);
                 var dim = embeddings.Length / indices.Length;
                 for (var row = 0; row < indices.Length; row++)
                     result[indices[row]] = embeddings.AsSpan(row * dim, dim).ToArray();
@@ -226,6 +234,14 @@ internal sealed class SentenceEncoder : IDisposable
             if (wasTraining) Train(true);
         }
         return result;
+    }
+
+    /// <summary>One batch through the TorchSharp network, rows flattened [B·D]; its tensors freed before the next.</summary>
+    float[] EmbedWithTorch(TokenizedText[] batch)
+    {
+        using var scope = NewDisposeScope();
+        using var tokens = TokenBatch.Create(batch, Tokenizer.PadTokenId);
+        return Forward(tokens).contiguous().data<float>().ToArray();
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LocalRqa.Checkpoints;
 using LocalRqa.Encoders;
 using LocalRqa.Files;
+using LocalRqa.Inference;
 using LocalRqa.Json;
 using LocalRqa.Preflight;
 
@@ -26,7 +27,9 @@ internal static class EncodeJob
         log?.WriteLine($"encoding {texts.Count} texts with {request.ModelFolder} " +
                        $"(pooling {encoder.Settings.Pooling.Name()}, normalize {encoder.Settings.Normalize.ToString().ToLowerInvariant()}, " +
                        $"max length {encoder.Settings.MaxLength}, prompt {request.Prompt.ToString().ToLowerInvariant()})");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var embeddings = encoder.Encode(texts, request.Prompt, request.BatchSize, startProgress?.Invoke(texts.Count));
+        log?.WriteLine($"encoded {texts.Count} texts in {clock.Elapsed.TotalSeconds:F1} s ({EngineChoice.Name(encoder.LastPassEngine!.Value)})");
         JsonLinesFile.Write(request.OutputPath, Enumerable.Range(0, texts.Count), (writer, i) =>
         {
             writer.WriteStartObject();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LocalRqa.Data;
 using LocalRqa.Encoders;
+using LocalRqa.Inference;
 using LocalRqa.Indexing;
 
 namespace LocalRqa.Retrieval;
@@ -77,7 +78,7 @@ public sealed class DenseRetriever : IRetriever, IDisposable
         var clock = Stopwatch.StartNew();
         var texts = documents.Documents.Select(d => d.FmtContent).ToList();
         var embeddings = encoder.Encode(texts, PromptKind.Passage, batchSize, startProgress?.Invoke(texts.Count));
-        log?.WriteLine($"embedded {texts.Count} documents in {clock.Elapsed.TotalSeconds:F1} s ({texts.Count / clock.Elapsed.TotalSeconds:F1} docs/s)");
+        log?.WriteLine($"embedded {texts.Count} documents in {clock.Elapsed.TotalSeconds:F1} s ({texts.Count / clock.Elapsed.TotalSeconds:F1} docs/s, {EngineChoice.Name(encoder.LastPassEngine!.Value)})");
         return ExactVectorIndex.FromRows(embeddings, similarity);
     }
 

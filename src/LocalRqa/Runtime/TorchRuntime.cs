@@ -18,6 +18,7 @@ internal static class TorchRuntime
         lock (Gate)
         {
             if (initialized) return;
+            Inference.EngineChoice.Validate(); // a mistyped RQA_ENGINE stops the run before any work
             set_num_threads(ThreadCount(Environment.GetEnvironmentVariable("RQA_NUM_THREADS"), Environment.ProcessorCount));
             // libtorch refuses a second setting once parallel work has started; the first one stands.
             try { set_num_interop_threads(1); }

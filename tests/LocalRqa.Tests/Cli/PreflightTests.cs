@@ -68,6 +68,17 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
+    public void AMistypedEngineSettingFailsBeforeAnyWork()
+    {
+        var output = Path.Combine(work, "ctl-engine");
+        var run = Rqa(["train", "ctl", "--model_name_or_path", TestPaths.Fixture("bert-tiny"), "--full_dataset_file_path", documents,
+            "--train_file", train, "--eval_file", eval, "--output_dir", output, "--max_steps", "2"], new Dictionary<string, string> { ["RQA_ENGINE"] = "gpu" });
+
+        Assert.Equal("rqa: error: RQA_ENGINE must be auto, torch or onnx, got 'gpu'", ErrorLine(run));
+        AssertNothingWritten(output);
+    }
+
+    [Fact]
     public void AnUnknownMetricFailsBeforeAnyEvaluationOrTrainingStep()
     {
         var output = Path.Combine(work, "ctl");
