@@ -213,7 +213,7 @@ internal sealed class SentenceEncoder : IDisposable
         {
             using var _ = inference_mode();
             using var allocator = GlibcMalloc.ForInference(); // the same shapes batch after batch: keep large blocks
-            using var onnx = (Engine ?? EngineChoice.For(totalWork)) == InferenceEngine.OnnxRuntime ? OnnxEncoderSession.TryCreate(this, get_num_threads()) : null;
+            using var onnx = (Engine ?? EngineChoice.For(totalWork)) == InferenceEngine.OnnxRuntime ? TryCreateOnnxSession() : null;
             LastPassEngine = onnx is null ? InferenceEngine.Torch : InferenceEngine.OnnxRuntime;
             var done = 0;
             foreach (var indices in LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize))
@@ -234,6 +234,15 @@ internal sealed class SentenceEncoder : IDisposable
             if (wasTraining) Train(true);
         }
         return result;
+    }
+
+    /// <summary>ONNX Runtime over this encoder's weights as they are now; null when they do not fit in one ONNX graph (2 GB).</summary>
+    OnnxEncoderSession? TryCreateOnnxSession()
+    {
+        var graph = SentenceEncoderGraph.Build(this, SentenceEncoderGraph.InferenceOpset, poolingInGraph: true);
+        if (graph.WeightBytes > SentenceEncoderGraph.MaximumWeightBytes) return null;
+        var model = graph.Build("rqa", "rqa embedding pass", new Dictionary<string, string>());
+        return new OnnxEncoderSession(Google.Protobuf.MessageExtensions.ToByteArray(model), Dimension, Tokenizer.PadTokenId, get_num_threads());
     }
 
     /// <summary>One batch through the TorchSharp network, rows flattened [B·D]; its tensors freed before the next.</summary>

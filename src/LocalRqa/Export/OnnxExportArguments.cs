@@ -1,4 +1,5 @@
 using LocalRqa.Arguments;
+using LocalRqa.Onnx;
 
 namespace LocalRqa.Export;
 

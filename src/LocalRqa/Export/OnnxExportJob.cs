@@ -12,9 +12,6 @@ namespace LocalRqa.Export;
 /// </summary>
 internal static class OnnxExportJob
 {
-    /// <summary>A protobuf message cannot exceed 2 GiB; weights over this need ONNX's external data, which is not written.</summary>
-    const long MaximumWeightBytes = 2_000_000_000;
-
     /// <returns>The folder written (full path).</returns>
     public static string Run(OnnxExportArguments arguments, Func<string, string> resolveModel, TextWriter log)
     {
@@ -30,7 +27,7 @@ internal static class OnnxExportJob
                       (arguments.PoolingInGraph ? ", in the graph)" : ", left to the caller)"));
 
         var graph = SentenceEncoderGraph.Build(encoder, arguments.Opset, arguments.PoolingInGraph);
-        if (graph.WeightBytes > MaximumWeightBytes)
+        if (graph.WeightBytes > SentenceEncoderGraph.MaximumWeightBytes)
             throw new RqaException($"{arguments.ModelNameOrPath}: {graph.WeightBytes / 1e9:F1} GB of weights do not fit in one ONNX file (2 GB); " +
                                    "rqa does not write ONNX external data");
         var model = graph.Build(Version, $"{arguments.ModelNameOrPath} exported by rqa export onnx", new Dictionary<string, string>

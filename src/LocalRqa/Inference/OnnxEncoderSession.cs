@@ -1,40 +1,28 @@
-using LocalRqa.Encoders;
-using LocalRqa.Export;
 using LocalRqa.Tokenization;
 using Microsoft.ML.OnnxRuntime;
-using Google.Protobuf;
 
 namespace LocalRqa.Inference;
 
 /// <summary>
-/// An encoder's current weights as an ONNX Runtime session: the graph <c>rqa export onnx</c> writes (pooling and
-/// normalisation inside), built in memory. Its embeddings equal TorchSharp's to within float rounding (the export
-/// parity tests: cosine ≥ 0.9999999); the weights are copied, so a session is only good until the next optimizer step.
+/// An ONNX Runtime session over a sentence encoder's graph (the one <c>rqa export onnx</c> writes, with pooling and
+/// normalisation inside; inputs input_ids, attention_mask, token_type_ids, output sentence_embedding), embedding
+/// token batches. The graph carries a copy of the weights, so a session is only good until the next optimizer step.
 /// </summary>
 internal sealed class OnnxEncoderSession : IDisposable
 {
-    /// <summary>LayerNormalization is an ONNX operator from opset 17 on: one fused kernel instead of seven.</summary>
-    const int Opset = 17;
-    /// <summary>ONNX files (protobuf) end at 2 GB; larger models stay on TorchSharp.</summary>
-    public const long MaximumWeightBytes = 2_000_000_000;
+    const string InputIds = "input_ids";
+    const string AttentionMask = "attention_mask";
+    const string TokenTypeIds = "token_type_ids";
+    const string SentenceEmbedding = "sentence_embedding";
 
     readonly InferenceSession session;
     readonly int dimension;
     readonly int padTokenId;
 
-    OnnxEncoderSession(InferenceSession session, int dimension, int padTokenId)
+    /// <param name="onnxModel">the serialised ModelProto</param>
+    /// <param name="dimension">the embedding size the graph outputs</param>
+    public OnnxEncoderSession(byte[] onnxModel, int dimension, int padTokenId, int threads)
     {
-        this.session = session;
-        this.dimension = dimension;
-        this.padTokenId = padTokenId;
-    }
-
-    /// <summary>A session for <paramref name="encoder"/> as it is now, or null when its weights are too large for one ONNX graph.</summary>
-    public static OnnxEncoderSession? TryCreate(SentenceEncoder encoder, int threads)
-    {
-        var graph = SentenceEncoderGraph.Build(encoder, Opset, poolingInGraph: true);
-        if (graph.WeightBytes > MaximumWeightBytes) return null;
-        var bytes = graph.Build("rqa", "rqa inference", new Dictionary<string, string>()).ToByteArray();
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads,
@@ -42,9 +30,10 @@ internal sealed class OnnxEncoderSession : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        return new OnnxEncoderSession(new InferenceSession(bytes, options), encoder.Dimension, encoder.Tokenizer.PadTokenId);
+        session = new InferenceSession(onnxModel, options);
+        this.dimension = dimension;
+        this.padTokenId = padTokenId;
     }
-
     /// <summary>Pooled (and, as configured, normalised) embeddings of one batch padded to its longest text, rows flattened [B·D].</summary>
     public float[] Embed(IReadOnlyList<TokenizedText> batch)
     {
@@ -65,8 +54,8 @@ internal sealed class OnnxEncoderSession : IDisposable
         using var tokenTypes = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions,
-            [SentenceEncoderGraph.InputIds, SentenceEncoderGraph.AttentionMask, SentenceEncoderGraph.TokenTypeIds],
-            [inputIds, attentionMask, tokenTypes], [SentenceEncoderGraph.SentenceEmbedding]);
+            [InputIds, AttentionMask, TokenTypeIds],
+            [inputIds, attentionMask, tokenTypes], [SentenceEmbedding]);
         var embeddings = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         if (embeddings.Length != batch.Count * dimension)
             throw new InvalidOperationException($"ONNX Runtime returned {embeddings.Length} values for {batch.Count} × {dimension}");

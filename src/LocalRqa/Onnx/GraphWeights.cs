@@ -1,6 +1,6 @@
 using LocalRqa.Checkpoints;
 
-namespace LocalRqa.Export;
+namespace LocalRqa.Onnx;
 
 /// <summary>
 /// A module's state dict as graph weights, each added under its parameter name (with <c>prefix</c>) when first

@@ -1,9 +1,9 @@
 using LocalRqa.Checkpoints;
-using LocalRqa.Encoders;
+using LocalRqa.Onnx;
 using LocalRqa.Modeling.Bert;
 using LocalRqa.Onnx.Schema;
 
-namespace LocalRqa.Export;
+namespace LocalRqa.Encoders;
 
 /// <summary>
 /// A <see cref="SentenceEncoder"/> as an ONNX graph, from its own parameters: BERT's embeddings and encoder layers
@@ -19,6 +19,10 @@ internal static class SentenceEncoderGraph
     public const string TokenTypeIds = "token_type_ids";
     public const string LastHiddenState = "last_hidden_state";
     public const string SentenceEmbedding = "sentence_embedding";
+    /// <summary>The opset of embedding passes: LayerNormalization is an operator from 17 on, one fused kernel instead of seven.</summary>
+    public const int InferenceOpset = 17;
+    /// <summary>One ONNX file (protobuf) holds at most 2 GB; rqa writes no external data.</summary>
+    public const long MaximumWeightBytes = 2_000_000_000;
     const string Batch = "batch_size";
     const string Sequence = "sequence_length";
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Google.Protobuf;
 using LocalRqa.Onnx.Schema;
 
-namespace LocalRqa.Export;
+namespace LocalRqa.Onnx;
 
 /// <summary>
 /// Builds one ONNX graph of standard (default-domain) operators for one opset: inputs, outputs, weights and nodes,
