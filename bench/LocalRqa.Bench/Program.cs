@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "lm-score" => LmScoreBenchmark.Run(args[1..]),
     "rpg-refresh" => RpgRefreshBenchmark.Run(args[1..]),
     "st-export" => SentenceTransformersExport.Run(args[1..]),
+    "pytorch-inputs" => PyTorchInputs.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -29,5 +30,8 @@ static int Usage()
     Console.Error.WriteLine("                               [--qwen_vocab 151936] [--qwen_layers 24] [--seed 42]");
     Console.Error.WriteLine("       LocalRqa.Bench rpg-refresh [--batch_size 32] [--questions 32] [--num_docs 8] [--text_maxlength 128] [--skip_refresh false]");
     Console.Error.WriteLine("       LocalRqa.Bench st-export [OUTDIR] [FIXTURES] [DATA]   (files for bench/device/check_sentence_transformers.py)");
+    Console.Error.WriteLine("       LocalRqa.Bench pytorch-inputs OUTDIR [--batch_size 32] [--hard_negatives 16] [--max_length 256] [--chunk_size 16] [--steps 3]");
+    Console.Error.WriteLine("                            [--warmup_steps 1] [--seed 42] [--encode_batch_size 16] [--encode_max_length 512] [--limit N]");
+    Console.Error.WriteLine("                            (inputs for bench/pytorch)");
     return 2;
 }

@@ -20,9 +20,9 @@ namespace LocalRqa.Bench;
 internal static class TrainBenchmark
 {
     // CTL's default temperature, from its flags (declared once there).
-    static readonly double Temperature = new CtlArguments().Temperature;
+    internal static readonly double Temperature = new CtlArguments().Temperature;
 
-    const string Model = "Snowflake/snowflake-arctic-embed-xs";
+    internal const string Model = "Snowflake/snowflake-arctic-embed-xs";
 
     public static int Run(string[] args)
     {
@@ -144,7 +144,7 @@ internal static class TrainBenchmark
     }
 
     /// <summary>Consecutive CTL batches of shuffled questions, tokenized as CtlObjective tokenizes them.</summary>
-    static List<TokenizedCtlBatch> Batches(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int hardNegatives,
+    internal static List<TokenizedCtlBatch> Batches(SentenceEncoder encoder, IReadOnlyList<RetrievalExample> examples, int batchSize, int hardNegatives,
         int count, int seed)
     {
         var random = new Random(seed);
