@@ -11,9 +11,10 @@ using static TorchSharp.torch;
 namespace LocalRqa.Bench;
 
 /// <summary>
-/// Throughput of the built-in arctic-embed-xs on the Faire passages: TorchSharp against ONNX Runtime on the
-/// same token ids and the same length-sorted batches, measured in one run, printed as docs/s and a ratio; and ONNX
-/// Runtime on the model as `rqa export onnx` writes it, against the packaged ONNX file.
+/// Throughput of the built-in arctic-embed-xs on the Faire passages, four engines on the same token ids and the same
+/// length-sorted batches, interleaved batch by batch in one run: TorchSharp, ONNX Runtime on the packaged model.onnx
+/// (the reference), ONNX Runtime on `rqa export onnx`'s file, and rqa's own inference engine as its embedding passes
+/// choose it (building its session counted); docs/s, ratios against the reference, and agreement of the embeddings.
 /// </summary>
 internal static class EncodeBenchmark
 {
@@ -36,65 +37,65 @@ internal static class EncodeBenchmark
         Console.WriteLine($"{texts.Count} passages from {documentsPath}; {tokens.Sum(t => t.Ids.Length)} tokens (max {maxLength}); " +
                           $"{batches.Count} length-sorted batches of {batchSize}; {threads} threads");
 
-        double torchSeconds;
-        List<float[]> torchEmbeddings;
-        using (GlibcMalloc.ForInference()) // as SentenceEncoder's embedding passes run
-        {
-            torchSeconds = Time(() => EncodeWithTorch(encoder, batches[^1]), () => batches.ForEach(b => EncodeWithTorch(encoder, b)));
-            torchEmbeddings = batches.SelectMany(b => EncodeWithTorch(encoder, b)).ToList();
-        }
-        var torchRss = ProcessMemory.PeakRssMiB();
-
-        // What `rqa encode` and every inference pass run: SentenceEncoder.Encode, its engine chosen as in a real run
-        // (RQA_ENGINE, else auto), tokenization and building the ONNX session included.
-        var engine = EngineChoice.For(tokens.Sum(t => (long)t.Ids.Length));
-        encoder.Encode(texts.Take(batchSize).ToList(), PromptKind.Passage, batchSize); // warm-up, as the others get
-        var rqaClock = Stopwatch.StartNew();
-        var rqaEmbeddings = encoder.Encode(texts, PromptKind.Passage, batchSize);
-        var rqaSeconds = rqaClock.Elapsed.TotalSeconds;
-
-        using var reference = new OnnxReferenceEncoder(model, threads);
         var pad = encoder.Tokenizer.PadTokenId;
-        var onnxSeconds = Time(() => reference.Embed(batches[^1], pad), () => batches.ForEach(b => reference.Embed(b, pad)));
-        var onnxEmbeddings = batches.SelectMany(b => reference.Embed(b, pad)).ToList();
-
-        // The same model exported by `rqa export onnx` (pooling left out of the graph, so both ONNX files do the same work).
         var exportFolder = Path.Combine(Path.GetTempPath(), $"rqa-bench-export-{Environment.ProcessId}");
-        double exportedSeconds;
-        List<float[]> exportedEmbeddings;
         try
         {
+            // The same model exported by `rqa export onnx` (pooling left out of the graph, as in the packaged file).
             OnnxExportJob.Run(new OnnxExportArguments { ModelNameOrPath = model.HubId, OutputDir = exportFolder, PoolingInGraph = false, MaxLength = maxLength },
                 ModelLocator.Resolve, TextWriter.Null);
+            using var reference = new OnnxReferenceEncoder(model, threads);
             using var exported = new OnnxReferenceEncoder(model, Path.Combine(exportFolder, OnnxModelFolder.OnnxFile), threads);
-            exportedSeconds = Time(() => exported.Embed(batches[^1], pad), () => batches.ForEach(b => exported.Embed(b, pad)));
-            exportedEmbeddings = batches.SelectMany(b => exported.Embed(b, pad)).ToList();
+            // rqa's own inference engine as SentenceEncoder.Encode builds it for a long pass (RQA_ENGINE, else auto).
+            var engine = EngineChoice.For(tokens.Sum(t => (long)t.Ids.Length));
+            var buildClock = Stopwatch.StartNew();
+            using var session = engine == InferenceEngine.OnnxRuntime ? encoder.CreateOnnxSession() : null;
+            var buildSeconds = buildClock.Elapsed.TotalSeconds;
+
+            Func<TokenizedText[], float[][]>[] engines =
+            [
+                b => EncodeWithTorch(encoder, b),
+                b => reference.Embed(b, pad),
+                b => exported.Embed(b, pad),
+                b => session is null ? EncodeWithTorch(encoder, b) : Rows(session.Embed(b), b.Length),
+            ];
+            string[] names = ["TorchSharp", "ONNX Runtime, packaged model.onnx", "ONNX Runtime, rqa export onnx", $"rqa's pass ({EngineChoice.Name(engine)})"];
+            var seconds = new double[engines.Length];
+            var embeddings = engines.Select(_ => new List<float[]>()).ToArray();
+            using (GlibcMalloc.ForInference()) // as SentenceEncoder's embedding passes run
+            {
+                foreach (var run in engines) run(batches[^1]); // warm-up
+                // Interleaved batch by batch, each engine first in turn: a machine that slows down or speeds up during
+                // the run affects every engine alike, so the ratios hold on a shared machine.
+                for (var b = 0; b < batches.Count; b++)
+                    for (var j = 0; j < engines.Length; j++)
+                    {
+                        var e = (b + j) % engines.Length;
+                        var clock = Stopwatch.StartNew();
+                        var rows = engines[e](batches[b]);
+                        seconds[e] += clock.Elapsed.TotalSeconds;
+                        embeddings[e].AddRange(rows);
+                    }
+            }
+            seconds[3] += buildSeconds;
+            var rates = seconds.Select(t => texts.Count / t).ToArray();
+            for (var e = 0; e < engines.Length; e++)
+                Console.WriteLine($"{names[e],-36} {rates[e],7:F2} docs/s ({seconds[e]:F1} s{(e == 3 ? $", building the session {buildSeconds:F1} s included" : "")})");
+            Console.WriteLine($"peak RSS {ProcessMemory.PeakRssMiB():F0} MiB (all four engines in one process)");
+            Console.WriteLine($"ratio rqa / ONNX Runtime: {rates[3] / rates[1]:F3}   <- the issue 18 target (>= 1.0)");
+            Console.WriteLine($"ratio TorchSharp / ONNX Runtime: {rates[0] / rates[1]:F3}");
+            Console.WriteLine($"ratio exported / packaged ONNX (ONNX Runtime): {rates[2] / rates[1]:F3}");
+            for (var e = 1; e < engines.Length; e++)
+                Console.WriteLine($"min cosine between TorchSharp and {names[e]}: {embeddings[0].Zip(embeddings[e], Cosine).Min():F8}");
         }
         finally
         {
             if (Directory.Exists(exportFolder)) Directory.Delete(exportFolder, recursive: true);
         }
-
-        var minCosine = torchEmbeddings.Zip(onnxEmbeddings, Cosine).Min();
-        var torchRate = texts.Count / torchSeconds;
-        var rqaRate = texts.Count / rqaSeconds;
-        var onnxRate = texts.Count / onnxSeconds;
-        var exportedRate = texts.Count / exportedSeconds;
-        Console.WriteLine($"TorchSharp:   {torchRate,7:F2} docs/s ({torchSeconds:F1} s), peak RSS {torchRss:F0} MiB");
-        Console.WriteLine($"ONNX Runtime: {onnxRate,7:F2} docs/s ({onnxSeconds:F1} s), peak RSS after both {ProcessMemory.PeakRssMiB():F0} MiB");
-        Console.WriteLine($"ONNX Runtime, rqa export onnx: {exportedRate,7:F2} docs/s ({exportedSeconds:F1} s)");
-        Console.WriteLine($"rqa's embedding pass (engine {engine}, tokenizing and session included): {rqaRate,7:F2} docs/s ({rqaSeconds:F1} s)");
-        Console.WriteLine($"ratio rqa / ONNX Runtime: {rqaRate / onnxRate:F3}   <- the issue 18 target (>= 1.0)");
-        Console.WriteLine($"ratio TorchSharp / ONNX Runtime: {torchRate / onnxRate:F3}");
-        Console.WriteLine($"ratio exported / packaged ONNX (ONNX Runtime): {exportedRate / onnxRate:F3}");
-        Console.WriteLine($"min cosine between the two engines' embeddings: {minCosine:F6}");
-        Console.WriteLine($"min cosine between TorchSharp and the exported ONNX: {torchEmbeddings.Zip(exportedEmbeddings, Cosine).Min():F6}");
-        // The torch rows are in batch order, rqa's in input order.
-        var position = tokens.Select((t, i) => (t, i)).ToDictionary(p => (object)p.t, p => p.i, ReferenceEqualityComparer.Instance);
-        var inBatchOrder = batches.SelectMany(b => b).Select(t => rqaEmbeddings[position[t]]);
-        Console.WriteLine($"min cosine between rqa's pass and TorchSharp: {inBatchOrder.Zip(torchEmbeddings, Cosine).Min():F8}");
         return 0;
     }
+
+    static float[][] Rows(float[] flat, int count) => flat.Chunk(flat.Length / count).ToArray();
 
     static float[][] EncodeWithTorch(SentenceEncoder encoder, TokenizedText[] batch)
     {
@@ -103,15 +104,6 @@ internal static class EncodeBenchmark
         using var tokens = TokenBatch.Create(batch, encoder.Tokenizer.PadTokenId);
         var flat = encoder.Forward(tokens).contiguous().data<float>().ToArray();
         return flat.Chunk(flat.Length / batch.Length).ToArray();
-    }
-
-    /// <summary>Seconds for the measured work, after one warm-up call.</summary>
-    static double Time(Action warmUp, Action work)
-    {
-        warmUp();
-        var clock = Stopwatch.StartNew();
-        work();
-        return clock.Elapsed.TotalSeconds;
     }
 
     static double Cosine(float[] a, float[] b)

@@ -213,7 +213,7 @@ internal sealed class SentenceEncoder : IDisposable
         {
             using var _ = inference_mode();
             using var allocator = GlibcMalloc.ForInference(); // the same shapes batch after batch: keep large blocks
-            using var onnx = (Engine ?? EngineChoice.For(totalWork)) == InferenceEngine.OnnxRuntime ? TryCreateOnnxSession() : null;
+            using var onnx = (Engine ?? EngineChoice.For(totalWork)) == InferenceEngine.OnnxRuntime ? CreateOnnxSession() : null;
             LastPassEngine = onnx is null ? InferenceEngine.Torch : InferenceEngine.OnnxRuntime;
             var done = 0;
             foreach (var indices in LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), batchSize))
@@ -237,9 +237,9 @@ internal sealed class SentenceEncoder : IDisposable
     }
 
     /// <summary>ONNX Runtime over this encoder's weights as they are now; null when they do not fit in one ONNX graph (2 GB).</summary>
-    OnnxEncoderSession? TryCreateOnnxSession()
+    internal OnnxEncoderSession? CreateOnnxSession()
     {
-        var graph = SentenceEncoderGraph.Build(this, SentenceEncoderGraph.InferenceOpset, poolingInGraph: true);
+        var graph = SentenceEncoderGraph.Build(this, SentenceEncoderGraph.InferenceOpset, poolingInGraph: true, onnxRuntimeKernels: true);
         if (graph.WeightBytes > SentenceEncoderGraph.MaximumWeightBytes) return null;
         var model = graph.Build("rqa", "rqa embedding pass", new Dictionary<string, string>());
         return new OnnxEncoderSession(Google.Protobuf.MessageExtensions.ToByteArray(model), Dimension, Tokenizer.PadTokenId, get_num_threads());

@@ -32,7 +32,15 @@ internal static class SentenceEncoderGraph
     /// <summary>torch.nn.LayerNorm's default eps, which the DCA projection's LayerNorm uses (<see cref="TokenProjection"/>).</summary>
     const float ProjectionLayerNormEpsilon = 1e-5f;
 
-    public static OnnxGraphBuilder Build(SentenceEncoder encoder, int opset, bool poolingInGraph)
+    /// <param name="onnxRuntimeKernels">
+    /// ONNX Runtime's fused kernels (com.microsoft): self-attention as Attention (query, key and value in one product,
+    /// no transposes), bias + residual + LayerNorm as SkipLayerNormalization. Faster, but the graph then runs in ONNX
+    /// Runtime only: for rqa's own passes, not for exports. With CLS pooling in the graph, the last layer then
+    /// computes the first token's state only (keys and values still come from every token): every operation after
+    /// the attention scores acts on each token alone, so the other tokens' last states would be thrown away. The
+    /// graph has no last_hidden_state output then.
+    /// </param>
+    public static OnnxGraphBuilder Build(SentenceEncoder encoder, int opset, bool poolingInGraph, bool onnxRuntimeKernels = false)
     {
         var config = encoder.Model.Config;
         var graph = new OnnxGraphBuilder("sentence_encoder", opset);
@@ -44,9 +52,15 @@ internal static class SentenceEncoderGraph
 
         var hidden = Embeddings(graph, weights, config, inputIds, tokenTypeIds);
         var mask = graph.Node("Cast", [attentionMask], "mask", OnnxGraphBuilder.Attribute("to", (long)TensorProto.Types.DataType.Float)); // [B, T]
-        var bias = AttentionBias(graph, mask);
-        for (var layer = 0; layer < config.NumHiddenLayers; layer++)
-            hidden = Layer(graph, weights, config, $"encoder.layer.{layer}", hidden, bias);
+        // The fused kernel reads the 0/1 mask itself (int32); the standard operators add a bias to the scores.
+        var bias = onnxRuntimeKernels
+            ? graph.Node("Cast", [attentionMask], "mask_index", OnnxGraphBuilder.Attribute("to", (long)TensorProto.Types.DataType.Int32)) // [B, T]
+            : AttentionBias(graph, mask);
+        var clsOnly = onnxRuntimeKernels && poolingInGraph && encoder.Settings.Pooling == PoolingType.Cls;
+        var layers = config.NumHiddenLayers;
+        for (var layer = 0; layer < (clsOnly ? layers - 1 : layers); layer++)
+            hidden = Layer(graph, weights, config, $"encoder.layer.{layer}", hidden, bias, onnxRuntimeKernels);
+        if (clsOnly) hidden = LastLayerForFirstToken(graph, weights, config, $"encoder.layer.{layers - 1}", hidden, AttentionBias(graph, mask)); // [B, H]
         weights.RequireAllUsed(except: "pooler.");
 
         if (encoder.Projection is { } projection)
@@ -57,11 +71,11 @@ internal static class SentenceEncoderGraph
                 ProjectionLayerNormEpsilon, $"{TokenProjection.Folder}.norm");
             projectionWeights.RequireAllUsed(except: null);
         }
-        graph.Output(hidden, LastHiddenState, TensorProto.Types.DataType.Float, Batch, Sequence, encoder.Dimension);
+        if (!clsOnly) graph.Output(hidden, LastHiddenState, TensorProto.Types.DataType.Float, Batch, Sequence, encoder.Dimension);
 
         if (poolingInGraph)
         {
-            var pooled = encoder.Settings.Pooling == PoolingType.Cls ? ClsPooling(graph, hidden) : MeanPooling(graph, hidden, mask);
+            var pooled = clsOnly ? hidden : encoder.Settings.Pooling == PoolingType.Cls ? ClsPooling(graph, hidden) : MeanPooling(graph, hidden, mask);
             if (encoder.Settings.Normalize) pooled = Normalize(graph, pooled);
             graph.Output(pooled, SentenceEmbedding, TensorProto.Types.DataType.Float, Batch, encoder.Dimension);
         }
@@ -91,27 +105,34 @@ internal static class SentenceEncoderGraph
     }
 
     /// <summary>One post-LayerNorm encoder block: self-attention, its output block, the feed-forward and its output block.</summary>
-    static string Layer(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string hidden, string bias)
+    static string Layer(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string hidden, string bias, bool onnxRuntimeKernels)
     {
-        var context = SelfAttention(graph, weights, config, $"{name}.attention.self", hidden, bias);
-        var attended = ResidualOutput(graph, weights, config, $"{name}.attention.output", context, hidden);
+        var context = onnxRuntimeKernels
+            ? FusedSelfAttention(graph, weights, config, $"{name}.attention.self", hidden, bias)
+            : SelfAttention(graph, weights, config, $"{name}.attention.self", hidden, bias);
+        var attended = onnxRuntimeKernels
+            ? FusedResidualOutput(graph, weights, config, $"{name}.attention.output", context, hidden)
+            : ResidualOutput(graph, weights, config, $"{name}.attention.output", context, hidden);
         var intermediate = Activation(graph, config.HiddenAct, Linear(graph, weights, $"{name}.intermediate.dense", attended), $"{name}.intermediate");
-        return ResidualOutput(graph, weights, config, $"{name}.output", intermediate, attended);
+        return onnxRuntimeKernels
+            ? FusedResidualOutput(graph, weights, config, $"{name}.output", intermediate, attended)
+            : ResidualOutput(graph, weights, config, $"{name}.output", intermediate, attended);
     }
 
     /// <summary>softmax(q·kᵀ/√d + bias)·v per head, heads concatenated: [B, T, H].</summary>
-    static string SelfAttention(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string hidden, string bias)
+    /// <param name="queries">the states the queries come from, when not every token's (<paramref name="hidden"/>): [B, S, H] → output [B, S, H]</param>
+    static string SelfAttention(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string hidden, string bias, string? queries = null)
     {
         var heads = config.NumAttentionHeads;
         var headSize = config.HeadSize;
         // Reshape's 0 copies the input's size: [B, T, H] → [B, T, h, d] whatever B and T are.
         var split = graph.Int64s($"{name}.split_heads", 0, 0, heads, headSize);
-        string Heads(string projection, params long[] permutation) => graph.Node("Transpose",
-            [graph.Node("Reshape", [Linear(graph, weights, $"{name}.{projection}", hidden), split], $"{name}.{projection}.heads")],
+        string Heads(string projection, string input, params long[] permutation) => graph.Node("Transpose",
+            [graph.Node("Reshape", [Linear(graph, weights, $"{name}.{projection}", input), split], $"{name}.{projection}.heads")],
             $"{name}.{projection}.transposed", OnnxGraphBuilder.Attribute("perm", permutation));
-        var query = Heads("query", 0, 2, 1, 3); // [B, h, T, d]
-        var key = Heads("key", 0, 2, 3, 1); // [B, h, d, T]
-        var value = Heads("value", 0, 2, 1, 3); // [B, h, T, d]
+        var query = Heads("query", queries ?? hidden, 0, 2, 1, 3); // [B, h, S, d]
+        var key = Heads("key", hidden, 0, 2, 3, 1); // [B, h, d, T]
+        var value = Heads("value", hidden, 0, 2, 1, 3); // [B, h, T, d]
         var scores = graph.Node("MatMul", [query, key], $"{name}.scores"); // [B, h, T, T]
         var scaled = graph.Node("Mul", [scores, graph.Scalar($"{name}.scale", 1f / MathF.Sqrt(headSize))], $"{name}.scaled");
         var masked = graph.Node("Add", [scaled, bias], $"{name}.masked");
@@ -121,11 +142,49 @@ internal static class SentenceEncoderGraph
         return graph.Node("Reshape", [merged, graph.Int64s($"{name}.merge_heads", 0, 0, heads * headSize)], $"{name}.output"); // [B, T, H]
     }
 
+    /// <summary>
+    /// The last encoder block for the first token only (what CLS pooling reads): its query against every token's
+    /// keys and values, then the output block and the feed-forward on that one row: [B, T, H] → [B, H].
+    /// </summary>
+    static string LastLayerForFirstToken(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string hidden, string floatBias)
+    {
+        var first = graph.Node("Slice", [hidden, graph.Int64s($"{name}.first.start", 0), graph.Int64s($"{name}.first.end", 1),
+            graph.Int64s($"{name}.first.axis", 1)], $"{name}.first"); // [B, 1, H]
+        var context = SelfAttention(graph, weights, config, $"{name}.attention.self", hidden, floatBias, queries: first); // [B, 1, H]
+        var attended = FusedResidualOutput(graph, weights, config, $"{name}.attention.output", context, first);
+        var intermediate = Activation(graph, config.HiddenAct, Linear(graph, weights, $"{name}.intermediate.dense", attended), $"{name}.intermediate");
+        var output = FusedResidualOutput(graph, weights, config, $"{name}.output", intermediate, attended); // [B, 1, H]
+        return graph.Node("Reshape", [output, graph.Int64s($"{name}.drop_token_axis", 0, config.HiddenSize)], $"{name}.first_token"); // [B, H]
+    }
+
+    /// <summary>
+    /// The same attention as ONNX Runtime's com.microsoft Attention node: weights [H, 3H] (query, key, value side by
+    /// side), biases [3H], the int32 0/1 mask [B, T] (masked keys get −10000 before the softmax, which float32's
+    /// exp turns into exactly 0, as our float minimum does): [B, T, H].
+    /// </summary>
+    static string FusedSelfAttention(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string hidden, string maskIndex)
+    {
+        string[] parts = ["query", "key", "value"];
+        var qkv = weights.TransposedSideBySide($"{name}.qkv.weight.T", parts.Select(p => $"{name}.{p}.weight").ToArray());
+        var qkvBias = weights.Concatenated($"{name}.qkv.bias", parts.Select(p => $"{name}.{p}.bias").ToArray());
+        return graph.OnnxRuntimeNode("Attention", [hidden, qkv, qkvBias, maskIndex], $"{name}.output",
+            OnnxGraphBuilder.Attribute("num_heads", (long)config.NumAttentionHeads));
+    }
+
     /// <summary>LayerNorm(dense(input) + residual), as <see cref="BertResidualOutput"/>.</summary>
     static string ResidualOutput(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string input, string residual)
     {
         var sum = graph.Node("Add", [Linear(graph, weights, $"{name}.dense", input), residual], $"{name}.residual");
         return LayerNorm(graph, weights, config, $"{name}.LayerNorm", sum);
+    }
+
+    /// <summary>The same as one com.microsoft SkipLayerNormalization node: LayerNorm(input·Wᵀ + residual + b) in one pass.</summary>
+    static string FusedResidualOutput(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string input, string residual)
+    {
+        var product = graph.Node("MatMul", [input, weights.Transposed($"{name}.dense.weight")], $"{name}.dense.matmul");
+        return graph.OnnxRuntimeNode("SkipLayerNormalization",
+            [product, residual, weights.Vector($"{name}.LayerNorm.weight"), weights.Vector($"{name}.LayerNorm.bias"), weights.Vector($"{name}.dense.bias")],
+            $"{name}.LayerNorm", OnnxGraphBuilder.Attribute("epsilon", (float)config.LayerNormEps));
     }
 
     static string LayerNorm(OnnxGraphBuilder graph, GraphWeights weights, BertConfig config, string name, string input) =>

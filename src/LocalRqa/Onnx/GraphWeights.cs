@@ -20,6 +20,43 @@ internal sealed class GraphWeights(OnnxGraphBuilder graph, IReadOnlyDictionary<s
     /// <summary>A Linear weight [out, in] as [in, out], the right operand of x·Wᵀ.</summary>
     public string Transposed(string name) => Add(name, rank: 2, transpose: true);
 
+    /// <summary>
+    /// Several Linear weights [out_i, in] side by side as one [in, Σ out_i] matrix (a fused projection such as
+    /// ONNX Runtime's Attention's query, key and value weights), added under <paramref name="graphName"/>.
+    /// </summary>
+    public string TransposedSideBySide(string graphName, params string[] names)
+    {
+        var parts = names.Select(n => Take(n, rank: 2)).ToList();
+        var inputs = parts[0].Shape[1];
+        if (parts.Any(p => p.Shape[1] != inputs)) throw new InvalidOperationException($"{string.Join(", ", names)}: different input sizes");
+        var columns = parts.Sum(p => p.Shape[0]);
+        var result = new float[inputs * columns];
+        long offset = 0;
+        foreach (var part in parts)
+        {
+            var values = part.ToFloats();
+            long rows = part.Shape[0];
+            for (long r = 0; r < rows; r++)
+                for (long c = 0; c < inputs; c++)
+                    result[c * columns + offset + r] = values[r * inputs + c];
+            offset += rows;
+        }
+        return graph.Weight(prefix + graphName, result, inputs, columns);
+    }
+
+    /// <summary>Several vectors [n_i] end to end as one [Σ n_i] (the biases of a fused projection).</summary>
+    public string Concatenated(string graphName, params string[] names) =>
+        graph.Weight(prefix + graphName, names.SelectMany(n => Take(n, rank: 1).ToFloats()).ToArray(), names.Sum(n => state[n].Shape[0]));
+
+    /// <summary>A parameter for a combined weight: marked used, with its rank checked.</summary>
+    HostTensor Take(string name, int rank)
+    {
+        if (!state.TryGetValue(name, out var tensor)) throw new InvalidOperationException($"the model has no parameter {name}");
+        if (tensor.Shape.Length != rank) throw new InvalidOperationException($"{name}: expected rank {rank}, got [{string.Join(", ", tensor.Shape)}]");
+        added[name] = prefix + name;
+        return tensor;
+    }
+
     public void RequireAllUsed(string? except)
     {
         var unused = state.Keys.Where(k => !added.ContainsKey(k) && (except is null || !k.StartsWith(except, StringComparison.Ordinal))).ToList();

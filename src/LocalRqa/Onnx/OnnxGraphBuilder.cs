@@ -32,6 +32,9 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Bytes of weights added so far: a protobuf message must stay under 2 GiB.</summary>
     public long WeightBytes { get; private set; }
 
+    const string OnnxRuntimeDomain = "com.microsoft";
+    bool usesOnnxRuntimeDomain;
+
     public OnnxGraphBuilder(string name, int opset)
     {
         if (opset is < MinimumOpset or > MaximumOpset)
@@ -80,6 +83,20 @@ internal sealed class OnnxGraphBuilder
     {
         var name = Unique(output);
         graph.Node.Add(NewNode(opType, inputs, [name], attributes));
+        return name;
+    }
+
+    /// <summary>
+    /// A node of ONNX Runtime's own operator domain (com.microsoft: fused kernels such as Attention): such a graph
+    /// runs in ONNX Runtime only, so rqa builds these for its own inference passes, never for an exported file.
+    /// </summary>
+    public string OnnxRuntimeNode(string opType, IReadOnlyList<string> inputs, string output, params AttributeProto[] attributes)
+    {
+        var name = Unique(output);
+        var node = NewNode(opType, inputs, [name], attributes);
+        node.Domain = OnnxRuntimeDomain;
+        graph.Node.Add(node);
+        usesOnnxRuntimeDomain = true;
         return name;
     }
 
@@ -137,6 +154,7 @@ internal sealed class OnnxGraphBuilder
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (usesOnnxRuntimeDomain) model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxRuntimeDomain, Version = 1 });
         foreach (var (key, value) in metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
     }
