@@ -152,7 +152,8 @@ internal sealed class SentenceEncoder : IDisposable
     public Tensor Forward(TokenBatch batch)
     {
         using var scope = NewDisposeScope();
-        var hidden = TokenStates(batch.InputIds, batch.AttentionMask);
+        // CLS pooling reads the first token alone, so the last layer computes no other (BertEncoder).
+        var hidden = TokenStates(batch.InputIds, batch.AttentionMask, firstTokenOnly: Settings.Pooling == PoolingType.Cls); // [B, T or 1, D]
         var pooled = Pooling.Pool(hidden, batch.AttentionMask, Settings.Pooling);
         if (Settings.Normalize) pooled = Pooling.Normalize(pooled);
         return pooled.MoveToOuterDisposeScope();
@@ -161,10 +162,11 @@ internal sealed class SentenceEncoder : IDisposable
     /// <summary>Last hidden states [B, T, D], through the projection when there is one (D = <see cref="Dimension"/>).</summary>
     /// <param name="inputIds">[B, T]</param>
     /// <param name="attentionMask">[B, T]; all ones lets every position, padding included, attend everywhere</param>
-    public Tensor TokenStates(Tensor inputIds, Tensor attentionMask)
+    /// <param name="firstTokenOnly">the first token's state only, [B, 1, D], its last layer computing no other</param>
+    public Tensor TokenStates(Tensor inputIds, Tensor attentionMask, bool firstTokenOnly = false)
     {
         using var scope = NewDisposeScope();
-        var hidden = Model.forward(inputIds, attentionMask); // [B, T, H]
+        var hidden = Model.forward(inputIds, attentionMask, null, firstTokenOnly); // [B, T or 1, H]
         if (Projection is not null) hidden = Projection.forward(hidden); // [B, T, D]
         return hidden.MoveToOuterDisposeScope();
     }

@@ -15,9 +15,14 @@ internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor attentionBias)
+    public override Tensor forward(Tensor hidden, Tensor attentionBias) => forward(hidden, attentionBias, hidden);
+
+#pragma warning disable IDE1006 // an overload of TorchSharp's forward
+    /// <param name="queries">the tokens to compute, [B, S, H]; keys and values come from every token of <paramref name="hidden"/></param>
+    public Tensor forward(Tensor hidden, Tensor attentionBias, Tensor queries)
+#pragma warning restore IDE1006
     {
-        using var context = self.forward(hidden, attentionBias);
-        return output.forward(context, hidden);
+        using var context = self.forward(hidden, attentionBias, queries);
+        return output.forward(context, queries);
     }
 }

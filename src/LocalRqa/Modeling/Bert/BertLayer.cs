@@ -17,10 +17,15 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor attentionBias)
+    public override Tensor forward(Tensor hidden, Tensor attentionBias) => forward(hidden, attentionBias, hidden);
+
+#pragma warning disable IDE1006 // an overload of TorchSharp's forward
+    /// <param name="queries">the tokens whose new states to compute, [B, S, H] (all of <paramref name="hidden"/>, or fewer)</param>
+    public Tensor forward(Tensor hidden, Tensor attentionBias, Tensor queries)
+#pragma warning restore IDE1006
     {
         using var scope = NewDisposeScope();
-        var attended = attention.forward(hidden, attentionBias);
+        var attended = attention.forward(hidden, attentionBias, queries);
         return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
     }
 }

@@ -70,13 +70,14 @@ internal sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask) => forward(inputIds, attentionMask, null);
 
 #pragma warning disable IDE1006 // an overload of TorchSharp's forward
-    public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds)
+    /// <param name="firstTokenOnly">the last layer computes the first token only: returns [B, 1, H] (for CLS pooling)</param>
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds, bool firstTokenOnly = false)
 #pragma warning restore IDE1006
     {
         using var scope = NewDisposeScope();
         tokenTypeIds ??= zeros_like(inputIds);
         var hidden = embeddings.forward(inputIds, tokenTypeIds);
-        return encoder.forward(hidden, AttentionBias(attentionMask, hidden.dtype)).MoveToOuterDisposeScope();
+        return encoder.forward(hidden, AttentionBias(attentionMask, hidden.dtype), firstTokenOnly).MoveToOuterDisposeScope();
     }
 
     /// <summary>pooler_output [B, H] from last_hidden_state.</summary>
