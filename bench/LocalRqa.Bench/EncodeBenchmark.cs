@@ -97,7 +97,8 @@ internal static class EncodeBenchmark
 
     static float[][] Rows(float[] flat, int count) => flat.Chunk(flat.Length / count).ToArray();
 
-    static float[][] EncodeWithTorch(SentenceEncoder encoder, TokenizedText[] batch)
+    /// <summary>One batch through the TorchSharp network as the benches call it: pooled embeddings, one row per text.</summary>
+    internal static float[][] EncodeWithTorch(SentenceEncoder encoder, TokenizedText[] batch)
     {
         using var _ = inference_mode();
         using var scope = NewDisposeScope();

@@ -94,7 +94,7 @@ internal static class PyTorchInputs
             var batches = LengthSortedBatches.Plan(tokens.Select(t => t.Ids.Length).ToArray(), encodeBatchSize)
                 .Select(b => b.Select(i => tokens[i]).ToArray()).ToList();
             List<float[][]> embeddings;
-            using (GlibcMalloc.ForInference()) embeddings = batches.Select(b => Embed(encoder, b)).ToList();
+            using (GlibcMalloc.ForInference()) embeddings = batches.Select(b => EncodeBenchmark.EncodeWithTorch(encoder, b)).ToList();
             WriteJson(Path.Combine(outDir, "encode_batches.json"), w =>
             {
                 Common(w, folder, encoder, encodeMaxLength);
@@ -148,14 +148,6 @@ internal static class PyTorchInputs
         w.WriteEndArray();
     }
 
-    static float[][] Embed(SentenceEncoder encoder, TokenizedText[] batch)
-    {
-        using var _ = inference_mode();
-        using var scope = NewDisposeScope();
-        using var tokens = TokenBatch.Create(batch, encoder.Tokenizer.PadTokenId);
-        var flat = encoder.Forward(tokens).contiguous().data<float>().ToArray();
-        return flat.Chunk(flat.Length / batch.Length).ToArray();
-    }
 
     static void WriteJson(string path, Action<Utf8JsonWriter> body)
     {
