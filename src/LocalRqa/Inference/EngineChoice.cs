@@ -7,8 +7,9 @@ namespace LocalRqa.Inference;
 /// Picks the engine of an embedding pass. RQA_ENGINE=torch or onnx forces one; auto (the default) takes ONNX
 /// Runtime for passes long enough to repay building its session, on CPUs where libtorch's oneMKL is not at its
 /// best. Measured (bench encode, docs/benchmarks.md): on a 2-core AMD EPYC (Zen 4) oneMKL's sgemm reaches about
-/// 130–190 GFLOP/s where ONNX Runtime's MLAS reaches about 240, so whole passes run 1.15× faster in ONNX Runtime;
-/// on an Intel Xeon TorchSharp measured 1.04× ONNX Runtime, so Intel CPUs stay on TorchSharp.
+/// 120–190 GFLOP/s where ONNX Runtime's MLAS reaches about 240, and rqa's ONNX Runtime pass ran 1.14× the packaged
+/// ONNX file while TorchSharp ran 0.93×. oneMKL takes its fast paths on Intel CPUs, where TorchSharp measured 1.04×
+/// ONNX Runtime on the project's first machine (its CPU model was not recorded), so Intel CPUs stay on TorchSharp.
 /// </summary>
 internal static class EngineChoice
 {
