@@ -20,21 +20,8 @@ internal sealed class TokenBatch : IDisposable
     /// <param name="length">Pad to at least this many tokens (LocalRQA's padding='max_length'), else to the longest.</param>
     public static TokenBatch Create(IReadOnlyList<TokenizedText> texts, int padTokenId, int? length = null)
     {
-        var longest = texts.Max(t => t.Ids.Length);
-        length = Math.Max(longest, length ?? 0);
-        var ids = new long[texts.Count * length.Value];
-        var mask = new long[texts.Count * length.Value];
-        Array.Fill(ids, padTokenId);
-        for (var row = 0; row < texts.Count; row++)
-        {
-            var tokens = texts[row].Ids;
-            for (var i = 0; i < tokens.Length; i++)
-            {
-                ids[row * length.Value + i] = tokens[i];
-                mask[row * length.Value + i] = 1;
-            }
-        }
-        return new TokenBatch(tensor(ids, texts.Count, length.Value), tensor(mask, texts.Count, length.Value));
+        var padded = PaddedTokenIds.Of(texts, padTokenId, length);
+        return new TokenBatch(tensor(padded.Ids, padded.Rows, padded.Length), tensor(padded.Mask, padded.Rows, padded.Length));
     }
 
     public void Dispose()

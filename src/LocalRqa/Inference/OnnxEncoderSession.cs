@@ -10,6 +10,7 @@ namespace LocalRqa.Inference;
 /// </summary>
 internal sealed class OnnxEncoderSession : IDisposable
 {
+    // The names Encoders/SentenceEncoderGraph gives its inputs and output (this layer cannot see it).
     const string InputIds = "input_ids";
     const string AttentionMask = "attention_mask";
     const string TokenTypeIds = "token_type_ids";
@@ -37,21 +38,12 @@ internal sealed class OnnxEncoderSession : IDisposable
     /// <summary>Pooled (and, as configured, normalised) embeddings of one batch padded to its longest text, rows flattened [B·D].</summary>
     public float[] Embed(IReadOnlyList<TokenizedText> batch)
     {
-        var length = batch.Max(t => t.Ids.Length);
-        var ids = new long[batch.Count * length];
-        var mask = new long[batch.Count * length];
-        Array.Fill(ids, padTokenId);
-        for (var row = 0; row < batch.Count; row++)
-            for (var i = 0; i < batch[row].Ids.Length; i++)
-            {
-                ids[row * length + i] = batch[row].Ids[i];
-                mask[row * length + i] = 1;
-            }
-        long[] shape = [batch.Count, length];
+        var padded = PaddedTokenIds.Of(batch, padTokenId);
+        long[] shape = [padded.Rows, padded.Length];
         // One text per row, so token types are all 0, as the TorchSharp forward feeds them.
-        using var inputIds = OrtValue.CreateTensorValueFromMemory(ids, shape);
-        using var attentionMask = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var tokenTypes = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(padded.Ids, shape);
+        using var attentionMask = OrtValue.CreateTensorValueFromMemory(padded.Mask, shape);
+        using var tokenTypes = OrtValue.CreateTensorValueFromMemory(new long[padded.Ids.Length], shape);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions,
             [InputIds, AttentionMask, TokenTypeIds],

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LocalRqa.Encoders;
 using LocalRqa.Inference;
@@ -22,16 +21,11 @@ public sealed class EncodeEngineTests : IDisposable
         File.WriteAllLines(input, texts.Select(t => new JsonObject { ["text"] = t }.ToJsonString()));
         var output = Path.Combine(work, "out.jsonl");
 
-        var start = RqaProcess.StartInfo(["encode", "--model_name_or_path", TestPaths.Fixture("bert-tiny"), "--input", input, "--output", output,
-            "--batch_size", "4", "--max_length", "64"]);
-        start.Environment[EngineChoice.Variable] = "onnx";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, stderr);
-        Assert.Contains("encoded 12 texts in ", stderr);
-        Assert.Contains(" s (ONNX Runtime)", stderr);
+        var run = RqaProcess.Run(["encode", "--model_name_or_path", TestPaths.Fixture("bert-tiny"), "--input", input, "--output", output,
+            "--batch_size", "4", "--max_length", "64"], new Dictionary<string, string> { [EngineChoice.Variable] = "onnx" });
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("encoded 12 texts in ", run.Stderr);
+        Assert.Contains(" s (ONNX Runtime)", run.Stderr);
         var written = File.ReadLines(output).Select(l => JsonNode.Parse(l)!).ToList();
 
         TorchRuntime.Initialize();

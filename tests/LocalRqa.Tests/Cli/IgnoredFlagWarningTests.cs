@@ -21,13 +21,9 @@ public sealed class IgnoredFlagWarningTests : IDisposable
 
     static (int ExitCode, string[] Warnings) Rqa(params string[] args)
     {
-        using var process = Process.Start(RqaProcess.StartInfo(args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        _ = stdout.Result;
-        Assert.True(process.ExitCode == 0, stderr);
-        return (process.ExitCode, stderr.Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToArray());
+        var run = RqaProcess.Run(args);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return (run.ExitCode, run.Stderr.Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).ToArray());
     }
 
     [Fact]

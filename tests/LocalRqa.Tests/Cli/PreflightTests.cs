@@ -23,16 +23,7 @@ public sealed class PreflightTests : IDisposable
     public void Dispose() => Directory.Delete(work, true);
 
     /// <summary>rqa as a child process: its exit code and everything it printed.</summary>
-    static CliRun Rqa(string[] args, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var start = RqaProcess.StartInfo(args);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return new CliRun(process.ExitCode, stdout.Result, stderr);
-    }
+    static CliRun Rqa(string[] args, IReadOnlyDictionary<string, string>? environment = null) => RqaProcess.Run(args, environment);
 
     static string ErrorLine(CliRun run)
     {

@@ -13,6 +13,18 @@ internal static class RqaProcess
         return start;
     }
 
+    /// <summary>Runs rqa to its end with <paramref name="environment"/> added: its exit code and everything it printed.</summary>
+    public static CliRun Run(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = StartInfo(args);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, stdout.Result, stderr);
+    }
+
     /// <summary>
     /// `rqa train ctl` for bert-tiny on the first 12 Faire training questions (written into <paramref name="work"/>),
     /// without evaluation, then <paramref name="extra"/>.
